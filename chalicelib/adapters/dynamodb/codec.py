@@ -1,0 +1,174 @@
+"""Tickets, events and contacts to model items and back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.adapters.dynamodb.models import ContactModel, TicketEventModel, TicketModel
+from chalicelib.domain.contact import Contact
+from chalicelib.domain.events import TicketEvent
+from chalicelib.domain.inbox import InboxKind, inbox_memberships, inbox_sort_key
+from chalicelib.domain.organisation import Language
+from chalicelib.domain.statuses import Channel, ItilProcess, Priority, Status
+from chalicelib.domain.ticket import Ticket
+from chalicelib.domain.timefmt import iso, parse_iso
+
+_INBOX_ATTR = {
+    InboxKind.AGENT: "ib_agent",
+    InboxKind.GROUP: "ib_group",
+    InboxKind.RESPONSE_POINT: "ib_rp",
+    InboxKind.UNASSIGNED_GROUP: "pool_group",
+    InboxKind.UNASSIGNED_RP: "pool_rp",
+}
+INBOX_INDEX = {
+    InboxKind.AGENT: TicketModel.inbox_agent,
+    InboxKind.GROUP: TicketModel.inbox_group,
+    InboxKind.RESPONSE_POINT: TicketModel.inbox_rp,
+    InboxKind.UNASSIGNED_GROUP: TicketModel.pool_by_group,
+    InboxKind.UNASSIGNED_RP: TicketModel.pool_by_rp,
+}
+_PLAIN = (
+    "title", "response_point_id", "contact_id", "template_id", "ticket_type", "group_id",
+    "agent_id", "parent_id", "locked_by",
+)  # fmt: skip
+_INSTANTS = ("resolved_at", "closed_at", "dormant_until", "locked_until")
+
+
+def plain(value: Any) -> Any:
+    """Enums to their values, tuples to lists, floats kept: what a DynamoDB map can hold."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, str):
+        return str(value)
+    return value
+
+
+def ticket_to_model(ticket: Ticket) -> TicketModel:
+    item = TicketModel(
+        ticket.id,
+        number=ticket.number,
+        status=ticket.status.value,
+        priority=ticket.priority.value,
+        channel=ticket.channel.value,
+        itil_process=ticket.itil_process.value if ticket.itil_process else None,
+        description=ticket.description or None,
+        cc=list(ticket.cc) or None,
+        bcc=list(ticket.bcc) or None,
+        attachments=plain(ticket.attachments) or None,
+        custom_fields=plain(ticket.custom_fields) or None,
+        created_at=iso(ticket.created_at),
+        updated_at=iso(ticket.updated_at),
+        version=ticket.version + 1,
+        status_updated=f"{ticket.status.value}#{iso(ticket.updated_at)}",
+    )
+    for name in _PLAIN:
+        setattr(item, name, getattr(ticket, name) or None)
+    for name in _INSTANTS:
+        value = getattr(ticket, name)
+        setattr(item, name, iso(value) if value else None)
+    memberships = inbox_memberships(ticket)
+    for kind, attr in _INBOX_ATTR.items():
+        setattr(item, attr, memberships.get(kind))
+    item.ib_sort = inbox_sort_key(ticket) if memberships else None
+    return item
+
+
+def ticket_from_model(item: TicketModel) -> Ticket:
+    custom = item.custom_fields.as_dict() if item.custom_fields is not None else {}
+    ticket = Ticket(
+        id=item.ticket_id,
+        number=int(item.number),
+        title=item.title,
+        response_point_id=item.response_point_id,
+        contact_id=item.contact_id,
+        channel=Channel(item.channel),
+        created_at=parse_iso(item.created_at),
+        updated_at=parse_iso(item.updated_at),
+        status=Status(item.status),
+        priority=Priority(item.priority),
+        itil_process=ItilProcess(item.itil_process) if item.itil_process else None,
+        description=item.description or "",
+        cc=[str(a) for a in item.cc or []],
+        bcc=[str(a) for a in item.bcc or []],
+        attachments=[_as_dict(a) for a in item.attachments or []],
+        custom_fields=_numbers(custom),
+        version=int(item.version),
+    )
+    for name in _PLAIN:
+        setattr(ticket, name, getattr(item, name))
+    for name in _INSTANTS:
+        value = getattr(item, name)
+        setattr(ticket, name, parse_iso(value) if value else None)
+    return ticket
+
+
+def event_to_model(event: TicketEvent) -> TicketEventModel:
+    return TicketEventModel(
+        event.ticket_id,
+        event.sort_key,
+        event_id=event.event_id,
+        at=iso(event.at),
+        type=event.type,
+        actor=event.actor,
+        data=plain(event.data) or None,
+    )
+
+
+def event_from_model(item: TicketEventModel) -> TicketEvent:
+    data = item.data.as_dict() if item.data is not None else {}
+    return TicketEvent(
+        ticket_id=item.ticket_id,
+        event_id=item.event_id,
+        at=parse_iso(item.at),
+        type=item.type,
+        actor=item.actor,
+        data=_numbers(data),
+    )
+
+
+def contact_to_model(contact: Contact) -> ContactModel:
+    return ContactModel(
+        contact.id,
+        name=contact.name or None,
+        emails=list(contact.emails) or None,
+        phones=list(contact.phones) or None,
+        organisation=contact.organisation or None,
+        language=contact.language.value,
+        notes=contact.notes or None,
+        created_at=iso(contact.created_at) if contact.created_at else None,
+        version=contact.version + 1,
+        list_pk="contact",
+        name_sort=f"{(contact.name or '').lower()}#{contact.id}",
+    )
+
+
+def contact_from_model(item: ContactModel) -> Contact:
+    return Contact(
+        id=item.contact_id,
+        name=item.name or "",
+        emails=[str(e) for e in item.emails or []],
+        phones=[str(p) for p in item.phones or []],
+        organisation=item.organisation or "",
+        language=Language(item.language),
+        notes=item.notes or "",
+        created_at=parse_iso(item.created_at) if item.created_at else None,
+        version=int(item.version),
+    )
+
+
+def _as_dict(value: Any) -> dict[str, Any]:
+    raw = value.as_dict() if hasattr(value, "as_dict") else dict(value)
+    return dict(_numbers(raw))
+
+
+def _numbers(value: Any) -> Any:
+    """DynamoDB gives numbers back as Decimal-like floats; keep integers integers."""
+    if isinstance(value, dict):
+        return {k: _numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_numbers(v) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value

@@ -1,0 +1,181 @@
+"""The DynamoDB tables, defined once (pynamodb models).
+
+The local stack, the tests and ``infra/`` (through ``tables.py``) all take
+their table definitions from these classes. Access patterns are listed in
+docs/architecture.md; each index below names the one it serves.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import (
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+# Logical table names; the deployed name is "<prefix><name>" (see bind()).
+TICKETS = "Tickets"
+TICKET_EVENTS = "TicketEvents"
+CONTACTS = "Contacts"
+CONFIG = "Config"
+LOOKUPS = "Lookups"
+
+
+def _gsi(name: str, hash_attr: str, range_attr: str) -> type[GlobalSecondaryIndex[Any]]:
+    """An index with all attributes projected: a list page is one Query, no follow-up reads."""
+
+    class Meta:
+        index_name = name
+        projection = AllProjection()
+
+    attrs: dict[str, Any] = {
+        "Meta": Meta,
+        hash_attr: UnicodeAttribute(hash_key=True),
+        range_attr: UnicodeAttribute(range_key=True),
+    }
+    return type(f"{name}_index", (GlobalSecondaryIndex,), attrs)
+
+
+class TicketModel(Model):
+    class Meta:
+        table_name = TICKETS
+        region = "eu-north-1"
+
+    ticket_id = UnicodeAttribute(hash_key=True)
+    number = NumberAttribute()
+    title = UnicodeAttribute()
+    status = UnicodeAttribute()
+    priority = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    response_point_id = UnicodeAttribute()
+    contact_id = UnicodeAttribute(null=True)
+    template_id = UnicodeAttribute(null=True)
+    itil_process = UnicodeAttribute(null=True)
+    ticket_type = UnicodeAttribute(null=True)
+    group_id = UnicodeAttribute(null=True)
+    agent_id = UnicodeAttribute(null=True)
+    parent_id = UnicodeAttribute(null=True)
+    description = UnicodeAttribute(null=True)
+    cc = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[var-annotated]
+    bcc = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[var-annotated]
+    attachments = ListAttribute(null=True)  # type: ignore[var-annotated]
+    custom_fields = MapAttribute(null=True)  # type: ignore[var-annotated]
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    resolved_at = UnicodeAttribute(null=True)
+    closed_at = UnicodeAttribute(null=True)
+    dormant_until = UnicodeAttribute(null=True)
+    locked_by = UnicodeAttribute(null=True)
+    locked_until = UnicodeAttribute(null=True)
+    version = NumberAttribute()
+
+    # Sparse inbox keys: present only while the ticket is open (domain/inbox.py).
+    ib_agent = UnicodeAttribute(null=True)
+    ib_group = UnicodeAttribute(null=True)
+    ib_rp = UnicodeAttribute(null=True)
+    pool_group = UnicodeAttribute(null=True)
+    pool_rp = UnicodeAttribute(null=True)
+    ib_sort = UnicodeAttribute(null=True)  # priority rank # created
+    # List keys over all statuses: status # updated, newest first.
+    status_updated = UnicodeAttribute()
+
+    inbox_agent = _gsi("inbox_agent", "ib_agent", "ib_sort")()
+    inbox_group = _gsi("inbox_group", "ib_group", "ib_sort")()
+    inbox_rp = _gsi("inbox_rp", "ib_rp", "ib_sort")()
+    pool_by_group = _gsi("pool_group", "pool_group", "ib_sort")()
+    pool_by_rp = _gsi("pool_rp", "pool_rp", "ib_sort")()
+    by_rp_status = _gsi("by_rp_status", "response_point_id", "status_updated")()
+    by_group_status = _gsi("by_group_status", "group_id", "status_updated")()
+    by_agent_status = _gsi("by_agent_status", "agent_id", "status_updated")()
+    by_contact = _gsi("by_contact", "contact_id", "created_at")()
+    by_parent = _gsi("by_parent", "parent_id", "created_at")()
+
+
+class TicketEventModel(Model):
+    """Append-only history; the stream on this table is the outbox of side effects."""
+
+    class Meta:
+        table_name = TICKET_EVENTS
+        region = "eu-north-1"
+
+    ticket_id = UnicodeAttribute(hash_key=True)
+    event_key = UnicodeAttribute(range_key=True)  # at # event ulid
+    event_id = UnicodeAttribute()
+    at = UnicodeAttribute()
+    type = UnicodeAttribute()
+    actor = UnicodeAttribute()
+    data = MapAttribute(null=True)  # type: ignore[var-annotated]
+
+
+class ContactModel(Model):
+    class Meta:
+        table_name = CONTACTS
+        region = "eu-north-1"
+
+    contact_id = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute(null=True)
+    emails = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[var-annotated]
+    phones = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[var-annotated]
+    organisation = UnicodeAttribute(null=True)
+    language = UnicodeAttribute()
+    notes = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute(null=True)
+    version = NumberAttribute()
+    # All contacts in one index partition, ordered by lower-cased name (search by prefix).
+    list_pk = UnicodeAttribute()
+    name_sort = UnicodeAttribute()
+
+    by_name = _gsi("by_name", "list_pk", "name_sort")()
+
+
+class ConfigModel(Model):
+    class Meta:
+        table_name = CONFIG
+        region = "eu-north-1"
+
+    kind = UnicodeAttribute(hash_key=True)
+    id = UnicodeAttribute(range_key=True)
+    record = MapAttribute(null=True)  # type: ignore[var-annotated]
+    value = NumberAttribute(null=True)  # counters
+
+
+class LookupModel(Model):
+    """Unique keys read with strong consistency: ticket numbers, contact e-mails and phones,
+    Message-IDs. Written in the same transaction as the item they point to."""
+
+    class Meta:
+        table_name = LOOKUPS
+        region = "eu-north-1"
+
+    key = UnicodeAttribute(hash_key=True)
+    target = UnicodeAttribute()
+
+
+ALL_MODELS: tuple[type[Model], ...] = (
+    TicketModel,
+    TicketEventModel,
+    ContactModel,
+    ConfigModel,
+    LookupModel,
+)
+LOGICAL_NAMES = {
+    TicketModel: TICKETS,
+    TicketEventModel: TICKET_EVENTS,
+    ContactModel: CONTACTS,
+    ConfigModel: CONFIG,
+    LookupModel: LOOKUPS,
+}
+
+
+def bind(prefix: str, host: str | None, region: str) -> None:
+    """Point every model at its table (``prefix`` + logical name) and endpoint."""
+    for model, logical in LOGICAL_NAMES.items():
+        model.Meta.table_name = f"{prefix}{logical}"
+        model.Meta.host = host  # type: ignore[attr-defined]
+        model.Meta.region = region
+        model._connection = None

@@ -1,0 +1,198 @@
+"""In-memory adapters: the fakes unit tests run on, honouring the same contract.
+
+They copy on the way in and out, check versions and uniqueness like the
+DynamoDB adapters do, and page with opaque cursors.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import threading
+from typing import Any, TypeVar
+
+from chalicelib.domain.contact import Contact
+from chalicelib.domain.errors import ConflictError, NotFoundError
+from chalicelib.domain.events import TicketEvent
+from chalicelib.domain.inbox import InboxKind, inbox_memberships, inbox_sort_key
+from chalicelib.domain.ticket import Ticket
+from chalicelib.domain.timefmt import iso
+from chalicelib.services.ports import (
+    ConfigRepository,
+    ContactRepository,
+    ListIndex,
+    Page,
+    TicketQuery,
+    TicketRepository,
+)
+
+T = TypeVar("T")
+
+_INDEX_FIELD = {
+    ListIndex.RESPONSE_POINT: "response_point_id",
+    ListIndex.GROUP: "group_id",
+    ListIndex.AGENT: "agent_id",
+    ListIndex.CONTACT: "contact_id",
+    ListIndex.PARENT: "parent_id",
+}
+
+
+def _page(items: list[T], limit: int, cursor: str | None) -> Page[T]:
+    start = int(base64.urlsafe_b64decode(cursor.encode()).decode()) if cursor else 0
+    end = start + limit
+    more = end < len(items)
+    return Page(
+        items[start:end], base64.urlsafe_b64encode(str(end).encode()).decode() if more else None
+    )
+
+
+class InMemoryTicketRepository(TicketRepository):
+    def __init__(self) -> None:
+        self._tickets: dict[str, Ticket] = {}
+        self._events: dict[str, list[TicketEvent]] = {}
+        self._numbers: dict[int, str] = {}
+        self._lock = threading.Lock()
+
+    def add(self, ticket: Ticket) -> None:
+        with self._lock:
+            if ticket.id in self._tickets or ticket.number in self._numbers:
+                raise ConflictError(f"ticket {ticket.id} or #{ticket.number} exists")
+            self._commit(ticket)
+            self._numbers[ticket.number] = ticket.id
+
+    def save(self, ticket: Ticket) -> None:
+        with self._lock:
+            stored = self._tickets.get(ticket.id)
+            if stored is None or stored.version != ticket.version:
+                raise ConflictError(
+                    f"ticket #{ticket.number} was changed by someone else", code="stale"
+                )
+            self._commit(ticket)
+
+    def _commit(self, ticket: Ticket) -> None:
+        ticket.version += 1
+        self._events.setdefault(ticket.id, []).extend(ticket.pending_events)
+        ticket.pending_events.clear()
+        self._tickets[ticket.id] = copy.deepcopy(ticket)
+
+    def get(self, ticket_id: str) -> Ticket:
+        ticket = self._tickets.get(ticket_id)
+        if ticket is None:
+            raise NotFoundError(f"no ticket {ticket_id!r}")
+        return copy.deepcopy(ticket)
+
+    def id_for_number(self, number: int) -> str | None:
+        return self._numbers.get(number)
+
+    def events(self, ticket_id: str) -> list[TicketEvent]:
+        return sorted(self._events.get(ticket_id, []), key=lambda e: e.sort_key)
+
+    def _in_inbox(self, kind: InboxKind, key: str) -> list[Ticket]:
+        found = [t for t in self._tickets.values() if inbox_memberships(t).get(kind) == key]
+        return sorted(found, key=lambda t: (inbox_sort_key(t), t.id))
+
+    def inbox(
+        self, kind: InboxKind, key: str, *, limit: int = 50, cursor: str | None = None
+    ) -> Page[Ticket]:
+        return _page([copy.deepcopy(t) for t in self._in_inbox(kind, key)], limit, cursor)
+
+    def count_inbox(self, kind: InboxKind, key: str) -> int:
+        return len(self._in_inbox(kind, key))
+
+    def query(self, query: TicketQuery) -> Page[Ticket]:
+        attr = _INDEX_FIELD[query.index]
+        found = [t for t in self._tickets.values() if getattr(t, attr) == query.key]
+        if query.status:
+            found = [t for t in found if t.status == query.status]
+        for name, value in query.filters.items():
+            found = [t for t in found if str(getattr(t, name) or "") == value]
+        if query.index in (ListIndex.CONTACT, ListIndex.PARENT):
+            found.sort(key=lambda t: (iso(t.created_at), t.id), reverse=True)
+        else:
+            found.sort(key=lambda t: (str(t.status), iso(t.updated_at), t.id), reverse=True)
+        return _page([copy.deepcopy(t) for t in found], query.limit, query.cursor)
+
+
+class InMemoryContactRepository(ContactRepository):
+    def __init__(self) -> None:
+        self._contacts: dict[str, Contact] = {}
+        self._lock = threading.Lock()
+
+    def _owner(self, kind: str, value: str) -> str | None:
+        for contact in self._contacts.values():
+            if value in (contact.emails if kind == "email" else contact.phones):
+                return contact.id
+        return None
+
+    def _check_unique(self, contact: Contact) -> None:
+        for kind, values in (("email", contact.emails), ("phone", contact.phones)):
+            for value in values:
+                owner = self._owner(kind, value)
+                if owner not in (None, contact.id):
+                    raise ConflictError(f"{value} belongs to another contact", code="duplicate")
+
+    def add(self, contact: Contact) -> None:
+        with self._lock:
+            if contact.id in self._contacts:
+                raise ConflictError(f"contact {contact.id} exists")
+            self._check_unique(contact)
+            contact.version = 1
+            self._contacts[contact.id] = copy.deepcopy(contact)
+
+    def save(self, contact: Contact) -> None:
+        with self._lock:
+            stored = self._contacts.get(contact.id)
+            if stored is None or stored.version != contact.version:
+                raise ConflictError("contact was changed by someone else", code="stale")
+            self._check_unique(contact)
+            contact.version += 1
+            self._contacts[contact.id] = copy.deepcopy(contact)
+
+    def get(self, contact_id: str) -> Contact:
+        if contact_id not in self._contacts:
+            raise NotFoundError(f"no contact {contact_id!r}")
+        return copy.deepcopy(self._contacts[contact_id])
+
+    def find_by_email(self, email: str) -> Contact | None:
+        owner = self._owner("email", email.lower())
+        return self.get(owner) if owner else None
+
+    def find_by_phone(self, phone: str) -> Contact | None:
+        owner = self._owner("phone", phone)
+        return self.get(owner) if owner else None
+
+    def list(
+        self, *, name_prefix: str = "", limit: int = 50, cursor: str | None = None
+    ) -> Page[Contact]:
+        found = [c for c in self._contacts.values() if c.name.lower().startswith(name_prefix)]
+        found.sort(key=lambda c: (c.name.lower(), c.id))
+        return _page([copy.deepcopy(c) for c in found], limit, cursor)
+
+
+class InMemoryConfigRepository(ConfigRepository):
+    def __init__(self) -> None:
+        self._items: dict[tuple[str, str], dict[str, Any]] = {}
+        self._counters: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def get(self, kind: str, item_id: str) -> dict[str, Any] | None:
+        item = self._items.get((kind, item_id))
+        return copy.deepcopy(item) if item is not None else None
+
+    def list(self, kind: str) -> list[dict[str, Any]]:
+        return [copy.deepcopy(v) for (k, i), v in sorted(self._items.items()) if k == kind]
+
+    def put(self, kind: str, item_id: str, record: dict[str, Any], *, create: bool = False) -> None:
+        with self._lock:
+            if create and (kind, item_id) in self._items:
+                raise ConflictError(f"{kind} {item_id!r} exists already")
+            self._items[(kind, item_id)] = copy.deepcopy(record)
+
+    def delete(self, kind: str, item_id: str) -> None:
+        self._items.pop((kind, item_id), None)
+
+    def next_number(self, counter: str, start: int) -> int:
+        with self._lock:
+            value = self._counters.get(counter, start - 1) + 1
+            self._counters[counter] = value
+            return value

@@ -1,0 +1,72 @@
+"""Admin routes (role admin): response points, groups, users, ticket types,
+custom fields and settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice.app import Blueprint
+
+from chalicelib.api.routing import Call, endpoint
+from chalicelib.domain.errors import NotFoundError, ValidationError
+from chalicelib.services import admin, directory
+
+bp = Blueprint(__name__)
+
+# URL names -> config kinds
+COLLECTIONS = {
+    "response-points": directory.RESPONSE_POINT,
+    "groups": directory.GROUP,
+    "users": directory.USER,
+    "ticket-types": directory.TICKET_TYPE,
+    "custom-fields": directory.CUSTOM_FIELD,
+}
+
+
+def _kind(call: Call) -> str:
+    name = call.params["collection"]
+    if name not in COLLECTIONS:
+        raise NotFoundError(f"no admin collection {name!r}; use {sorted(COLLECTIONS)} or settings")
+    return COLLECTIONS[name]
+
+
+@endpoint(bp, "/api/admin/{collection}", ["GET"])
+def list_items(call: Call) -> dict[str, Any]:
+    if call.params["collection"] == "settings":
+        return admin.get_settings(call.svc, call.actor)
+    return {"items": admin.list_items(call.svc, call.actor, _kind(call))}
+
+
+@endpoint(bp, "/api/admin/{collection}", ["PUT"])
+def put_settings(call: Call) -> dict[str, Any]:
+    if call.params["collection"] != "settings":
+        raise NotFoundError("PUT a whole collection only for settings; use POST to add an item")
+    return admin.put_settings(call.svc, call.actor, call.body())
+
+
+@endpoint(bp, "/api/admin/{collection}", ["POST"], status=201)
+def create_item(call: Call) -> dict[str, Any]:
+    kind = _kind(call)
+    body = call.body()
+    item_id = body.get("id") if isinstance(body, dict) else None
+    if not isinstance(item_id, str):
+        raise ValidationError("id is required")
+    return admin.put_item(call.svc, call.actor, kind, item_id, body, create=True)
+
+
+@endpoint(bp, "/api/admin/{collection}/{item_id}", ["GET"])
+def get_item(call: Call) -> dict[str, Any]:
+    return admin.get_item(call.svc, call.actor, _kind(call), call.params["item_id"])
+
+
+@endpoint(bp, "/api/admin/{collection}/{item_id}", ["PUT"])
+def replace_item(call: Call) -> dict[str, Any]:
+    return admin.put_item(
+        call.svc, call.actor, _kind(call), call.params["item_id"], call.body(), create=False
+    )
+
+
+@endpoint(bp, "/api/admin/{collection}/{item_id}", ["DELETE"])
+def delete_item(call: Call) -> dict[str, Any]:
+    admin.delete_item(call.svc, call.actor, _kind(call), call.params["item_id"])
+    return {"deleted": call.params["item_id"]}

@@ -1,0 +1,41 @@
+"""Settings from the environment: the one place that reads os.environ."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Config:
+    stage: str  # "local" or an AWS stage name
+    region: str
+    table_prefix: str
+    dynamodb_endpoint: str | None  # DynamoDB Local's URL; None in AWS
+    data_dir: str  # local stack: keys, blobs, outbox
+    identity: str  # "local" or "cognito"
+    user_pool_id: str
+    user_pool_client_id: str
+    jwt_issuer: str
+    jwt_audience: str
+
+    @property
+    def is_local(self) -> bool:
+        return self.identity == "local"
+
+
+def load(environ: dict[str, str] | None = None) -> Config:
+    env = os.environ if environ is None else environ
+    stage = env.get("SERVIT_STAGE", "local")
+    return Config(
+        stage=stage,
+        region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "eu-north-1",
+        table_prefix=env.get("SERVIT_TABLE_PREFIX", f"servit-{stage}-"),
+        dynamodb_endpoint=env.get("SERVIT_DYNAMODB_ENDPOINT") or None,
+        data_dir=env.get("SERVIT_DATA_DIR", ".data"),
+        identity=env.get("SERVIT_IDENTITY", "local" if stage == "local" else "cognito"),
+        user_pool_id=env.get("SERVIT_USER_POOL_ID", ""),
+        user_pool_client_id=env.get("SERVIT_USER_POOL_CLIENT_ID", ""),
+        jwt_issuer=env.get("SERVIT_JWT_ISSUER", "servit-local"),
+        jwt_audience=env.get("SERVIT_JWT_AUDIENCE", "servit-web"),
+    )

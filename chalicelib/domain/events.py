@@ -1,0 +1,48 @@
+"""History events: typed, immutable rows in a ticket's history (S9, S10)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from chalicelib.domain.ids import new_ulid
+from chalicelib.domain.timefmt import iso
+
+
+class EventType(StrEnum):
+    CREATED = "created"
+    NOTE = "note"
+    STATUS_CHANGED = "status_changed"
+    PRIORITY_CHANGED = "priority_changed"
+    FIELD_CHANGED = "field_changed"
+    ASSIGNED = "assigned"
+    PICKED = "picked"
+    RELEASED = "released"
+    REOPENED = "reopened"
+
+
+class NoteKind(StrEnum):
+    SOLUTION = "solution"
+    ACTION = "action"
+    NOTE = "note"
+
+
+@dataclass(frozen=True)
+class TicketEvent:
+    ticket_id: str
+    event_id: str
+    at: datetime
+    type: str
+    actor: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def sort_key(self) -> str:
+        # Events of one ticket sort by time, ties broken by the ULID.
+        return f"{iso(self.at)}#{self.event_id}"
+
+    @classmethod
+    def new(cls, ticket_id: str, at: datetime, type: str, actor: str, **data: Any) -> TicketEvent:
+        return cls(ticket_id, new_ulid(at), at, type, actor, dict(data))

@@ -1,0 +1,159 @@
+"""Response points, groups, users, ticket types: the helpdesk's own shape (S11, S16)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from chalicelib.domain.errors import ValidationError
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    DISPATCHER = "dispatcher"
+    AGENT = "agent"
+
+
+class VisibilityLevel(StrEnum):
+    """Multi-user level (fleranvändarstöd), per response point."""
+
+    ALL = "all"  # agents see every ticket of the response point
+    OWN_GROUPS = "own_groups"  # agents see tickets of their groups and their own
+
+
+class Language(StrEnum):
+    SV = "sv"
+    EN = "en"
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def enum_value(enum: type[E], value: object, what: str) -> E:
+    try:
+        return enum(str(value))
+    except ValueError:
+        raise ValidationError(f"{what} must be one of {[m.value for m in enum]}") from None
+
+
+def as_list(value: object, what: str) -> list[Any]:
+    if not isinstance(value, list | tuple):
+        raise ValidationError(f"{what} must be a list")
+    return list(value)
+
+
+def check_slug(value: str, what: str) -> str:
+    if not isinstance(value, str) or not _SLUG.match(value):
+        raise ValidationError(f"{what} must be 1-63 of a-z, 0-9, '-', '_'")
+    return value
+
+
+def check_email(value: str) -> str:
+    if not isinstance(value, str) or len(value) > 254 or not _EMAIL.match(value):
+        raise ValidationError(f"not an e-mail address: {value!r}")
+    return value.strip().lower()
+
+
+def check_name(value: object, what: str, max_len: int = 200) -> str:
+    if not isinstance(value, str) or not value.strip() or len(value) > max_len:
+        raise ValidationError(f"{what} must be text of 1-{max_len} characters")
+    return value.strip()
+
+
+@dataclass
+class ResponsePoint:
+    id: str
+    name: str
+    emails: list[str] = field(default_factory=list)
+    language: Language = Language.SV
+    visibility_level: VisibilityLevel = VisibilityLevel.ALL
+    reopen_window_days: int = 14
+
+    def __post_init__(self) -> None:
+        check_slug(self.id, "response point id")
+        self.language = enum_value(Language, self.language, "language")
+        self.visibility_level = enum_value(
+            VisibilityLevel, self.visibility_level, "visibility_level"
+        )
+        self.emails = as_list(self.emails, "emails")
+        self.name = check_name(self.name, "name")
+        self.emails = [check_email(e) for e in self.emails]
+        if not isinstance(self.reopen_window_days, int) or not 0 <= self.reopen_window_days <= 3650:
+            raise ValidationError("reopen_window_days must be 0-3650")
+
+
+@dataclass
+class Group:
+    id: str
+    name: str
+    response_point_id: str
+
+    def __post_init__(self) -> None:
+        check_slug(self.id, "group id")
+        self.name = check_name(self.name, "name")
+        check_slug(self.response_point_id, "response_point_id")
+
+
+@dataclass
+class User:
+    id: str
+    email: str
+    name: str
+    roles: list[Role] = field(default_factory=lambda: [Role.AGENT])
+    groups: list[str] = field(default_factory=list)
+    language: Language = Language.SV
+    view: str = "standard"  # standard | pro (S15)
+    active: bool = True
+
+    def __post_init__(self) -> None:
+        check_slug(self.id, "user id")
+        self.email = check_email(self.email)
+        self.name = check_name(self.name, "name")
+        self.roles = [enum_value(Role, r, "role") for r in as_list(self.roles, "roles")]
+        self.groups = [check_slug(g, "group id") for g in as_list(self.groups, "groups")]
+        self.language = enum_value(Language, self.language, "language")
+        if self.view not in ("standard", "pro"):
+            raise ValidationError("view must be standard or pro")
+        if not self.roles:
+            raise ValidationError("a user needs at least one role")
+
+    def has_role(self, role: Role) -> bool:
+        return role in self.roles
+
+    @property
+    def sees_everything(self) -> bool:
+        """Admins and dispatchers see every ticket whatever the multi-user level."""
+        return Role.ADMIN in self.roles or Role.DISPATCHER in self.roles
+
+
+@dataclass
+class TicketType:
+    id: str
+    name_sv: str
+    name_en: str
+
+    def __post_init__(self) -> None:
+        check_slug(self.id, "ticket type id")
+        self.name_sv = check_name(self.name_sv, "name_sv")
+        self.name_en = check_name(self.name_en, "name_en")
+
+
+DEFAULT_TICKET_TYPES = (
+    TicketType("fault", "Fel", "Fault"),
+    TicketType("order", "Beställning", "Order"),
+    TicketType("other", "Övrigt", "Other"),
+)
+
+
+@dataclass
+class Settings:
+    """Global settings (S16); per response point ones live on ResponsePoint."""
+
+    lock_minutes: int = 30
+    default_response_point_id: str = ""
+    hidden_fields: list[str] = field(default_factory=list)

@@ -1,0 +1,262 @@
+"""The ticket aggregate (S10) and the moves an agent makes on it (S4, S8, S17).
+
+Every change appends a TicketEvent to ``pending_events``; the repository
+writes the ticket and those events in one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from chalicelib.domain.errors import InvalidTransitionError, TicketLockedError, ValidationError
+from chalicelib.domain.events import EventType, NoteKind, TicketEvent
+from chalicelib.domain.statuses import (
+    OPEN_STATUSES,
+    REOPENABLE,
+    Channel,
+    ItilProcess,
+    Priority,
+    Status,
+    allowed_moves,
+)
+from chalicelib.domain.timefmt import iso
+
+MAX_TITLE = 300
+MAX_DESCRIPTION = 100_000
+MAX_NOTE = 100_000
+MAX_ADDRESSES = 50
+
+# Plain fields an agent may set through a generic update, with their checkers.
+EDITABLE_FIELDS = (
+    "title",
+    "description",
+    "itil_process",
+    "ticket_type",
+    "template_id",
+    "parent_id",
+    "cc",
+    "bcc",
+)
+
+
+@dataclass
+class Ticket:
+    id: str
+    number: int
+    title: str
+    response_point_id: str
+    contact_id: str | None
+    channel: Channel
+    created_at: datetime
+    updated_at: datetime
+    status: Status = Status.NEW
+    priority: Priority = Priority.MEDIUM
+    template_id: str | None = None
+    itil_process: ItilProcess | None = None
+    ticket_type: str | None = None
+    group_id: str | None = None
+    agent_id: str | None = None
+    parent_id: str | None = None
+    description: str = ""
+    cc: list[str] = field(default_factory=list)
+    bcc: list[str] = field(default_factory=list)
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+    custom_fields: dict[str, Any] = field(default_factory=dict)
+    resolved_at: datetime | None = None
+    closed_at: datetime | None = None
+    dormant_until: datetime | None = None
+    locked_by: str | None = None
+    locked_until: datetime | None = None
+    version: int = 0
+    pending_events: list[TicketEvent] = field(default_factory=list, repr=False, compare=False)
+
+    # --- creation -------------------------------------------------------
+    @classmethod
+    def open_new(cls, *, actor: str, **fields: Any) -> Ticket:
+        ticket = cls(**fields)
+        ticket.title = check_title(ticket.title)
+        if len(ticket.description) > MAX_DESCRIPTION:
+            raise ValidationError(f"description is longer than {MAX_DESCRIPTION} characters")
+        ticket._record(
+            EventType.CREATED,
+            actor,
+            ticket.created_at,
+            number=ticket.number,
+            channel=str(ticket.channel),
+            title=ticket.title,
+        )
+        return ticket
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    # --- locks (pick / release, S17) ------------------------------------
+    def lock_holder(self, now: datetime) -> str | None:
+        if self.locked_by and self.locked_until and self.locked_until > now:
+            return self.locked_by
+        return None
+
+    def ensure_writable_by(self, user_id: str, now: datetime, *, override: bool = False) -> None:
+        holder = self.lock_holder(now)
+        if holder and holder != user_id and not override:
+            raise TicketLockedError(f"ticket #{self.number} is locked by {holder}")
+
+    def pick(self, agent_id: str, now: datetime, lock_for: timedelta) -> None:
+        """Lock the ticket to ``agent_id`` and make them its owner."""
+        self.ensure_writable_by(agent_id, now)
+        if not self.is_open:
+            raise InvalidTransitionError(f"a {self.status} ticket cannot be picked")
+        previous = self.agent_id
+        self.agent_id = agent_id
+        self.locked_by = agent_id
+        self.locked_until = now + lock_for
+        if self.status is Status.NEW:
+            self._set_status(Status.OPEN, agent_id, now)
+        self._record(
+            EventType.PICKED, agent_id, now, previous_agent=previous, until=iso(self.locked_until)
+        )
+
+    def release(self, agent_id: str, now: datetime, *, override: bool = False) -> None:
+        self.ensure_writable_by(agent_id, now, override=override)
+        if not self.lock_holder(now):
+            raise ValidationError(f"ticket #{self.number} is not locked")
+        holder = self.locked_by
+        self.locked_by = None
+        self.locked_until = None
+        self._record(EventType.RELEASED, agent_id, now, holder=holder)
+
+    def touch_lock(self, agent_id: str, now: datetime, lock_for: timedelta) -> None:
+        """Writes by the lock holder extend the lock."""
+        if self.lock_holder(now) == agent_id:
+            self.locked_until = now + lock_for
+
+    # --- assignment (dispatcher, S17) -------------------------------------
+    def assign(
+        self, actor: str, now: datetime, *, agent_id: str | None, group_id: str | None
+    ) -> None:
+        if not self.is_open:
+            raise InvalidTransitionError(f"a {self.status} ticket cannot be assigned")
+        if (agent_id, group_id) == (self.agent_id, self.group_id):
+            return
+        before = {"agent_id": self.agent_id, "group_id": self.group_id}
+        self.agent_id = agent_id
+        self.group_id = group_id
+        if self.locked_by and self.locked_by != agent_id:
+            # A hand-over breaks the previous owner's lock.
+            self.locked_by = None
+            self.locked_until = None
+        self._record(
+            EventType.ASSIGNED, actor, now, before=before, agent_id=agent_id, group_id=group_id
+        )
+
+    def set_response_point(self, rp_id: str, actor: str, now: datetime) -> None:
+        """Move the ticket to another response point (its group must follow)."""
+        before = self.response_point_id
+        if before == rp_id:
+            return
+        self.response_point_id = rp_id
+        self._record(
+            EventType.FIELD_CHANGED,
+            actor,
+            now,
+            field="response_point_id",
+            before=before,
+            after=rp_id,
+        )
+
+    # --- status ---------------------------------------------------------
+    def change_status(
+        self, new: Status, actor: str, now: datetime, *, dormant_until: datetime | None = None
+    ) -> None:
+        if new is self.status and new is not Status.DORMANT_UNTIL:
+            return
+        if new not in allowed_moves(self.status):
+            hint = " (use reopen)" if self.status in REOPENABLE else ""
+            raise InvalidTransitionError(f"status cannot move from {self.status} to {new}{hint}")
+        if new is Status.DORMANT_UNTIL:
+            if dormant_until is None or dormant_until <= now:
+                raise ValidationError("dormant_until needs a date in the future")
+        elif dormant_until is not None:
+            raise ValidationError("dormant_until is only for status dormant_until")
+        self._set_status(new, actor, now, dormant_until=dormant_until)
+
+    def reopen(self, actor: str, now: datetime, *, reason: str = "") -> None:
+        if self.status not in REOPENABLE:
+            raise InvalidTransitionError(
+                f"only resolved or closed tickets reopen, not {self.status}"
+            )
+        previous = self.status
+        self.status = Status.OPEN
+        self.resolved_at = None
+        self.closed_at = None
+        self._record(EventType.REOPENED, actor, now, previous=str(previous), reason=reason)
+
+    def _set_status(
+        self, new: Status, actor: str, now: datetime, *, dormant_until: datetime | None = None
+    ) -> None:
+        previous = self.status
+        self.status = new
+        self.dormant_until = dormant_until
+        if new is Status.RESOLVED:
+            self.resolved_at = now
+        if new is Status.CLOSED:
+            self.closed_at = now
+            self.resolved_at = self.resolved_at or now
+        if new in (Status.RESOLVED, Status.CLOSED):
+            self.locked_by = None
+            self.locked_until = None
+        data: dict[str, Any] = {"from": str(previous), "to": str(new)}
+        if dormant_until:
+            data["dormant_until"] = iso(dormant_until)
+        self._record(EventType.STATUS_CHANGED, actor, now, **data)
+
+    # --- fields ---------------------------------------------------------
+    def set_priority(self, priority: Priority, actor: str, now: datetime) -> None:
+        if priority is self.priority:
+            return
+        previous = self.priority
+        self.priority = priority
+        self._record(
+            EventType.PRIORITY_CHANGED, actor, now, **{"from": str(previous), "to": str(priority)}
+        )
+
+    def set_field(self, name: str, value: Any, actor: str, now: datetime) -> None:
+        if name not in EDITABLE_FIELDS and name != "custom_fields":
+            raise ValidationError(f"field {name!r} cannot be changed this way")
+        if name == "title":
+            value = check_title(value)
+        if name == "description" and (not isinstance(value, str) or len(value) > MAX_DESCRIPTION):
+            raise ValidationError(f"description must be text up to {MAX_DESCRIPTION} characters")
+        if name == "parent_id" and value == self.id:
+            raise ValidationError("a ticket cannot be its own parent")
+        before = getattr(self, name)
+        if before == value:
+            return
+        setattr(self, name, value)
+        self._record(EventType.FIELD_CHANGED, actor, now, field=name, before=before, after=value)
+
+    # --- notes ----------------------------------------------------------
+    def add_note(self, kind: NoteKind, text: str, actor: str, now: datetime) -> TicketEvent:
+        if not isinstance(text, str) or not text.strip():
+            raise ValidationError("a note needs text")
+        if len(text) > MAX_NOTE:
+            raise ValidationError(f"a note is at most {MAX_NOTE} characters")
+        return self._record(EventType.NOTE, actor, now, kind=str(kind), text=text)
+
+    # --- plumbing -------------------------------------------------------
+    def _record(self, type: EventType, actor: str, now: datetime, **data: Any) -> TicketEvent:
+        event = TicketEvent.new(self.id, now, str(type), actor, **data)
+        self.pending_events.append(event)
+        self.updated_at = now
+        return event
+
+
+def check_title(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError("a ticket needs a title")
+    if len(value) > MAX_TITLE:
+        raise ValidationError(f"a title is at most {MAX_TITLE} characters")
+    return value.strip()

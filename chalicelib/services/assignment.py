@@ -1,0 +1,103 @@
+"""Assignment (S17): pick, release, pick next, and the dispatcher's hand-out."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from chalicelib.domain.access import can_override_lock
+from chalicelib.domain.errors import ConflictError, NotFoundError, ValidationError
+from chalicelib.domain.inbox import InboxKind
+from chalicelib.domain.organisation import Role, User
+from chalicelib.domain.statuses import PICKABLE_STATUSES
+from chalicelib.domain.ticket import Ticket
+from chalicelib.services import directory, inputs
+from chalicelib.services.context import Services
+from chalicelib.services.tickets import _checked_assignment, _writable
+from chalicelib.services.visibility import require_role, visible_ticket
+
+# How many pool candidates to read per group in one pick-next round.
+CANDIDATES_PER_GROUP = 10
+
+
+def _lock_for(svc: Services) -> timedelta:
+    return timedelta(minutes=directory.settings(svc).lock_minutes)
+
+
+def pick_ticket(svc: Services, actor: User, ticket_id: str) -> Ticket:
+    ticket = visible_ticket(svc, actor, ticket_id)
+    ticket.pick(actor.id, svc.clock(), _lock_for(svc))
+    svc.tickets.save(ticket)
+    return ticket
+
+
+def release_ticket(svc: Services, actor: User, ticket_id: str) -> Ticket:
+    ticket = visible_ticket(svc, actor, ticket_id)
+    ticket.release(actor.id, svc.clock(), override=can_override_lock(actor))
+    svc.tickets.save(ticket)
+    return ticket
+
+
+def pick_next(svc: Services, actor: User) -> Ticket | None:
+    """Claim the most urgent, oldest unassigned ticket of the actor's groups.
+
+    Candidates come from the eventually consistent pool index; the claim is a
+    write conditioned on the version we read, so two agents racing for one
+    ticket cannot both get it: the loser moves on to the next candidate.
+    """
+    if not actor.groups:
+        raise ValidationError("you belong to no group, so there is nothing to pick")
+    candidates: list[Ticket] = []
+    for group_id in actor.groups:
+        page = svc.tickets.inbox(InboxKind.UNASSIGNED_GROUP, group_id, limit=CANDIDATES_PER_GROUP)
+        candidates.extend(page.items)
+    candidates.sort(key=lambda t: (t.priority != "high", t.priority != "medium", t.created_at))
+    now = svc.clock()
+    for candidate in candidates:
+        ticket = candidate
+        for attempt in range(2):
+            if (
+                ticket.agent_id
+                or ticket.status not in PICKABLE_STATUSES
+                or ticket.lock_holder(now) not in (None, actor.id)
+            ):
+                break
+            try:
+                ticket.pick(actor.id, now, _lock_for(svc))
+                svc.tickets.save(ticket)
+                return ticket
+            except ConflictError:
+                # The index copy was stale or someone else won: look again, once.
+                if attempt:
+                    break
+                try:
+                    ticket = svc.tickets.get(candidate.id)
+                except NotFoundError:
+                    break
+    return None
+
+
+def assign_tickets(svc: Services, actor: User, body: Any) -> list[Ticket]:
+    """The dispatcher tool: hand one or many tickets to an agent and/or group."""
+    require_role(actor, Role.DISPATCHER, Role.ADMIN)
+    data = inputs.require_object(body)
+    inputs.only_keys(data, {"ticket_ids", "agent_id", "group_id"})
+    ids = inputs.string_list(data, "ticket_ids", max_items=100, max_len=40)
+    if not ids:
+        raise ValidationError("ticket_ids must name at least one ticket")
+    agent_id = inputs.text(data, "agent_id", max_len=63)
+    group_id = inputs.text(data, "group_id", max_len=63)
+    tickets = [_writable(svc, actor, ticket_id, None) for ticket_id in dict.fromkeys(ids)]
+    now = svc.clock()
+    for ticket in tickets:
+        rp = directory.response_point(svc, ticket.response_point_id)
+        checked_group, checked_agent = _checked_assignment(
+            svc, rp, group_id or ticket.group_id, agent_id
+        )
+        ticket.assign(actor.id, now, agent_id=checked_agent, group_id=checked_group)
+    # Each ticket is its own transaction: a conflict on one leaves the others assigned
+    # and is reported, never half-writes a single ticket.
+    for ticket in tickets:
+        if ticket.pending_events:
+            svc.tickets.save(ticket)
+    return tickets

@@ -1,0 +1,254 @@
+"""Use cases on one ticket: create (agent-entered intake, S1), read, update, note, reopen."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from chalicelib.domain.access import can_override_lock
+from chalicelib.domain.contact import Contact
+from chalicelib.domain.custom_fields import clean_custom_values
+from chalicelib.domain.errors import ConflictError, NotFoundError, ValidationError
+from chalicelib.domain.events import NoteKind, TicketEvent
+from chalicelib.domain.ids import new_ulid
+from chalicelib.domain.organisation import ResponsePoint, User, check_email
+from chalicelib.domain.statuses import Channel, ItilProcess, Priority, Status
+from chalicelib.domain.ticket import MAX_DESCRIPTION, Ticket
+from chalicelib.services import directory, inputs
+from chalicelib.services.contacts import find_or_create_contact
+from chalicelib.services.context import Services
+from chalicelib.services.visibility import visible_ticket
+
+TICKET_NUMBER_COUNTER = "ticket_number"
+FIRST_TICKET_NUMBER = 10001
+
+CREATE_KEYS = {
+    "title", "description", "priority", "itil_process", "ticket_type", "response_point_id",
+    "group_id", "agent_id", "parent_id", "contact_id", "contact", "cc", "bcc",
+    "custom_fields", "template_id", "status",
+}  # fmt: skip
+UPDATE_KEYS = {
+    "title", "description", "priority", "itil_process", "ticket_type", "response_point_id",
+    "group_id", "agent_id", "parent_id", "cc", "bcc", "custom_fields", "template_id",
+    "status", "dormant_until",
+}  # fmt: skip
+
+
+def create_ticket(svc: Services, actor: User, body: Any) -> Ticket:
+    data = inputs.require_object(body)
+    inputs.only_keys(data, CREATE_KEYS)
+    rp = _response_point_for(svc, inputs.text(data, "response_point_id", max_len=63))
+    group_id, agent_id = _checked_assignment(
+        svc,
+        rp,
+        inputs.text(data, "group_id", max_len=63),
+        inputs.text(data, "agent_id", max_len=63),
+    )
+    contact = _contact_for(svc, data)
+    now = svc.clock()
+    fields: dict[str, Any] = {
+        "title": inputs.text(data, "title", required=True),
+        "description": inputs.text(data, "description", max_len=MAX_DESCRIPTION) or "",
+        "priority": inputs.enum(data, "priority", Priority) or Priority.MEDIUM,
+        "itil_process": inputs.enum(data, "itil_process", ItilProcess),
+        "ticket_type": _checked_type(svc, inputs.text(data, "ticket_type", max_len=63)),
+        "response_point_id": rp.id,
+        "group_id": group_id,
+        "agent_id": agent_id,
+        "parent_id": _checked_parent(svc, inputs.text(data, "parent_id", max_len=40)),
+        "contact_id": contact.id if contact else None,
+        "cc": _addresses(data, "cc"),
+        "bcc": _addresses(data, "bcc"),
+        "custom_fields": clean_custom_values(
+            directory.custom_fields(svc), inputs.mapping(data, "custom_fields") or {}
+        ),
+        "template_id": inputs.text(data, "template_id", max_len=63),
+    }
+    initial = inputs.enum(data, "status", Status)
+    ticket = Ticket.open_new(
+        actor=actor.id,
+        id=new_ulid(now),
+        number=svc.config.next_number(TICKET_NUMBER_COUNTER, FIRST_TICKET_NUMBER),
+        channel=Channel.MANUAL,
+        created_at=now,
+        updated_at=now,
+        **fields,
+    )
+    if initial and initial is not Status.NEW:
+        ticket.change_status(initial, actor.id, now)
+    svc.tickets.add(ticket)
+    ticket.pending_events.clear()
+    return ticket
+
+
+def get_ticket(svc: Services, actor: User, ticket_id: str) -> tuple[Ticket, list[TicketEvent]]:
+    ticket = visible_ticket(svc, actor, ticket_id)
+    return ticket, svc.tickets.events(ticket.id)
+
+
+def update_ticket(
+    svc: Services, actor: User, ticket_id: str, body: Any, *, if_match: int | None = None
+) -> Ticket:
+    data = inputs.require_object(body)
+    inputs.only_keys(data, UPDATE_KEYS)
+    ticket = _writable(svc, actor, ticket_id, if_match)
+    now = svc.clock()
+    for name in ("title", "description", "template_id", "parent_id"):
+        if name in data:
+            value = inputs.text(data, name, max_len=MAX_DESCRIPTION)
+            if name == "parent_id" and value:
+                _checked_parent(svc, value)
+            ticket.set_field(name, value if name != "description" else value or "", actor.id, now)
+    if "itil_process" in data:
+        ticket.set_field(
+            "itil_process", inputs.enum(data, "itil_process", ItilProcess), actor.id, now
+        )
+    if "ticket_type" in data:
+        ticket.set_field(
+            "ticket_type",
+            _checked_type(svc, inputs.text(data, "ticket_type", max_len=63)),
+            actor.id,
+            now,
+        )
+    for name in ("cc", "bcc"):
+        if name in data:
+            ticket.set_field(name, _addresses(data, name), actor.id, now)
+    if "custom_fields" in data:
+        merged = clean_custom_values(
+            directory.custom_fields(svc),
+            inputs.mapping(data, "custom_fields") or {},
+            existing=ticket.custom_fields,
+        )
+        ticket.set_field("custom_fields", merged, actor.id, now)
+    if "priority" in data:
+        priority = inputs.enum(data, "priority", Priority, required=True)
+        assert priority is not None
+        ticket.set_priority(priority, actor.id, now)
+    if {"response_point_id", "group_id", "agent_id"} & set(data):
+        _reassign(svc, actor, ticket, data)
+    if "status" in data or "dormant_until" in data:
+        status = inputs.enum(data, "status", Status) or ticket.status
+        ticket.change_status(
+            status, actor.id, now, dormant_until=inputs.instant(data, "dormant_until")
+        )
+    return _save(svc, actor, ticket)
+
+
+def add_note(svc: Services, actor: User, ticket_id: str, body: Any) -> TicketEvent:
+    data = inputs.require_object(body)
+    inputs.only_keys(data, {"kind", "text"})
+    kind = inputs.enum(data, "kind", NoteKind) or NoteKind.NOTE
+    ticket = _writable(svc, actor, ticket_id, None)
+    event = ticket.add_note(
+        kind, inputs.text(data, "text", max_len=100_000, required=True) or "", actor.id, svc.clock()
+    )
+    _save(svc, actor, ticket)
+    return event
+
+
+def reopen_ticket(svc: Services, actor: User, ticket_id: str, body: Any) -> Ticket:
+    data = inputs.require_object(body or {})
+    inputs.only_keys(data, {"reason"})
+    ticket = _writable(svc, actor, ticket_id, None)
+    ticket.reopen(actor.id, svc.clock(), reason=inputs.text(data, "reason", max_len=2000) or "")
+    return _save(svc, actor, ticket)
+
+
+# --- helpers shared by the ticket use cases ---------------------------------
+
+
+def _writable(svc: Services, actor: User, ticket_id: str, if_match: int | None) -> Ticket:
+    ticket = visible_ticket(svc, actor, ticket_id)
+    if if_match is not None and if_match != ticket.version:
+        raise ConflictError(
+            f"ticket #{ticket.number} changed since version {if_match} (now {ticket.version})",
+            code="stale",
+        )
+    ticket.ensure_writable_by(actor.id, svc.clock(), override=can_override_lock(actor))
+    return ticket
+
+
+def _save(svc: Services, actor: User, ticket: Ticket) -> Ticket:
+    now = svc.clock()
+    ticket.touch_lock(actor.id, now, timedelta(minutes=directory.settings(svc).lock_minutes))
+    if ticket.pending_events:
+        svc.tickets.save(ticket)
+    return ticket
+
+
+def _reassign(svc: Services, actor: User, ticket: Ticket, data: dict[str, Any]) -> None:
+    rp_id = (
+        inputs.text(data, "response_point_id", max_len=63)
+        if "response_point_id" in data
+        else ticket.response_point_id
+    )
+    rp = directory.response_point(svc, rp_id or "")
+    group_in = inputs.text(data, "group_id", max_len=63) if "group_id" in data else ticket.group_id
+    agent_in = inputs.text(data, "agent_id", max_len=63) if "agent_id" in data else ticket.agent_id
+    group_id, agent_id = _checked_assignment(svc, rp, group_in, agent_in)
+    now = svc.clock()
+    if rp.id != ticket.response_point_id:
+        ticket.set_response_point(rp.id, actor.id, now)
+    ticket.assign(actor.id, now, agent_id=agent_id, group_id=group_id)
+
+
+def _response_point_for(svc: Services, rp_id: str | None) -> ResponsePoint:
+    if rp_id:
+        try:
+            return directory.response_point(svc, rp_id)
+        except NotFoundError:
+            raise ValidationError(f"no response point {rp_id!r}") from None
+    default = directory.settings(svc).default_response_point_id
+    if not default:
+        raise ValidationError("response_point_id is required (no default response point set)")
+    return directory.response_point(svc, default)
+
+
+def _checked_assignment(
+    svc: Services, rp: ResponsePoint, group_id: str | None, agent_id: str | None
+) -> tuple[str | None, str | None]:
+    if group_id:
+        try:
+            group = directory.group(svc, group_id)
+        except NotFoundError:
+            raise ValidationError(f"no group {group_id!r}") from None
+        if group.response_point_id != rp.id:
+            raise ValidationError(f"group {group_id!r} belongs to another response point")
+    if agent_id:
+        try:
+            agent = directory.user(svc, agent_id)
+        except NotFoundError:
+            raise ValidationError(f"no agent {agent_id!r}") from None
+        if not agent.active:
+            raise ValidationError(f"agent {agent_id!r} is not active")
+    return group_id or None, agent_id or None
+
+
+def _checked_type(svc: Services, type_id: str | None) -> str | None:
+    if type_id and type_id not in {t.id for t in directory.ticket_types(svc)}:
+        raise ValidationError(f"no ticket type {type_id!r}")
+    return type_id
+
+
+def _checked_parent(svc: Services, parent_id: str | None) -> str | None:
+    if parent_id:
+        try:
+            svc.tickets.get(parent_id)
+        except NotFoundError:
+            raise ValidationError(f"no parent ticket {parent_id!r}") from None
+    return parent_id
+
+
+def _contact_for(svc: Services, data: dict[str, Any]) -> Contact | None:
+    contact_id = inputs.text(data, "contact_id", max_len=40)
+    if contact_id:
+        try:
+            return svc.contacts.get(contact_id)
+        except NotFoundError:
+            raise ValidationError(f"no contact {contact_id!r}") from None
+    inline = inputs.mapping(data, "contact")
+    return find_or_create_contact(svc, inline) if inline else None
+
+
+def _addresses(data: dict[str, Any], key: str) -> list[str]:
+    return [check_email(a) for a in inputs.string_list(data, key) or []]

@@ -1,0 +1,90 @@
+"""Test helpers: services on in-memory fakes, a controllable clock, a small helpdesk."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from chalicelib.adapters.identity_local import LocalIdentity, generate_private_key_pem
+from chalicelib.adapters.memory import (
+    InMemoryConfigRepository,
+    InMemoryContactRepository,
+    InMemoryTicketRepository,
+)
+from chalicelib.domain.organisation import Group, ResponsePoint, Settings, User
+from chalicelib.domain.records import to_record
+from chalicelib.services import directory
+from chalicelib.services.context import Services
+
+_KEY = generate_private_key_pem()
+
+
+@dataclass
+class FrozenClock:
+    """Starts at the real present (tokens carry real expiry times) and moves only when told."""
+
+    now: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> None:
+        self.now += timedelta(**kwargs)
+
+
+def fake_services(clock: FrozenClock | None = None) -> Services:
+    clock = clock or FrozenClock()
+    config = InMemoryConfigRepository()
+    return Services(
+        tickets=InMemoryTicketRepository(),
+        contacts=InMemoryContactRepository(),
+        config=config,
+        identity=LocalIdentity(config, _KEY, clock=clock, hash_rounds=1000),
+        clock=clock,
+    )
+
+
+PASSWORD = "secret-pw"
+
+
+def seed_helpdesk(svc: Services) -> dict[str, User]:
+    """Two response points, three groups, five users: the shape most tests need.
+
+    - kundtjanst (level own_groups): groups kt-first (agent1, agent2), kt-second (agent3)
+    - it-support (level all): group it-desk (agent3)
+    """
+    rps = [
+        ResponsePoint(
+            "kundtjanst", "Kundtjänst", ["kundtjanst@example.com"], visibility_level="own_groups"
+        ),  # type: ignore[arg-type]
+        ResponsePoint("it-support", "IT-support", ["it@example.com"], language="en"),  # type: ignore[arg-type]
+    ]
+    groups = [
+        Group("kt-first", "Första linjen", "kundtjanst"),
+        Group("kt-second", "Andra linjen", "kundtjanst"),
+        Group("it-desk", "Servicedesk", "it-support"),
+    ]
+    users = [
+        User("admin", "admin@example.com", "Ada Admin", roles=["admin"]),  # type: ignore[list-item]
+        User(
+            "dispatcher",
+            "dispatcher@example.com",
+            "Dag Dispatcher",
+            roles=["dispatcher"],
+            groups=["kt-first"],
+        ),  # type: ignore[list-item]
+        User("agent1", "agent1@example.com", "Agnes Agent", groups=["kt-first"]),
+        User("agent2", "agent2@example.com", "Bo Agent", groups=["kt-first"]),
+        User("agent3", "agent3@example.com", "Cai Agent", groups=["kt-second", "it-desk"]),
+    ]
+    for rp in rps:
+        svc.config.put(directory.RESPONSE_POINT, rp.id, to_record(rp))
+    for group in groups:
+        svc.config.put(directory.GROUP, group.id, to_record(group))
+    for user in users:
+        svc.config.put(directory.USER, user.id, to_record(user))
+        svc.identity.register(user.id, user.email, [r.value for r in user.roles], PASSWORD)
+    svc.config.put(
+        directory.SETTINGS, "global", to_record(Settings(default_response_point_id="kundtjanst"))
+    )
+    return {u.id: u for u in users}
