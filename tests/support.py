@@ -88,3 +88,20 @@ def seed_helpdesk(svc: Services) -> dict[str, User]:
         directory.SETTINGS, "global", to_record(Settings(default_response_point_id="kundtjanst"))
     )
     return {u.id: u for u in users}
+
+
+def dynamo_backed_services(endpoint: str, prefix: str, clock: FrozenClock) -> Services:
+    from chalicelib.adapters.dynamodb.config import DynamoConfigRepository
+    from chalicelib.adapters.dynamodb.contacts import DynamoContactRepository
+    from chalicelib.adapters.dynamodb.models import bind
+    from chalicelib.adapters.dynamodb.tickets import DynamoTicketRepository
+
+    bind(prefix, endpoint, "eu-north-1")
+    config = DynamoConfigRepository()
+    return Services(
+        tickets=DynamoTicketRepository(),
+        contacts=DynamoContactRepository(),
+        config=config,
+        identity=LocalIdentity(config, _KEY, clock=clock, hash_rounds=1000),
+        clock=clock,
+    )

@@ -1,0 +1,61 @@
+# ServIT — the two commands: `make run` and `make test`. Both install what they need.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+export PYTHONDONTWRITEBYTECODE := 1
+
+help:
+	@echo "make run     - the local stack with demo data (API on http://127.0.0.1:8000)"
+	@echo "make test    - lint, type checks and every test tier"
+	@echo "make bench   - benchmarks; figures printed and written to docs/performance.md"
+	@echo "make package - CloudFormation template + Lambda bundle in out/, checked by cfn-lint"
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+node_modules/.installed: package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch node_modules/.installed
+
+java:
+	@if ! java -version 2>&1 | grep -qE 'version "(1[7-9]|2[0-9])'; then \
+	  echo "installing Java 17 for DynamoDB Local"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless; \
+	fi
+
+install: $(STAMP) node_modules/.installed java
+
+run: install
+	$(PY) local/run.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
+
+# The tiers in order: fast ones first, so a broken domain fails in seconds.
+test: install lint typecheck
+	$(PY) -m pytest tests/unit
+	$(PY) -m pytest tests/integration
+	$(PY) -m pytest tests/contract
+	$(PY) -m pytest tests/api
+	$(PY) -m pytest tests/e2e
+	$(PY) -m pytest tests/infra
+
+package: install
+	bash infra/package.sh
+
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf out vendor .test-data
+
+.PHONY: help install java run lint typecheck test package bench clean

@@ -1,0 +1,130 @@
+"""The local stack in one command (``make run``): DynamoDB Local, tables, demo
+data, and the API on Chalice's local server. Ctrl-C or SIGTERM stops it all.
+
+Environment: SERVIT_PORT (8000), SERVIT_DYNAMODB_PORT (8001), SERVIT_DATA_DIR
+(.data), SERVIT_HOST (127.0.0.1).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from types import FrameType
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from local import dynamodb_local  # noqa: E402
+
+TABLE_PREFIX = "servit-local-"
+
+
+def stack_environment(data_dir: Path, dynamodb_port: int) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "SERVIT_STAGE": "local",
+            "SERVIT_IDENTITY": "local",
+            "SERVIT_TABLE_PREFIX": TABLE_PREFIX,
+            "SERVIT_DYNAMODB_ENDPOINT": f"http://127.0.0.1:{dynamodb_port}",
+            "SERVIT_DATA_DIR": str(data_dir),
+            "AWS_ACCESS_KEY_ID": env.get("AWS_ACCESS_KEY_ID", "local"),
+            "AWS_SECRET_ACCESS_KEY": env.get("AWS_SECRET_ACCESS_KEY", "local"),
+            "AWS_DEFAULT_REGION": "eu-north-1",
+            "AWS_REGION": "eu-north-1",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    return env
+
+
+def prepare_data(env: dict[str, str]) -> int:
+    """Create missing tables and seed demo data once; returns tickets seeded now."""
+    os.environ.update(env)
+    import boto3
+
+    from chalicelib import bootstrap, config
+    from chalicelib.adapters.dynamodb.tables import create_missing_tables
+    from local.seed import seed
+
+    client = boto3.client("dynamodb", endpoint_url=env["SERVIT_DYNAMODB_ENDPOINT"])
+    create_missing_tables(client, TABLE_PREFIX)
+    return seed(bootstrap.build(config.load(env)))
+
+
+def wait_for_api(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the API server exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/api/health", timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("the API server did not answer within 60 s")
+
+
+def banner(url: str, dynamodb_port: int, seeded: int, data_dir: Path) -> str:
+    from local.seed import DEMO_PASSWORD, USERS
+
+    logins = "\n".join(f"    {u['email']:<26} {DEMO_PASSWORD:<6} {', '.join(u['roles'])}" for u in USERS)  # type: ignore[arg-type]
+    seeded_line = f"seeded {seeded} demo tickets" if seeded else "demo data already there (kept)"
+    return (
+        f"\nServIT local stack is up ({seeded_line}; data in {data_dir})\n"
+        f"  API:            {url}/api   (health: {url}/api/health)\n"
+        f"  DynamoDB Local: http://127.0.0.1:{dynamodb_port}\n"
+        f"  Demo logins (e-mail / password / roles):\n{logins}\n"
+        "  Ctrl-C stops everything.\n"
+    )
+
+
+def main() -> int:
+    host = os.environ.get("SERVIT_HOST", "127.0.0.1")
+    port = int(os.environ.get("SERVIT_PORT", "8000"))
+    dynamodb_port = int(os.environ.get("SERVIT_DYNAMODB_PORT", "8001"))
+    data_dir = Path(os.environ.get("SERVIT_DATA_DIR", str(ROOT / ".data"))).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    children: list[subprocess.Popen[bytes]] = []
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        dynamodb = dynamodb_local.start(
+            dynamodb_port, str(data_dir / "dynamodb"), log_path=str(data_dir / "dynamodb.log")
+        )
+        children.append(dynamodb)
+        env = stack_environment(data_dir, dynamodb_port)
+        seeded = prepare_data(env)
+        api = subprocess.Popen(
+            [str(Path(sys.executable).parent / "chalice"), "local", "--no-autoreload",
+             "--stage", "local", "--host", host, "--port", str(port)],
+            cwd=str(ROOT),
+            env=env,
+        )  # fmt: skip
+        children.append(api)
+        url = f"http://{host}:{port}"
+        wait_for_api(url, api)
+        print(banner(url, dynamodb_port, seeded, data_dir), flush=True)
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+        print("a part of the stack stopped; shutting down", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nstopping the local stack ...", flush=True)
+        return 0
+    finally:
+        for child in reversed(children):
+            dynamodb_local.stop(child)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
