@@ -1,0 +1,484 @@
+"""Write infra/resources.json: the CloudFormation template that `chalice package` merges
+into the one it generates (see infra/package.sh). Run it after changing a model or this file:
+
+    .venv/bin/python infra/gen_resources.py
+
+tests/infra/test_tables_match_models.py fails while the committed file differs from what this
+script would write, so a table can never drift from its pynamodb model.
+
+How the Lambda functions get their settings:
+
+- Literal, per Chalice stage, in .chalice/config.json: SERVIT_STAGE, SERVIT_IDENTITY and
+  SERVIT_TABLE_PREFIX ("servit-dev-"; the tables below are named "servit-${Stage}-<Logical>").
+- Values only CloudFormation knows (the user pool and app client ids) are merged into each
+  function's Environment.Variables here. Chalice's merge is a deep merge of dictionaries, so
+  these keys join the literal ones instead of replacing them. Every function the app defines
+  must be listed in FUNCTIONS (tests/infra/test_package.py fails otherwise): that also gives it
+  a predictable name "servit-${Stage}-<name>", which the log permissions in
+  .chalice/policy-dev.json rely on.
+- IAM: .chalice/policy-dev.json grants what can be scoped by name prefix (tables, indexes,
+  stream, bucket, topics, state machines, log groups). The user pool's ARN holds a generated
+  id, so the Cognito admin calls are granted here, by the pool's real ARN, to the API
+  handler's role only (Chalice makes one role per function when autogen_policy is false).
+
+Other choices worth knowing:
+
+- TTL: Tickets and TicketEvents expire items by TTL_ATTRIBUTE ("expires_at", a Number of
+  epoch seconds). The models do not write it yet; whoever implements retention sets it.
+  TTL deletions appear on the TicketEvents stream as REMOVE records: consumers skip them.
+- The `Stage` parameter only allows the Chalice stages that have a policy file and
+  environment (`dev`): the package is built for one Chalice stage.
+- SES can have one active receipt rule set per account and region. CloudFormation creates
+  ours but cannot activate it: run `aws ses set-active-receipt-rule-set --rule-set-name
+  servit-dev-inbound` once (output ReceiptRuleSetName). SES receiving exists only in some
+  regions.
+- Data-bearing resources (tables, mail bucket, user pool) are retained when the stack is
+  deleted or they would be replaced.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+OUTPUT = ROOT / "infra" / "resources.json"
+CHALICE_CONFIG = ROOT / ".chalice" / "config.json"
+
+STAGES = ["dev"]
+TTL_ATTRIBUTE = "expires_at"
+TTL_TABLES = ("Tickets", "TicketEvents")
+
+INBOUND_PREFIX = "inbound/"  # SES writes raw MIME here
+QUARANTINE_PREFIX = "quarantine/"  # kept forever: no lifecycle rule may match it
+ROLE_GROUPS = ("admin", "dispatcher", "agent")  # identity_cognito.ROLE_GROUPS, by precedence
+
+# Chalice's logical id of each Lambda function -> the short name in "servit-${Stage}-<name>".
+FUNCTIONS = {"APIHandler": "api"}
+# Chalice names the API handler's role and log group "ApiHandler...", the function "APIHandler".
+API_STEM = "ApiHandler"
+
+RULE_SET = "servit-${Stage}-inbound"
+RULE = "servit-${Stage}-store-and-notify"
+RULE_ARN = (
+    "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:"
+    f"receipt-rule-set/{RULE_SET}:receipt-rule/{RULE}"
+)
+RETAIN = {"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"}
+
+
+def sub(text: str) -> dict[str, str]:
+    return {"Fn::Sub": text}
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"Ref": name}
+
+
+def table_logical_id(logical: str) -> str:
+    return f"{logical}Table"
+
+
+def tables() -> dict[str, Any]:
+    from chalicelib.adapters.dynamodb.tables import all_specs
+
+    resources: dict[str, Any] = {}
+    for logical, spec in all_specs().items():
+        props: dict[str, Any] = {"TableName": sub(f"servit-${{Stage}}-{logical}")}
+        props.update(spec)
+        props["PointInTimeRecoverySpecification"] = {"PointInTimeRecoveryEnabled": True}
+        props["SSESpecification"] = {"SSEEnabled": True}
+        if logical in TTL_TABLES:
+            props["TimeToLiveSpecification"] = {"AttributeName": TTL_ATTRIBUTE, "Enabled": True}
+        resources[table_logical_id(logical)] = {
+            "Type": "AWS::DynamoDB::Table",
+            **RETAIN,
+            "Properties": props,
+        }
+    return resources
+
+
+def mail_bucket() -> dict[str, Any]:
+    bucket_arn = sub("arn:${AWS::Partition}:s3:::${MailBucket}")
+    return {
+        "MailBucket": {
+            "Type": "AWS::S3::Bucket",
+            **RETAIN,
+            "Properties": {
+                "BucketName": sub("servit-${Stage}-mail-${AWS::AccountId}-${AWS::Region}"),
+                "BucketEncryption": {
+                    "ServerSideEncryptionConfiguration": [
+                        {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+                    ]
+                },
+                "PublicAccessBlockConfiguration": {
+                    "BlockPublicAcls": True,
+                    "BlockPublicPolicy": True,
+                    "IgnorePublicAcls": True,
+                    "RestrictPublicBuckets": True,
+                },
+                "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+                # Versions are an undo for deletes and overwrites; quarantine/ has no rule at
+                # all, so neither its objects nor their old versions ever expire.
+                "VersioningConfiguration": {"Status": "Enabled"},
+                "LifecycleConfiguration": {
+                    "Rules": [
+                        {
+                            "Id": "abort-incomplete-uploads",
+                            "Status": "Enabled",
+                            "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 2},
+                        },
+                        {
+                            "Id": "inbound-old-versions",
+                            "Status": "Enabled",
+                            "Prefix": INBOUND_PREFIX,
+                            "NoncurrentVersionExpiration": {"NoncurrentDays": 30},
+                        },
+                    ]
+                },
+            },
+        },
+        "MailBucketPolicy": {
+            "Type": "AWS::S3::BucketPolicy",
+            "Properties": {
+                "Bucket": ref("MailBucket"),
+                "PolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Sid": "SesStoresInboundMail",
+                            "Effect": "Allow",
+                            "Principal": {"Service": "ses.amazonaws.com"},
+                            "Action": "s3:PutObject",
+                            "Resource": sub(
+                                f"arn:${{AWS::Partition}}:s3:::${{MailBucket}}/{INBOUND_PREFIX}*"
+                            ),
+                            "Condition": {
+                                "StringEquals": {"aws:SourceAccount": ref("AWS::AccountId")},
+                                "ArnLike": {"aws:SourceArn": sub(RULE_ARN)},
+                            },
+                        },
+                        {
+                            "Sid": "TlsOnly",
+                            "Effect": "Deny",
+                            "Principal": "*",
+                            "Action": "s3:*",
+                            "Resource": [
+                                bucket_arn,
+                                sub("arn:${AWS::Partition}:s3:::${MailBucket}/*"),
+                            ],
+                            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                        },
+                    ],
+                },
+            },
+        },
+    }
+
+
+def inbound_mail() -> dict[str, Any]:
+    return {
+        "InboundMailTopic": {
+            "Type": "AWS::SNS::Topic",
+            "Properties": {"TopicName": sub("servit-${Stage}-inbound-mail")},
+        },
+        "InboundMailTopicPolicy": {
+            "Type": "AWS::SNS::TopicPolicy",
+            "Properties": {
+                "Topics": [ref("InboundMailTopic")],
+                "PolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Sid": "SesNotifiesInboundMail",
+                            "Effect": "Allow",
+                            "Principal": {"Service": "ses.amazonaws.com"},
+                            "Action": "sns:Publish",
+                            "Resource": ref("InboundMailTopic"),
+                            "Condition": {
+                                "StringEquals": {"aws:SourceAccount": ref("AWS::AccountId")},
+                                "ArnLike": {"aws:SourceArn": sub(RULE_ARN)},
+                            },
+                        }
+                    ],
+                },
+            },
+        },
+        "ReceiptRuleSet": {
+            "Type": "AWS::SES::ReceiptRuleSet",
+            "Properties": {"RuleSetName": sub(RULE_SET)},
+        },
+        # SES checks that it may write to the bucket and publish to the topic when the rule
+        # is created, so both policies must exist first.
+        "ReceiptRule": {
+            "Type": "AWS::SES::ReceiptRule",
+            "DependsOn": ["MailBucketPolicy", "InboundMailTopicPolicy"],
+            "Properties": {
+                "RuleSetName": ref("ReceiptRuleSet"),
+                "Rule": {
+                    "Name": sub(RULE),
+                    "Enabled": True,
+                    "ScanEnabled": True,
+                    "TlsPolicy": "Optional",
+                    "Recipients": {
+                        "Fn::If": ["HasRecipients", ref("InboundRecipients"), ref("AWS::NoValue")]
+                    },
+                    "Actions": [
+                        {
+                            "S3Action": {
+                                "BucketName": ref("MailBucket"),
+                                "ObjectKeyPrefix": INBOUND_PREFIX,
+                                "TopicArn": ref("InboundMailTopic"),
+                            }
+                        }
+                    ],
+                },
+            },
+        },
+    }
+
+
+def user_pool() -> dict[str, Any]:
+    resources: dict[str, Any] = {
+        "UserPool": {
+            "Type": "AWS::Cognito::UserPool",
+            **RETAIN,
+            "Properties": {
+                "UserPoolName": sub("servit-${Stage}-agents"),
+                # The username is our user id; people log in with their verified e-mail.
+                "AliasAttributes": ["email"],
+                "UsernameConfiguration": {"CaseSensitive": False},
+                "AutoVerifiedAttributes": ["email"],
+                "Schema": [
+                    {
+                        "Name": "email",
+                        "AttributeDataType": "String",
+                        "Required": True,
+                        "Mutable": True,
+                    }
+                ],
+                "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": True},
+                "Policies": {
+                    "PasswordPolicy": {
+                        "MinimumLength": 12,
+                        "RequireLowercase": True,
+                        "RequireUppercase": True,
+                        "RequireNumbers": True,
+                        "RequireSymbols": True,
+                        "TemporaryPasswordValidityDays": 3,
+                    }
+                },
+                "AccountRecoverySetting": {
+                    "RecoveryMechanisms": [{"Name": "verified_email", "Priority": 1}]
+                },
+                "MfaConfiguration": "OFF",
+                "DeletionProtection": "ACTIVE",
+            },
+        },
+        "UserPoolClient": {
+            "Type": "AWS::Cognito::UserPoolClient",
+            "Properties": {
+                "ClientName": sub("servit-${Stage}-web"),
+                "UserPoolId": ref("UserPool"),
+                "GenerateSecret": False,
+                "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+                "PreventUserExistenceErrors": "ENABLED",
+                "EnableTokenRevocation": True,
+                "AccessTokenValidity": 60,
+                "IdTokenValidity": 60,
+                "RefreshTokenValidity": 12,
+                "TokenValidityUnits": {
+                    "AccessToken": "minutes",
+                    "IdToken": "minutes",
+                    "RefreshToken": "hours",
+                },
+            },
+        },
+        # The API handler registers logins (identity_cognito.CognitoIdentity.register);
+        # initiate_auth needs no IAM permission.
+        "ApiHandlerUserPoolPolicy": {
+            "Type": "AWS::IAM::Policy",
+            "Properties": {
+                "PolicyName": "UserPoolAdmin",
+                "Roles": [ref(f"{API_STEM}Role")],
+                "PolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Action": [
+                                "cognito-idp:AdminCreateUser",
+                                "cognito-idp:AdminUpdateUserAttributes",
+                                "cognito-idp:AdminSetUserPassword",
+                                "cognito-idp:AdminAddUserToGroup",
+                                "cognito-idp:AdminRemoveUserFromGroup",
+                            ],
+                            "Resource": {"Fn::GetAtt": ["UserPool", "Arn"]},
+                        }
+                    ],
+                },
+            },
+        },
+    }
+    for precedence, group in enumerate(ROLE_GROUPS):
+        resources[f"{group.capitalize()}Group"] = {
+            "Type": "AWS::Cognito::UserPoolGroup",
+            "Properties": {
+                "GroupName": group,
+                "UserPoolId": ref("UserPool"),
+                "Precedence": precedence,
+                "Description": f"ServIT role {group}",
+            },
+        }
+    return resources
+
+
+def functions() -> dict[str, Any]:
+    """What Chalice cannot say in config.json, merged into its own function resources."""
+    resources: dict[str, Any] = {}
+    for logical_id, name in FUNCTIONS.items():
+        resources[logical_id] = {
+            "Properties": {
+                "FunctionName": sub(f"servit-${{Stage}}-{name}"),
+                "Environment": {
+                    "Variables": {
+                        "SERVIT_USER_POOL_ID": ref("UserPool"),
+                        "SERVIT_USER_POOL_CLIENT_ID": ref("UserPoolClient"),
+                    }
+                },
+            }
+        }
+    # Chalice 1.34 names the API handler's log group after "${ApiHandler}", a resource that
+    # does not exist (aws/chalice#2079): point it at the real function.
+    # Logs go with the stack (they expire after log_retention_in_days anyway).
+    resources[f"{API_STEM}LogGroup"] = {
+        "DeletionPolicy": "Delete",
+        "UpdateReplacePolicy": "Delete",
+        "Properties": {"LogGroupName": sub("/aws/lambda/${APIHandler}")},
+    }
+    return resources
+
+
+def alarms(app_name: str, api_stage: str) -> dict[str, Any]:
+    def alarm(description: str, namespace: str, metric: str, dimensions: list[Any]) -> Any:
+        return {
+            "Type": "AWS::CloudWatch::Alarm",
+            "Properties": {
+                "AlarmDescription": description,
+                "Namespace": namespace,
+                "MetricName": metric,
+                "Dimensions": dimensions,
+                "Statistic": "Sum",
+                "Period": 300,
+                "EvaluationPeriods": 1,
+                "Threshold": 1,
+                "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+                "TreatMissingData": "notBreaching",
+                "AlarmActions": [ref("AlarmTopic")],
+                "OKActions": [ref("AlarmTopic")],
+            },
+        }
+
+    handler = [{"Name": "FunctionName", "Value": ref("APIHandler")}]
+    # Chalice's routes answer unhandled errors with 500 without failing the invocation:
+    # those show only in API Gateway's 5XXError, keyed by the API's name (the app name).
+    api = [{"Name": "ApiName", "Value": app_name}, {"Name": "Stage", "Value": api_stage}]
+    return {
+        "AlarmTopic": {
+            "Type": "AWS::SNS::Topic",
+            "Properties": {"TopicName": sub("servit-${Stage}-alarms")},
+        },
+        "AlarmEmailSubscription": {
+            "Type": "AWS::SNS::Subscription",
+            "Condition": "HasAlarmEmail",
+            "Properties": {
+                "TopicArn": ref("AlarmTopic"),
+                "Protocol": "email",
+                "Endpoint": ref("AlarmEmail"),
+            },
+        },
+        "ApiHandlerErrorsAlarm": alarm(
+            "The API Lambda failed (crash, timeout, out of memory)",
+            "AWS/Lambda",
+            "Errors",
+            handler,
+        ),
+        "ApiHandlerThrottlesAlarm": alarm(
+            "The API Lambda was throttled", "AWS/Lambda", "Throttles", handler
+        ),
+        "Api5xxAlarm": alarm("The API answered 5xx", "AWS/ApiGateway", "5XXError", api),
+    }
+
+
+def build_template() -> dict[str, Any]:
+    chalice = json.loads(CHALICE_CONFIG.read_text(encoding="utf-8"))
+    resources: dict[str, Any] = {}
+    for part in (
+        tables(),
+        mail_bucket(),
+        inbound_mail(),
+        user_pool(),
+        functions(),
+        alarms(chalice["app_name"], chalice.get("api_gateway_stage", "api")),
+    ):
+        resources.update(part)
+    return {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Description": "ServIT: API, tables, mail intake, user pool and alarms "
+        "(merged by `chalice package`; generated by infra/gen_resources.py)",
+        "Parameters": {
+            "Stage": {
+                "Type": "String",
+                "Default": STAGES[0],
+                "AllowedValues": STAGES,
+                "Description": "Must be the Chalice stage the package was built for",
+            },
+            "InboundRecipients": {
+                "Type": "CommaDelimitedList",
+                "Default": "",
+                "Description": "Addresses or domains SES accepts for ServIT; "
+                "empty: every recipient on the account's verified domains",
+            },
+            "AlarmEmail": {
+                "Type": "String",
+                "Default": "",
+                "Description": "Optional e-mail address subscribed to the alarm topic",
+            },
+        },
+        "Conditions": {
+            "HasRecipients": {
+                "Fn::Not": [{"Fn::Equals": [{"Fn::Join": ["", ref("InboundRecipients")]}, ""]}]
+            },
+            "HasAlarmEmail": {"Fn::Not": [{"Fn::Equals": [ref("AlarmEmail"), ""]}]},
+        },
+        "Resources": resources,
+        "Outputs": {
+            # The API's URL is Chalice's own output EndpointURL.
+            "UserPoolId": {"Value": ref("UserPool")},
+            "UserPoolClientId": {"Value": ref("UserPoolClient")},
+            "MailBucketName": {"Value": ref("MailBucket")},
+            "InboundMailTopicArn": {"Value": ref("InboundMailTopic")},
+            "ReceiptRuleSetName": {"Value": ref("ReceiptRuleSet")},
+            "TicketEventsStreamArn": {
+                "Value": {"Fn::GetAtt": [table_logical_id("TicketEvents"), "StreamArn"]}
+            },
+            "AlarmTopicArn": {"Value": ref("AlarmTopic")},
+        },
+    }
+
+
+def render(template: dict[str, Any]) -> str:
+    return json.dumps(template, indent=2, ensure_ascii=False) + "\n"
+
+
+def main() -> None:
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    OUTPUT.write_text(render(build_template()), encoding="utf-8")
+    print(f"wrote {OUTPUT.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

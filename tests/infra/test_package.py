@@ -1,0 +1,162 @@
+"""infra/package.sh builds a bundle and a template that CloudFormation would accept.
+
+Runs `chalice package` (which downloads Linux wheels from PyPI the first time) and cfn-lint:
+about 10 s with Chalice's wheel cache warm.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from infra import gen_resources
+
+pytestmark = pytest.mark.infra
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(scope="module")
+def out_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("package")
+    result = subprocess.run(
+        ["bash", str(ROOT / "infra" / "package.sh"), str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def template(out_dir: Path) -> dict[str, Any]:
+    return json.loads((out_dir / "sam.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="module")
+def bundle(out_dir: Path) -> list[str]:
+    with zipfile.ZipFile(out_dir / "deployment.zip") as zf:
+        return zf.namelist()
+
+
+def of_type(template: dict[str, Any], kind: str) -> dict[str, Any]:
+    return {k: v for k, v in template["Resources"].items() if v["Type"] == kind}
+
+
+def test_cfn_lint_finds_nothing_in_the_packaged_template(out_dir: Path) -> None:
+    result = subprocess.run(
+        [str(BIN / "cfn-lint"), str(out_dir / "sam.json")], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_bundle_holds_the_app_its_package_and_the_templates_folder(bundle: list[str]) -> None:
+    assert "app.py" in bundle
+    assert "chalicelib/config.py" in bundle
+    assert "chalicelib/adapters/dynamodb/models.py" in bundle
+    # templates/ travels through vendor/, whose contents land at the bundle root
+    assert "templates/README.md" in bundle
+    assert not any(name.startswith(("vendor/", "tests/", "infra/")) for name in bundle)
+
+
+def test_native_wheels_in_the_bundle_match_the_lambda_architecture(
+    out_dir: Path, template: dict[str, Any]
+) -> None:
+    architectures = {
+        arch
+        for function in of_type(template, "AWS::Serverless::Function").values()
+        for arch in function["Properties"]["Architectures"]
+    }
+    (architecture,) = architectures  # one bundle serves every function
+    machine = {"arm64": "aarch64", "x86_64": "x86_64"}[architecture]
+    with zipfile.ZipFile(out_dir / "deployment.zip") as zf:
+        wheels = {
+            name: zf.read(name).decode()
+            for name in zf.namelist()
+            if name.endswith(".dist-info/WHEEL")
+        }
+    native = {name: text for name, text in wheels.items() if "Root-Is-Purelib: false" in text}
+    assert any(name.startswith("cryptography-") for name in native)
+    for name, text in native.items():
+        tags = [line for line in text.splitlines() if line.startswith("Tag:")]
+        assert all(machine in tag and "linux" in tag for tag in tags), (name, tags)
+
+
+def test_template_holds_tables_mail_intake_user_pool_and_api(template: dict[str, Any]) -> None:
+    tables = of_type(template, "AWS::DynamoDB::Table")
+    assert {t["Properties"]["TableName"]["Fn::Sub"] for t in tables.values()} >= {
+        "servit-${Stage}-Tickets",
+        "servit-${Stage}-TicketEvents",
+        "servit-${Stage}-Contacts",
+        "servit-${Stage}-Config",
+        "servit-${Stage}-Lookups",
+    }
+    topics = of_type(template, "AWS::SNS::Topic")
+    assert {"Fn::Sub": "servit-${Stage}-inbound-mail"} in [
+        t["Properties"]["TopicName"] for t in topics.values()
+    ]
+    (rule,) = of_type(template, "AWS::SES::ReceiptRule").values()
+    assert rule["Properties"]["Rule"]["Actions"] == [
+        {
+            "S3Action": {
+                "BucketName": {"Ref": "MailBucket"},
+                "ObjectKeyPrefix": "inbound/",
+                "TopicArn": {"Ref": "InboundMailTopic"},
+            }
+        }
+    ]
+    (pool,) = of_type(template, "AWS::Cognito::UserPool").values()
+    assert pool["Properties"]["AliasAttributes"] == ["email"]
+    assert pool["Properties"]["AdminCreateUserConfig"] == {"AllowAdminCreateUserOnly": True}
+    groups = of_type(template, "AWS::Cognito::UserPoolGroup").values()
+    assert sorted(g["Properties"]["GroupName"] for g in groups) == ["admin", "agent", "dispatcher"]
+    assert "EndpointURL" in template["Outputs"]
+    assert template["Resources"]["RestAPI"]["Properties"]["EndpointConfiguration"] == "REGIONAL"
+
+
+def test_every_function_is_named_and_gets_the_user_pool_from_the_stack(
+    template: dict[str, Any],
+) -> None:
+    functions = of_type(template, "AWS::Serverless::Function")
+    assert set(functions) == set(gen_resources.FUNCTIONS), (
+        "add each Chalice function's logical id to FUNCTIONS in infra/gen_resources.py"
+    )
+    for logical_id, function in functions.items():
+        props = function["Properties"]
+        short = gen_resources.FUNCTIONS[logical_id]
+        assert props["FunctionName"] == {"Fn::Sub": f"servit-${{Stage}}-{short}"}
+        assert props["Environment"]["Variables"] == {
+            "SERVIT_STAGE": "dev",
+            "SERVIT_IDENTITY": "cognito",
+            "SERVIT_TABLE_PREFIX": "servit-dev-",
+            "SERVIT_USER_POOL_ID": {"Ref": "UserPool"},
+            "SERVIT_USER_POOL_CLIENT_ID": {"Ref": "UserPoolClient"},
+        }
+
+
+def test_mail_bucket_is_private_and_lets_ses_write_only_under_inbound(
+    template: dict[str, Any],
+) -> None:
+    bucket = template["Resources"]["MailBucket"]["Properties"]
+    assert set(bucket["PublicAccessBlockConfiguration"].values()) == {True}
+    assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    for rule in bucket["LifecycleConfiguration"]["Rules"]:
+        expires = {"ExpirationInDays", "ExpirationDate", "NoncurrentVersionExpiration"} & set(rule)
+        # a rule without a prefix, or with quarantine/'s, would expire quarantined mail
+        assert not expires or not "quarantine/".startswith(rule.get("Prefix", "")), rule["Id"]
+    statements = template["Resources"]["MailBucketPolicy"]["Properties"]["PolicyDocument"]
+    (ses,) = [
+        s for s in statements["Statement"] if s.get("Principal") == {"Service": "ses.amazonaws.com"}
+    ]
+    assert ses["Action"] == "s3:PutObject"
+    assert ses["Resource"]["Fn::Sub"].endswith("/inbound/*")
+    assert "aws:SourceAccount" in ses["Condition"]["StringEquals"]
