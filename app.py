@@ -2,10 +2,11 @@
 
 from chalice import Chalice
 
-from chalicelib.api import admin, contacts, session, tickets
+from chalicelib.api import admin, contacts, inbound, mail, portal, session, tickets
 
 app = Chalice(app_name="servit")
 app.experimental_feature_flags.update({"BLUEPRINTS"})
+app.api.binary_types.extend(["message/rfc822", "application/pdf", "image/webp"])
 
-for blueprint in (session.bp, tickets.bp, contacts.bp, admin.bp):
+for blueprint in (session.bp, tickets.bp, contacts.bp, admin.bp, mail.bp, portal.bp, inbound.bp):
     app.register_blueprint(blueprint)

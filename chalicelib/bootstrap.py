@@ -7,10 +7,12 @@ Built lazily on first use and cached for the life of the Lambda container
 from __future__ import annotations
 
 import os
+import secrets
 from datetime import UTC, datetime
 
 from chalicelib import config as config_module
-from chalicelib.services.context import Services
+from chalicelib.services.context import MailSettings, Services
+from chalicelib.services.ports import BlobStore, Mailer
 
 _services: Services | None = None
 
@@ -23,6 +25,7 @@ def build(cfg: config_module.Config | None = None) -> Services:
     cfg = cfg or config_module.load()
     from chalicelib.adapters.dynamodb.config import DynamoConfigRepository
     from chalicelib.adapters.dynamodb.contacts import DynamoContactRepository
+    from chalicelib.adapters.dynamodb.mail import DynamoLookupRepository, DynamoMailLogRepository
     from chalicelib.adapters.dynamodb.models import bind
     from chalicelib.adapters.dynamodb.tickets import DynamoTicketRepository
     from chalicelib.services.ports import IdentityProvider
@@ -48,13 +51,57 @@ def build(cfg: config_module.Config | None = None) -> Services:
             client_id=cfg.user_pool_client_id,
             region=cfg.region,
         )
+    blobs, mailer = _mail_adapters(cfg)
     return Services(
         tickets=DynamoTicketRepository(),
         contacts=DynamoContactRepository(),
         config=config_repo,
         identity=identity,
         clock=utc_now,
+        lookups=DynamoLookupRepository(),
+        mail_log=DynamoMailLogRepository(),
+        blobs=blobs,
+        mailer=mailer,
+        mail=MailSettings(
+            secret=_secret(cfg),
+            message_id_domain=cfg.mail_domain,
+            portal_base_url=cfg.public_url,
+        ),
     )
+
+
+def _mail_adapters(cfg: config_module.Config) -> tuple[BlobStore, Mailer]:
+    if cfg.is_local:
+        from chalicelib.adapters.blobs_local import LocalBlobStore
+        from chalicelib.adapters.mail_outbox import LocalOutbox
+
+        return (
+            LocalBlobStore(os.path.join(cfg.data_dir, "blobs")),
+            LocalOutbox(os.path.join(cfg.data_dir, "outbox")),
+        )
+    import boto3
+
+    from chalicelib.adapters.blobs_s3 import S3BlobStore
+    from chalicelib.adapters.mail_ses import SesMailer
+
+    return (
+        S3BlobStore(boto3.client("s3", region_name=cfg.region), cfg.mail_bucket),
+        SesMailer(boto3.client("sesv2", region_name=cfg.region), cfg.ses_configuration_set or None),
+    )
+
+
+def _secret(cfg: config_module.Config) -> bytes:
+    if cfg.secret:
+        return cfg.secret.encode()
+    if not cfg.is_local:
+        raise RuntimeError("SERVIT_SECRET must be set outside the local stack")
+    path = os.path.join(cfg.data_dir, "secret")
+    if not os.path.exists(path):
+        os.makedirs(cfg.data_dir, exist_ok=True)
+        with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
+            handle.write(secrets.token_hex(32))
+    with open(path) as handle:
+        return handle.read().strip().encode()
 
 
 def services() -> Services:

@@ -18,6 +18,11 @@ class Config:
     user_pool_client_id: str
     jwt_issuer: str
     jwt_audience: str
+    mail_bucket: str  # S3 bucket of raw mails and attachments (AWS)
+    mail_domain: str  # right-hand side of our Message-IDs
+    public_url: str  # where customers reach the portal
+    secret: str  # signs reply addresses and portal links; local: generated under data_dir
+    ses_configuration_set: str
 
     @property
     def is_local(self) -> bool:
@@ -38,4 +43,9 @@ def load(environ: dict[str, str] | None = None) -> Config:
         user_pool_client_id=env.get("SERVIT_USER_POOL_CLIENT_ID", ""),
         jwt_issuer=env.get("SERVIT_JWT_ISSUER", "servit-local"),
         jwt_audience=env.get("SERVIT_JWT_AUDIENCE", "servit-web"),
+        mail_bucket=env.get("SERVIT_MAIL_BUCKET", ""),
+        mail_domain=env.get("SERVIT_MAIL_DOMAIN", "servit.example"),
+        public_url=env.get("SERVIT_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+        secret=env.get("SERVIT_SECRET", ""),
+        ses_configuration_set=env.get("SERVIT_SES_CONFIGURATION_SET", ""),
     )

@@ -11,12 +11,19 @@ from chalicelib.adapters.memory import (
     InMemoryContactRepository,
     InMemoryTicketRepository,
 )
+from chalicelib.adapters.memory_mail import (
+    InMemoryBlobStore,
+    InMemoryLookupRepository,
+    InMemoryMailLogRepository,
+    RecordingMailer,
+)
 from chalicelib.domain.organisation import Group, ResponsePoint, Settings, User
 from chalicelib.domain.records import to_record
 from chalicelib.services import directory
-from chalicelib.services.context import Services
+from chalicelib.services.context import MailSettings, Services
 
 _KEY = generate_private_key_pem()
+TEST_MAIL_SETTINGS = MailSettings(secret=b"test-secret", message_id_domain="servit.test")
 
 
 @dataclass
@@ -35,12 +42,18 @@ class FrozenClock:
 def fake_services(clock: FrozenClock | None = None) -> Services:
     clock = clock or FrozenClock()
     config = InMemoryConfigRepository()
+    lookups = InMemoryLookupRepository()
     return Services(
-        tickets=InMemoryTicketRepository(),
+        tickets=InMemoryTicketRepository(lookups),
         contacts=InMemoryContactRepository(),
         config=config,
         identity=LocalIdentity(config, _KEY, clock=clock, hash_rounds=1000),
         clock=clock,
+        lookups=lookups,
+        mail_log=InMemoryMailLogRepository(),
+        blobs=InMemoryBlobStore(),
+        mailer=RecordingMailer(),
+        mail=TEST_MAIL_SETTINGS,
     )
 
 
@@ -96,6 +109,8 @@ def dynamo_backed_services(endpoint: str, prefix: str, clock: FrozenClock) -> Se
     from chalicelib.adapters.dynamodb.models import bind
     from chalicelib.adapters.dynamodb.tickets import DynamoTicketRepository
 
+    from chalicelib.adapters.dynamodb.mail import DynamoLookupRepository, DynamoMailLogRepository
+
     bind(prefix, endpoint, "eu-north-1")
     config = DynamoConfigRepository()
     return Services(
@@ -104,4 +119,9 @@ def dynamo_backed_services(endpoint: str, prefix: str, clock: FrozenClock) -> Se
         config=config,
         identity=LocalIdentity(config, _KEY, clock=clock, hash_rounds=1000),
         clock=clock,
+        lookups=DynamoLookupRepository(),
+        mail_log=DynamoMailLogRepository(),
+        blobs=InMemoryBlobStore(),
+        mailer=RecordingMailer(),
+        mail=TEST_MAIL_SETTINGS,
     )

@@ -9,10 +9,12 @@ from __future__ import annotations
 import base64
 import copy
 import threading
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
+from chalicelib.adapters.memory_mail import InMemoryLookupRepository
 from chalicelib.domain.contact import Contact
-from chalicelib.domain.errors import ConflictError, NotFoundError
+from chalicelib.domain.errors import ConflictError, NotFoundError, ValidationError
 from chalicelib.domain.events import TicketEvent
 from chalicelib.domain.inbox import InboxKind, inbox_memberships, inbox_sort_key
 from chalicelib.domain.ticket import Ticket
@@ -38,7 +40,7 @@ _INDEX_FIELD = {
 
 
 def _page(items: list[T], limit: int, cursor: str | None) -> Page[T]:
-    start = int(base64.urlsafe_b64decode(cursor.encode()).decode()) if cursor else 0
+    start = _decode_cursor(cursor)
     end = start + limit
     more = end < len(items)
     return Page(
@@ -46,30 +48,49 @@ def _page(items: list[T], limit: int, cursor: str | None) -> Page[T]:
     )
 
 
+def _decode_cursor(cursor: str | None) -> int:
+    """Like the DynamoDB adapters: a cursor we did not hand out is a ValidationError."""
+    if not cursor:
+        return 0
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+    except (ValueError, UnicodeError):
+        text = ""
+    if not (text.isascii() and text.isdigit() and len(text) <= 9):
+        raise ValidationError("the cursor is not one this API handed out", code="bad_cursor")
+    return int(text)
+
+
 class InMemoryTicketRepository(TicketRepository):
-    def __init__(self) -> None:
+    def __init__(self, lookups: InMemoryLookupRepository | None = None) -> None:
         self._tickets: dict[str, Ticket] = {}
         self._events: dict[str, list[TicketEvent]] = {}
         self._numbers: dict[int, str] = {}
-        self._lock = threading.Lock()
+        self._lookups = lookups or InMemoryLookupRepository()
+        self._lock = self._lookups.lock
 
-    def add(self, ticket: Ticket) -> None:
+    def add(self, ticket: Ticket, *, claims: Mapping[str, str] | None = None) -> None:
         with self._lock:
             if ticket.id in self._tickets or ticket.number in self._numbers:
                 raise ConflictError(f"ticket {ticket.id} or #{ticket.number} exists")
-            self._commit(ticket)
+            self._lookups.check_free(dict(claims or {}))
+            self._commit(ticket, claims)
             self._numbers[ticket.number] = ticket.id
+            # As in DynamoDB: the number is a lookup key too (threading by number reads it).
+            self._lookups.items[f"ticket_number#{ticket.number}"] = ticket.id
 
-    def save(self, ticket: Ticket) -> None:
+    def save(self, ticket: Ticket, *, claims: Mapping[str, str] | None = None) -> None:
         with self._lock:
             stored = self._tickets.get(ticket.id)
             if stored is None or stored.version != ticket.version:
                 raise ConflictError(
                     f"ticket #{ticket.number} was changed by someone else", code="stale"
                 )
-            self._commit(ticket)
+            self._lookups.check_free(dict(claims or {}))
+            self._commit(ticket, claims)
 
-    def _commit(self, ticket: Ticket) -> None:
+    def _commit(self, ticket: Ticket, claims: Mapping[str, str] | None) -> None:
+        self._lookups.items.update(claims or {})
         ticket.version += 1
         self._events.setdefault(ticket.id, []).extend(ticket.pending_events)
         ticket.pending_events.clear()

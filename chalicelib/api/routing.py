@@ -46,9 +46,12 @@ class Call:
         if not self.raw_body:
             return {}
         try:
-            return json.loads(self.raw_body)
-        except (ValueError, UnicodeDecodeError):
+            body = json.loads(self.raw_body, parse_constant=_reject_constant)
+            # Lone surrogates ("\ud800") parse, but are not text: nothing could store or send them.
+            json.dumps(body, ensure_ascii=False).encode()
+        except (ValueError, RecursionError):  # RecursionError: nesting too deep to parse
             raise BadRequestError("the body is not valid JSON") from None
+        return body
 
     def if_match(self) -> int | None:
         value = self.headers.get("if-match")
@@ -58,6 +61,10 @@ class Call:
         if not match:
             raise ValidationError("If-Match must be the ticket's version, e.g. If-Match: 3")
         return int(match.group(1))
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
 
 
 Handler = Callable[[Call], Any]

@@ -21,6 +21,9 @@ class EventType(StrEnum):
     PICKED = "picked"
     RELEASED = "released"
     REOPENED = "reopened"
+    MESSAGE_IN = "message_in"  # e-mail or portal message from outside
+    MESSAGE_OUT = "message_out"  # mail we sent (agent reply, acknowledgement)
+    LINKED = "linked"  # a follow-up ticket was opened for this one
 
 
 class NoteKind(StrEnum):

@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from chalicelib.domain.errors import ValidationError
+from chalicelib.domain.subject_tag import check_format as check_tag_format
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -73,9 +74,18 @@ class ResponsePoint:
     language: Language = Language.SV
     visibility_level: VisibilityLevel = VisibilityLevel.ALL
     reopen_window_days: int = 14
+    tag_in_subject: bool = True  # S16: ticket number in the e-mail subject
+    subject_tag_format: str = "[#{number}]"
+    notification_mode: str = "full"  # S16: "full" answer in the mail, or "link" to the portal
+    auto_acknowledge: bool = False  # confirm new tickets by mail
 
     def __post_init__(self) -> None:
         check_slug(self.id, "response point id")
+        check_tag_format(self.subject_tag_format)
+        if self.notification_mode not in ("full", "link"):
+            raise ValidationError("notification_mode must be full or link")
+        if not isinstance(self.tag_in_subject, bool) or not isinstance(self.auto_acknowledge, bool):
+            raise ValidationError("tag_in_subject and auto_acknowledge must be true or false")
         self.language = enum_value(Language, self.language, "language")
         self.visibility_level = enum_value(
             VisibilityLevel, self.visibility_level, "visibility_level"
@@ -157,3 +167,16 @@ class Settings:
     lock_minutes: int = 30
     default_response_point_id: str = ""
     hidden_fields: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if (
+            isinstance(self.lock_minutes, bool)
+            or not isinstance(self.lock_minutes, int)
+            or not 1 <= self.lock_minutes <= 24 * 60
+        ):
+            raise ValidationError("lock_minutes must be 1-1440")
+        if self.default_response_point_id != "":
+            check_slug(self.default_response_point_id, "default_response_point_id")
+        self.hidden_fields = as_list(self.hidden_fields, "hidden_fields")
+        if not all(isinstance(f, str) and len(f) <= 63 for f in self.hidden_fields):
+            raise ValidationError("hidden_fields must be a list of field names")

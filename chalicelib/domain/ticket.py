@@ -137,10 +137,10 @@ class Ticket:
     def assign(
         self, actor: str, now: datetime, *, agent_id: str | None, group_id: str | None
     ) -> None:
+        if (agent_id, group_id) == (self.agent_id, self.group_id):
+            return  # also on a closed ticket: sending back what it shows is no change
         if not self.is_open:
             raise InvalidTransitionError(f"a {self.status} ticket cannot be assigned")
-        if (agent_id, group_id) == (self.agent_id, self.group_id):
-            return
         before = {"agent_id": self.agent_id, "group_id": self.group_id}
         self.agent_id = agent_id
         self.group_id = group_id
@@ -171,16 +171,9 @@ class Ticket:
     def change_status(
         self, new: Status, actor: str, now: datetime, *, dormant_until: datetime | None = None
     ) -> None:
+        check_move(self.status, new, now, dormant_until)
         if new is self.status and new is not Status.DORMANT_UNTIL:
             return
-        if new not in allowed_moves(self.status):
-            hint = " (use reopen)" if self.status in REOPENABLE else ""
-            raise InvalidTransitionError(f"status cannot move from {self.status} to {new}{hint}")
-        if new is Status.DORMANT_UNTIL:
-            if dormant_until is None or dormant_until <= now:
-                raise ValidationError("dormant_until needs a date in the future")
-        elif dormant_until is not None:
-            raise ValidationError("dormant_until is only for status dormant_until")
         self._set_status(new, actor, now, dormant_until=dormant_until)
 
     def reopen(self, actor: str, now: datetime, *, reason: str = "") -> None:
@@ -246,12 +239,39 @@ class Ticket:
             raise ValidationError(f"a note is at most {MAX_NOTE} characters")
         return self._record(EventType.NOTE, actor, now, kind=str(kind), text=text)
 
+    # --- messages (S5) ----------------------------------------------------
+    def record_message(
+        self, type: EventType, data: dict[str, Any], *, actor: str, now: datetime, event_id: str
+    ) -> TicketEvent:
+        """Append a message (or link) event with a given id: its attachments are stored
+        under that id before the event is written."""
+        event = TicketEvent(self.id, event_id, now, str(type), actor, dict(data))
+        self.pending_events.append(event)
+        self.updated_at = now
+        return event
+
     # --- plumbing -------------------------------------------------------
     def _record(self, type: EventType, actor: str, now: datetime, **data: Any) -> TicketEvent:
         event = TicketEvent.new(self.id, now, str(type), actor, **data)
         self.pending_events.append(event)
         self.updated_at = now
         return event
+
+
+def check_move(
+    current: Status, new: Status, now: datetime, dormant_until: datetime | None = None
+) -> None:
+    """Raise unless ``current`` may move to ``new``; changes nothing, so callers can
+    check a move before they write anything else (a new ticket's first status)."""
+    if dormant_until is not None and new is not Status.DORMANT_UNTIL:
+        raise ValidationError("dormant_until is only for status dormant_until")
+    if new is current and new is not Status.DORMANT_UNTIL:
+        return
+    if new not in allowed_moves(current):
+        hint = " (use reopen)" if current in REOPENABLE else ""
+        raise InvalidTransitionError(f"status cannot move from {current} to {new}{hint}")
+    if new is Status.DORMANT_UNTIL and (dormant_until is None or dormant_until <= now):
+        raise ValidationError("dormant_until needs a date in the future")
 
 
 def check_title(value: Any) -> str:

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.domain.errors import NotFoundError, ValidationError
-from chalicelib.domain.organisation import Group, Role, Settings, User, check_slug
+from chalicelib.domain.errors import ConflictError, NotFoundError, ValidationError
+from chalicelib.domain.organisation import (
+    DEFAULT_TICKET_TYPES,
+    Group,
+    Role,
+    Settings,
+    User,
+    check_slug,
+)
 from chalicelib.domain.records import from_record, to_record
 from chalicelib.services import directory, inputs
 from chalicelib.services.context import Services
@@ -24,7 +31,7 @@ def list_items(svc: Services, actor: User, kind: str) -> list[dict[str, Any]]:
 
 def get_item(svc: Services, actor: User, kind: str, item_id: str) -> dict[str, Any]:
     require_role(actor, Role.ADMIN)
-    record = svc.config.get(_kind(kind), item_id)
+    record = _stored(svc, _kind(kind), item_id)
     if record is None:
         raise NotFoundError(f"no {kind} {item_id!r}")
     return _public(kind, record)
@@ -39,12 +46,18 @@ def put_item(
     data = dict(inputs.require_object(body))
     password = data.pop("password", None) if kind == directory.USER else None
     check_slug(item_id, f"{kind} id")
-    if not create and svc.config.get(kind, item_id) is None:
+    # Checked before anything is written: a clash must not touch the existing item's login.
+    exists = _stored(svc, kind, item_id) is not None
+    if create and exists:
+        raise ConflictError(f"{kind} {item_id!r} exists already")
+    if not create and not exists:
         raise NotFoundError(f"no {kind} {item_id!r}")
     obj = from_record(cls, {**data, "id": item_id})
     _check_references(svc, obj)
     if isinstance(obj, User):
         _register_login(svc, obj, password, create=create)
+    if kind == directory.TICKET_TYPE:
+        _keep_default_types(svc)
     record = to_record(obj)
     svc.config.put(kind, item_id, record, create=create)
     return _public(kind, record)
@@ -54,8 +67,10 @@ def delete_item(svc: Services, actor: User, kind: str, item_id: str) -> None:
     require_role(actor, Role.ADMIN)
     if _kind(kind) not in DELETABLE:
         raise ValidationError(f"{kind} cannot be deleted; deactivate or rename it")
-    if svc.config.get(kind, item_id) is None:
+    if _stored(svc, kind, item_id) is None:
         raise NotFoundError(f"no {kind} {item_id!r}")
+    if kind == directory.TICKET_TYPE:
+        _keep_default_types(svc)
     svc.config.delete(kind, item_id)
 
 
@@ -69,8 +84,6 @@ def put_settings(svc: Services, actor: User, body: Any) -> dict[str, Any]:
     data = inputs.require_object(body)
     merged = {**to_record(directory.settings(svc)), **data}
     settings = from_record(Settings, merged)
-    if not isinstance(settings.lock_minutes, int) or not 1 <= settings.lock_minutes <= 24 * 60:
-        raise ValidationError("lock_minutes must be 1-1440")
     if settings.default_response_point_id:
         _must_exist(svc, directory.RESPONSE_POINT, settings.default_response_point_id)
     record = to_record(settings)
@@ -86,6 +99,22 @@ def _kind(kind: str) -> str:
 
 def _public(kind: str, record: dict[str, Any]) -> dict[str, Any]:
     return record
+
+
+def _stored(svc: Services, kind: str, item_id: str) -> dict[str, Any] | None:
+    """The item's record; ticket types include the defaults while none are stored."""
+    if kind == directory.TICKET_TYPE:
+        types = {t.id: t for t in directory.ticket_types(svc)}
+        return to_record(types[item_id]) if item_id in types else None
+    return svc.config.get(kind, item_id)
+
+
+def _keep_default_types(svc: Services) -> None:
+    """Store the default ticket types before the first change, so that adding,
+    changing or deleting one type does not make the other defaults vanish."""
+    if not svc.config.list(directory.TICKET_TYPE):
+        for ticket_type in DEFAULT_TICKET_TYPES:
+            svc.config.put(directory.TICKET_TYPE, ticket_type.id, to_record(ticket_type))
 
 
 def _check_references(svc: Services, obj: Any) -> None:
@@ -108,4 +137,7 @@ def _register_login(svc: Services, user: User, password: Any, *, create: bool) -
         raise ValidationError(f"password must be 4-{MAX_PASSWORD} characters")
     if create and password is None:
         raise ValidationError("a new user needs a password")
+    # Logins are keyed by e-mail address: a second user with it would take over the first's.
+    if any(u.email == user.email and u.id != user.id for u in directory.users(svc)):
+        raise ConflictError(f"another user has the e-mail address {user.email}", code="duplicate")
     svc.identity.register(user.id, user.email, [r.value for r in user.roles], password)

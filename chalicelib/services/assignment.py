@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.domain.access import can_override_lock
@@ -47,20 +47,15 @@ def pick_next(svc: Services, actor: User) -> Ticket | None:
     """
     if not actor.groups:
         raise ValidationError("you belong to no group, so there is nothing to pick")
+    now = svc.clock()
     candidates: list[Ticket] = []
     for group_id in actor.groups:
-        page = svc.tickets.inbox(InboxKind.UNASSIGNED_GROUP, group_id, limit=CANDIDATES_PER_GROUP)
-        candidates.extend(page.items)
+        candidates.extend(_candidates(svc, actor, group_id, now))
     candidates.sort(key=lambda t: (t.priority != "high", t.priority != "medium", t.created_at))
-    now = svc.clock()
     for candidate in candidates:
         ticket = candidate
         for attempt in range(2):
-            if (
-                ticket.agent_id
-                or ticket.status not in PICKABLE_STATUSES
-                or ticket.lock_holder(now) not in (None, actor.id)
-            ):
+            if not _pickable(ticket, actor, now):
                 break
             try:
                 ticket.pick(actor.id, now, _lock_for(svc))
@@ -75,6 +70,29 @@ def pick_next(svc: Services, actor: User) -> Ticket | None:
                 except NotFoundError:
                     break
     return None
+
+
+def _candidates(svc: Services, actor: User, group_id: str, now: datetime) -> list[Ticket]:
+    """The first pickable tickets of a group's pool, read on past any number of
+    dormant or waiting ones that sort before them."""
+    found: list[Ticket] = []
+    cursor: str | None = None
+    while True:
+        page = svc.tickets.inbox(
+            InboxKind.UNASSIGNED_GROUP, group_id, limit=CANDIDATES_PER_GROUP, cursor=cursor
+        )
+        found.extend(t for t in page.items if _pickable(t, actor, now))
+        cursor = page.cursor
+        if len(found) >= CANDIDATES_PER_GROUP or cursor is None:
+            return found[:CANDIDATES_PER_GROUP]
+
+
+def _pickable(ticket: Ticket, actor: User, now: datetime) -> bool:
+    return (
+        not ticket.agent_id
+        and ticket.status in PICKABLE_STATUSES
+        and ticket.lock_holder(now) in (None, actor.id)
+    )
 
 
 def assign_tickets(svc: Services, actor: User, body: Any) -> list[Ticket]:

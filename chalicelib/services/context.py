@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from chalicelib.services.ports import (
+    BlobStore,
     Clock,
     ConfigRepository,
     ContactRepository,
     IdentityProvider,
+    LookupRepository,
+    Mailer,
+    MailLogRepository,
     TicketRepository,
 )
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """How we send and receive mail; the secret signs reply addresses and portal links."""
+
+    secret: bytes = b"change-me-in-config"
+    message_id_domain: str = "servit.example"  # right-hand side of every Message-ID we make
+    portal_base_url: str = "http://127.0.0.1:8000"
+    max_message_bytes: int = 40 * 1024 * 1024  # as SES: larger mail is kept but not parsed
+    max_attachments: int = 100
+    auto_mail_per_hour: int = 5  # automatic mails to one address, at most
+    portal_link_days: int = 30
 
 
 @dataclass
@@ -20,3 +37,8 @@ class Services:
     config: ConfigRepository
     identity: IdentityProvider
     clock: Clock
+    lookups: LookupRepository
+    mail_log: MailLogRepository
+    blobs: BlobStore
+    mailer: Mailer
+    mail: MailSettings = field(default_factory=MailSettings)

@@ -86,6 +86,8 @@ def only_keys(data: dict[str, Any], allowed: set[str]) -> None:
 def limit(value: str | None, *, default: int = 50, maximum: int = 200) -> int:
     if value is None:
         return default
-    if not value.isdigit() or not 1 <= int(value) <= maximum:
+    # ASCII digits only ("²".isdigit() is true too), and few enough for int() to take.
+    digits = value.isascii() and value.isdigit() and len(value) <= 9
+    if not digits or not 1 <= int(value) <= maximum:
         raise ValidationError(f"limit must be 1-{maximum}")
     return int(value)

@@ -8,7 +8,7 @@ against both.
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -16,6 +16,7 @@ from typing import Any, Generic, TypeVar
 from chalicelib.domain.contact import Contact
 from chalicelib.domain.events import TicketEvent
 from chalicelib.domain.inbox import InboxKind
+from chalicelib.domain.mail_log import MailLogEntry
 from chalicelib.domain.ticket import Ticket
 
 T = TypeVar("T")
@@ -51,15 +52,19 @@ class TicketQuery:
 
 class TicketRepository(abc.ABC):
     @abc.abstractmethod
-    def add(self, ticket: Ticket) -> None:
-        """Store a new ticket, its number lookup and its pending events atomically."""
+    def add(self, ticket: Ticket, *, claims: Mapping[str, str] | None = None) -> None:
+        """Store a new ticket, its number lookup and its pending events atomically.
+
+        ``claims`` are lookup keys (-> target) written in the same transaction,
+        each only if it does not exist yet (Message-IDs, stored raw mails).
+        """
 
     @abc.abstractmethod
-    def save(self, ticket: Ticket) -> None:
+    def save(self, ticket: Ticket, *, claims: Mapping[str, str] | None = None) -> None:
         """Store changes and pending events atomically if nobody wrote since ``version``.
 
-        Raises ConflictError when the stored version is not ``ticket.version``.
-        Increments ``ticket.version`` and clears ``pending_events`` on success.
+        Raises ConflictError when the stored version is not ``ticket.version`` or a
+        claim is taken. Increments ``ticket.version`` and clears ``pending_events``.
         """
 
     @abc.abstractmethod
@@ -152,3 +157,75 @@ class IdentityProvider(abc.ABC):
     @abc.abstractmethod
     def register(self, user_id: str, email: str, roles: list[str], password: str | None) -> None:
         """Create or update the login of a user."""
+
+
+class BlobStore(abc.ABC):
+    """Raw mails and attachments: S3 in AWS, a folder locally."""
+
+    @abc.abstractmethod
+    def put(
+        self, key: str, data: bytes, content_type: str = "application/octet-stream"
+    ) -> None: ...
+
+    @abc.abstractmethod
+    def get(self, key: str) -> bytes:
+        """Raises NotFoundError."""
+
+    @abc.abstractmethod
+    def exists(self, key: str) -> bool: ...
+
+
+@dataclass(frozen=True)
+class OutgoingMail:
+    sender: str
+    recipients: tuple[str, ...]  # envelope: to + cc + bcc
+    raw: bytes
+    message_id: str
+
+
+class Mailer(abc.ABC):
+    """Sends a built MIME message: SES v2 in AWS, an outbox folder locally."""
+
+    @abc.abstractmethod
+    def send(self, mail: OutgoingMail) -> str:
+        """Returns the provider's id for the sent message."""
+
+
+class LookupRepository(abc.ABC):
+    """Unique keys with strongly consistent reads (Message-IDs, stored raw mails, bounces)."""
+
+    @abc.abstractmethod
+    def get(self, key: str) -> str | None: ...
+
+    @abc.abstractmethod
+    def get_many(self, keys: list[str]) -> dict[str, str]: ...
+
+    @abc.abstractmethod
+    def put(self, key: str, target: str) -> None:
+        """Set or overwrite."""
+
+
+class MailLogRepository(abc.ABC):
+    @abc.abstractmethod
+    def put(self, entry: MailLogEntry) -> None:
+        """Insert or replace the entry with this id."""
+
+    @abc.abstractmethod
+    def get(self, entry_id: str) -> MailLogEntry:
+        """Raises NotFoundError."""
+
+    @abc.abstractmethod
+    def by_message_id(self, message_id: str) -> list[MailLogEntry]: ...
+
+    @abc.abstractmethod
+    def by_sender(
+        self, sender: str, since: datetime, until: datetime, limit: int = 100
+    ) -> list[MailLogEntry]: ...
+
+    @abc.abstractmethod
+    def between(self, since: datetime, until: datetime, limit: int = 100) -> list[MailLogEntry]:
+        """Newest first."""
+
+    @abc.abstractmethod
+    def quarantined(self, limit: int = 100) -> list[MailLogEntry]:
+        """Entries still in quarantine, newest first."""

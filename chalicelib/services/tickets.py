@@ -13,7 +13,7 @@ from chalicelib.domain.events import NoteKind, TicketEvent
 from chalicelib.domain.ids import new_ulid
 from chalicelib.domain.organisation import ResponsePoint, User, check_email
 from chalicelib.domain.statuses import Channel, ItilProcess, Priority, Status
-from chalicelib.domain.ticket import MAX_DESCRIPTION, Ticket
+from chalicelib.domain.ticket import MAX_DESCRIPTION, Ticket, check_move, check_title
 from chalicelib.services import directory, inputs
 from chalicelib.services.contacts import find_or_create_contact
 from chalicelib.services.context import Services
@@ -25,7 +25,7 @@ FIRST_TICKET_NUMBER = 10001
 CREATE_KEYS = {
     "title", "description", "priority", "itil_process", "ticket_type", "response_point_id",
     "group_id", "agent_id", "parent_id", "contact_id", "contact", "cc", "bcc",
-    "custom_fields", "template_id", "status",
+    "custom_fields", "template_id", "status", "dormant_until",
 }  # fmt: skip
 UPDATE_KEYS = {
     "title", "description", "priority", "itil_process", "ticket_type", "response_point_id",
@@ -44,10 +44,9 @@ def create_ticket(svc: Services, actor: User, body: Any) -> Ticket:
         inputs.text(data, "group_id", max_len=63),
         inputs.text(data, "agent_id", max_len=63),
     )
-    contact = _contact_for(svc, data)
     now = svc.clock()
     fields: dict[str, Any] = {
-        "title": inputs.text(data, "title", required=True),
+        "title": check_title(inputs.text(data, "title", required=True)),
         "description": inputs.text(data, "description", max_len=MAX_DESCRIPTION) or "",
         "priority": inputs.enum(data, "priority", Priority) or Priority.MEDIUM,
         "itil_process": inputs.enum(data, "itil_process", ItilProcess),
@@ -56,7 +55,6 @@ def create_ticket(svc: Services, actor: User, body: Any) -> Ticket:
         "group_id": group_id,
         "agent_id": agent_id,
         "parent_id": _checked_parent(svc, inputs.text(data, "parent_id", max_len=40)),
-        "contact_id": contact.id if contact else None,
         "cc": _addresses(data, "cc"),
         "bcc": _addresses(data, "bcc"),
         "custom_fields": clean_custom_values(
@@ -64,7 +62,12 @@ def create_ticket(svc: Services, actor: User, body: Any) -> Ticket:
         ),
         "template_id": inputs.text(data, "template_id", max_len=63),
     }
-    initial = inputs.enum(data, "status", Status)
+    initial = inputs.enum(data, "status", Status) or Status.NEW
+    dormant_until = inputs.instant(data, "dormant_until")
+    check_move(Status.NEW, initial, now, dormant_until)
+    # Everything is checked: only now write (the contact, the number), so that bad
+    # input leaves no orphan contact and no gap in the ticket numbers.
+    contact = _contact_for(svc, data)
     ticket = Ticket.open_new(
         actor=actor.id,
         id=new_ulid(now),
@@ -72,10 +75,11 @@ def create_ticket(svc: Services, actor: User, body: Any) -> Ticket:
         channel=Channel.MANUAL,
         created_at=now,
         updated_at=now,
+        contact_id=contact.id if contact else None,
         **fields,
     )
-    if initial and initial is not Status.NEW:
-        ticket.change_status(initial, actor.id, now)
+    if initial is not Status.NEW:
+        ticket.change_status(initial, actor.id, now, dormant_until=dormant_until)
     svc.tickets.add(ticket)
     ticket.pending_events.clear()
     return ticket

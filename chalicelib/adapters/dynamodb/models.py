@@ -24,6 +24,7 @@ TICKET_EVENTS = "TicketEvents"
 CONTACTS = "Contacts"
 CONFIG = "Config"
 LOOKUPS = "Lookups"
+MAIL_LOG = "MailLog"
 
 
 def _gsi(name: str, hash_attr: str, range_attr: str) -> type[GlobalSecondaryIndex[Any]]:
@@ -156,12 +157,42 @@ class LookupModel(Model):
     target = UnicodeAttribute()
 
 
+class MailLogModel(Model):
+    """One entry per received mail: where it went, or why it is in quarantine."""
+
+    class Meta:
+        table_name = MAIL_LOG
+        region = "eu-north-1"
+
+    entry_id = UnicodeAttribute(hash_key=True)
+    received_at = UnicodeAttribute()
+    raw_key = UnicodeAttribute()
+    outcome = UnicodeAttribute()
+    sender = UnicodeAttribute(null=True)
+    recipients = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[var-annotated]
+    subject = UnicodeAttribute(null=True)
+    message_id = UnicodeAttribute(null=True)
+    ticket_id = UnicodeAttribute(null=True)
+    event_id = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute(null=True)
+    threading_rule = UnicodeAttribute(null=True)
+    replayed_at = UnicodeAttribute(null=True)
+    day = UnicodeAttribute()  # YYYY-MM-DD of received_at: time-range queries per day
+    quarantine = UnicodeAttribute(null=True)  # "open" while quarantined (sparse index)
+
+    by_message = _gsi("by_message", "message_id", "received_at")()
+    by_sender = _gsi("by_sender", "sender", "received_at")()
+    by_day = _gsi("by_day", "day", "received_at")()
+    in_quarantine = _gsi("quarantine", "quarantine", "received_at")()
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     TicketModel,
     TicketEventModel,
     ContactModel,
     ConfigModel,
     LookupModel,
+    MailLogModel,
 )
 LOGICAL_NAMES = {
     TicketModel: TICKETS,
@@ -169,6 +200,7 @@ LOGICAL_NAMES = {
     ContactModel: CONTACTS,
     ConfigModel: CONFIG,
     LookupModel: LOOKUPS,
+    MailLogModel: MAIL_LOG,
 }
 
 

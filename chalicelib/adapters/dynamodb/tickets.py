@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
@@ -39,7 +41,7 @@ def number_key(number: int) -> str:
 
 
 class DynamoTicketRepository(TicketRepository):
-    def add(self, ticket: Ticket) -> None:
+    def add(self, ticket: Ticket, *, claims: Mapping[str, str] | None = None) -> None:
         item = ticket_to_model(ticket)
         try:
             with TransactWrite(connection=TicketModel._get_connection().connection) as tx:
@@ -49,6 +51,7 @@ class DynamoTicketRepository(TicketRepository):
                     LookupModel(number_key(ticket.number), target=ticket.id),
                     condition=LookupModel.key.does_not_exist(),
                 )
+                self._claim(tx, claims)
                 self._append_events(tx, ticket.pending_events)
         except TransactWriteError as error:
             raise_conflict_if_condition_failed(error, f"ticket #{ticket.number} exists already")
@@ -56,12 +59,13 @@ class DynamoTicketRepository(TicketRepository):
         ticket.version += 1
         ticket.pending_events.clear()
 
-    def save(self, ticket: Ticket) -> None:
+    def save(self, ticket: Ticket, *, claims: Mapping[str, str] | None = None) -> None:
         item = ticket_to_model(ticket)
         try:
             with TransactWrite(connection=TicketModel._get_connection().connection) as tx:
                 # Optimistic lock: only if nobody wrote since we read `version`.
                 tx.save(item, condition=TicketModel.version == ticket.version)
+                self._claim(tx, claims)
                 self._append_events(tx, ticket.pending_events)
         except TransactWriteError as error:
             raise_conflict_if_condition_failed(
@@ -70,6 +74,12 @@ class DynamoTicketRepository(TicketRepository):
             raise
         ticket.version += 1
         ticket.pending_events.clear()
+
+    @staticmethod
+    def _claim(tx: TransactWrite, claims: Mapping[str, str] | None) -> None:
+        for key, target in (claims or {}).items():
+            # First writer wins: a Message-ID or stored mail is processed once.
+            tx.save(LookupModel(key, target=target), condition=LookupModel.key.does_not_exist())
 
     @staticmethod
     def _append_events(tx: TransactWrite, events: list[TicketEvent]) -> None:

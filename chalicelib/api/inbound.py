@@ -1,0 +1,52 @@
+"""Event handlers: SES stores a received mail in S3 and notifies SNS; we read it
+from there and hand it to the one intake service."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from chalice.app import Blueprint, SNSEvent
+
+from chalicelib import bootstrap
+from chalicelib.services import mail_intake
+
+bp = Blueprint(__name__)
+logger = Logger(service="servit-mail")
+
+# The topic SES notifies (the merge template points this subscription at the stack's topic).
+INBOUND_MAIL_TOPIC = "servit-inbound-mail"
+
+
+def stored_mail(notification: dict[str, Any]) -> tuple[str, list[str]] | None:
+    """The S3 key and envelope recipients of an SES "Received" notification."""
+    if notification.get("notificationType") != "Received":
+        return None
+    action = notification.get("receipt", {}).get("action", {})
+    if action.get("type") != "S3" or not action.get("objectKey"):
+        return None
+    recipients = (
+        notification.get("receipt", {}).get("recipients")
+        or notification.get("mail", {}).get("destination")
+        or []
+    )
+    return str(action["objectKey"]), [str(r) for r in recipients]
+
+
+@bp.on_sns_message(topic=INBOUND_MAIL_TOPIC)
+def inbound_mail(event: SNSEvent) -> None:
+    try:
+        notification = json.loads(event.message)
+    except ValueError:
+        logger.error("SNS message is not JSON", extra={"subject": event.subject})
+        return
+    found = stored_mail(notification)
+    if found is None:
+        logger.info(
+            "not a stored-mail notification", extra={"type": notification.get("notificationType")}
+        )
+        return
+    key, recipients = found
+    # Idempotent: a redelivered notification finds the raw key claimed: logged as a duplicate.
+    mail_intake.ingest(bootstrap.services(), key, recipients)

@@ -1,0 +1,89 @@
+"""Mails inside mails: ``message/rfc822`` parts (forwards, bounces, digests).
+
+The inner mail is kept whole as an ``.eml`` attachment and its text is shown
+below a short "Forwarded message" header, the way mail clients show it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import quopri
+import re
+from dataclasses import dataclass
+from email import policy
+from email.errors import MessageError
+from email.message import Message
+from email.parser import BytesParser
+
+from chalicelib.channels.headers_in import parse_mailboxes, read_headers
+from chalicelib.channels.part_payload import clean_filename, transfer_encoding
+
+_FILENAME_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+
+
+@dataclass(frozen=True)
+class EmbeddedMessage:
+    message: Message | None
+    raw: bytes
+    filename: str
+    problems: tuple[str, ...] = ()
+
+
+def embedded_message(part: Message) -> EmbeddedMessage:
+    """The mail inside a ``message/*`` part, its bytes and an ``.eml`` name."""
+    payload = part.get_payload()
+    inner = payload[0] if isinstance(payload, list) and payload else None
+    if not isinstance(inner, Message):
+        return EmbeddedMessage(None, serialise(part), "message.eml")
+    problems: tuple[str, ...] = ()
+    encoding = transfer_encoding(part)
+    if encoding in ("base64", "quoted-printable") and not inner.keys():
+        # RFC 2046 forbids encoding message/rfc822, but some clients do; the
+        # parser then sees one header-less body of encoded text.
+        decoded = _decode_body(str(inner.get_payload()), encoding)
+        if decoded is not None:
+            inner = BytesParser(policy=policy.default).parsebytes(decoded)
+            problems = (f"message/rfc822 part was {encoding}-encoded",)
+    subject = read_headers(inner).text("Subject")[0] or ""
+    name = _FILENAME_UNSAFE.sub("_", clean_filename(subject))[:80].strip(" ._")
+    return EmbeddedMessage(inner, serialise(inner), f"{name or 'forwarded-message'}.eml", problems)
+
+
+def forwarded_header(inner: Message) -> str:
+    """The lines mail clients put above a forwarded message's text."""
+    headers = read_headers(inner)
+    lines = ["---------- Forwarded message ----------"]
+    for label in ("From", "Date", "Subject", "To", "Cc"):
+        if label in ("From", "To", "Cc"):
+            mailboxes, _ = parse_mailboxes(headers.get_all(label))
+            value = ", ".join(f"{m.name} <{m.addr}>" if m.name else m.addr for m in mailboxes)
+        else:
+            value = headers.text(label)[0] or ""
+        if value:
+            lines.append(f"{label}: {value}")
+    return "\n".join(lines)
+
+
+def serialise(msg: Message) -> bytes:
+    """Bytes of a parsed (sub)message, as close to the original as we can.
+
+    ``compat32`` writes stored header values back unchanged instead of
+    refolding them; a body the generator cannot write falls back to the
+    stored text.
+    """
+    try:
+        return msg.as_bytes(policy=policy.compat32.clone(max_line_length=0))
+    except (MessageError, LookupError, UnicodeError, ValueError, TypeError, AttributeError):
+        body = msg.get_payload()
+        text = body if isinstance(body, str) else ""
+        head = "".join(f"{k}: {v}\n" for k, v in msg.raw_items())
+        return (head + "\n" + text).encode("utf-8", "surrogateescape")
+
+
+def _decode_body(text: str, encoding: str) -> bytes | None:
+    data = text.encode("ascii", "ignore")
+    try:
+        return base64.b64decode(data) if encoding == "base64" else quopri.decodestring(data)
+    except (binascii.Error, ValueError):
+        return None

@@ -1,0 +1,459 @@
+"""E-mail intake (S1, S5, S8): one function for every way a mail arrives.
+
+The raw message is already stored (SES wrote it to S3, the local SMTP server
+to the blob folder) before this runs, so whatever happens here the customer's
+mail is not lost: it becomes a ticket, joins one, or lands in the quarantine
+with the reason, from where an admin can replay it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from datetime import datetime, timedelta
+from email.parser import BytesHeaderParser
+from email.policy import default as default_policy
+
+from aws_lambda_powertools import Logger
+
+from chalicelib.channels.errors import MailParseError
+from chalicelib.channels.message import LOOP_HEADER, InboundMessage
+from chalicelib.channels.mime_in import parse_message
+from chalicelib.domain.errors import ConflictError, NotFoundError, ValidationError
+from chalicelib.domain.events import EventType
+from chalicelib.domain.ids import new_ulid
+from chalicelib.domain.mail_log import MailLogEntry, Outcome
+from chalicelib.domain.organisation import ResponsePoint
+from chalicelib.domain.statuses import Channel, Status
+from chalicelib.domain.ticket import MAX_DESCRIPTION, MAX_TITLE, Ticket
+from chalicelib.services import directory, mail_threading
+from chalicelib.services.contacts import find_or_create_contact
+from chalicelib.services.context import Services
+from chalicelib.services.mail_events import inbound_event_data, store_attachments
+from chalicelib.services.tickets import FIRST_TICKET_NUMBER, TICKET_NUMBER_COUNTER
+
+logger = Logger(service="servit-mail")
+
+SYSTEM_ACTOR = "system:mail"
+
+
+def ingest(
+    svc: Services, raw_key: str, envelope_recipients: list[str], *, entry_id: str | None = None
+) -> MailLogEntry:
+    """Process one stored raw message; returns (and records) where it went."""
+    now = svc.clock()
+    entry = MailLogEntry(
+        id=entry_id or new_ulid(now),
+        received_at=now,
+        raw_key=raw_key,
+        outcome=Outcome.QUARANTINED,
+        recipients=[r.lower() for r in envelope_recipients],
+    )
+    try:
+        raw = svc.blobs.get(raw_key)
+        if len(raw) > svc.mail.max_message_bytes:
+            entry = _oversize(svc, raw, entry, now)
+        else:
+            entry = _process(
+                svc, parse_message(raw, max_attachments=svc.mail.max_attachments), raw, entry, now
+            )
+    except MailParseError as error:
+        entry = replace(entry, outcome=Outcome.QUARANTINED, reason=f"cannot parse: {error.message}")
+    except Exception as error:  # the intake boundary: any failure keeps the mail, in quarantine
+        logger.exception("mail intake failed", extra={"raw_key": raw_key})
+        entry = replace(
+            entry,
+            outcome=Outcome.QUARANTINED,
+            reason=f"processing failed: {type(error).__name__}: {error}"[:1000],
+        )
+    svc.mail_log.put(entry)
+    logger.info(
+        "mail processed",
+        extra={"raw_key": raw_key, "outcome": entry.outcome.value, "ticket_id": entry.ticket_id},
+    )
+    return entry
+
+
+def replay(svc: Services, entry_id: str) -> MailLogEntry:
+    """Run a quarantined message through intake again (once its cause is fixed)."""
+    previous = svc.mail_log.get(entry_id)
+    if not previous.in_quarantine:
+        raise ValidationError("only quarantined mail can be replayed")
+    result = ingest(svc, previous.raw_key, previous.recipients, entry_id=previous.id)
+    result = replace(result, replayed_at=svc.clock())
+    svc.mail_log.put(result)
+    return result
+
+
+def _process(
+    svc: Services, msg: InboundMessage, raw: bytes, entry: MailLogEntry, now: datetime
+) -> MailLogEntry:
+    message_id = msg.message_id or f"{hashlib.sha256(raw).hexdigest()[:40]}@no-message-id.invalid"
+    entry = replace(entry, sender=msg.from_addr, subject=msg.subject[:300], message_id=message_id)
+    if _is_our_own(svc, msg, message_id):
+        return replace(entry, outcome=Outcome.IGNORED, reason="our own mail came back (loop guard)")
+    recipients = list(dict.fromkeys(entry.recipients + list(msg.to) + list(msg.cc)))
+    rp = _response_point_for(svc, recipients)
+    hints = mail_threading.clues(msg, recipients, rp, svc.mail.secret)
+    own_keys = [mail_threading.raw_key_claim(entry.raw_key), mail_threading.msgid_key(message_id)]
+    dsn_key = (
+        mail_threading.msgid_key(msg.dsn.original_message_id)
+        if msg.dsn and msg.dsn.original_message_id
+        else None
+    )
+    found = svc.lookups.get_many(own_keys + hints.lookup_keys() + ([dsn_key] if dsn_key else []))
+    if any(k in found for k in own_keys):
+        return replace(
+            entry,
+            outcome=Outcome.IGNORED,
+            reason="duplicate delivery of a message already processed",
+            ticket_id=found.get(own_keys[1]) or found.get(own_keys[0]),
+        )
+    if msg.dsn is not None:
+        return _bounce(svc, msg, entry, found.get(dsn_key) if dsn_key else None, message_id, now)
+    ticket_id, rule = mail_threading.match(found, hints)
+    return _file(svc, msg, entry, rp, ticket_id, rule, message_id, now)
+
+
+def _file(
+    svc: Services,
+    msg: InboundMessage,
+    entry: MailLogEntry,
+    rp: ResponsePoint,
+    ticket_id: str | None,
+    rule: str,
+    message_id: str,
+    now: datetime,
+    *,
+    channel: str = "email",
+) -> MailLogEntry:
+    claims = {
+        mail_threading.raw_key_claim(entry.raw_key): "",
+        mail_threading.msgid_key(message_id): "",
+    }
+    for attempt in range(3):
+        try:
+            if ticket_id is not None:
+                ticket = svc.tickets.get(ticket_id)
+                if (
+                    not ticket.is_open
+                    and not msg.auto_reply
+                    and not _within_reopen_window(svc, ticket, now)
+                ):
+                    return _new_ticket(
+                        svc,
+                        msg,
+                        entry,
+                        rp,
+                        message_id,
+                        claims,
+                        now,
+                        follows_up=ticket,
+                        channel=channel,
+                    )
+                return _append(
+                    svc, msg, entry, ticket, rule, message_id, claims, now, channel=channel
+                )
+            return _new_ticket(svc, msg, entry, rp, message_id, claims, now, channel=channel)
+        except ConflictError:
+            # Another mail changed the ticket, or the same mail is being processed right now.
+            if svc.lookups.get(mail_threading.msgid_key(message_id)) is not None:
+                return replace(
+                    entry,
+                    outcome=Outcome.IGNORED,
+                    reason="duplicate delivery processed concurrently",
+                )
+            if attempt == 2:
+                raise
+        except NotFoundError:
+            ticket_id, rule = None, "new"
+    raise AssertionError("unreachable")
+
+
+def _append(
+    svc: Services,
+    msg: InboundMessage,
+    entry: MailLogEntry,
+    ticket: Ticket,
+    rule: str,
+    message_id: str,
+    claims: dict[str, str],
+    now: datetime,
+    *,
+    channel: str = "email",
+) -> MailLogEntry:
+    event_id = new_ulid(now)
+    refs, cid_map = store_attachments(svc, msg, ticket.id, event_id)
+    outcome = Outcome.APPENDED
+    if not ticket.is_open and not msg.auto_reply:
+        ticket.reopen(SYSTEM_ACTOR, now, reason=f"reply by e-mail from {msg.from_addr}")
+        outcome = Outcome.REOPENED
+    elif ticket.status is Status.WITH_CONTACT and not msg.auto_reply:
+        ticket.change_status(Status.OPEN, SYSTEM_ACTOR, now)  # the customer answered
+    data = inbound_event_data(
+        msg,
+        raw_key=entry.raw_key,
+        message_id=message_id,
+        attachments=refs,
+        cid_map=cid_map,
+        threading_rule=rule,
+        channel=channel,
+    )
+    event = ticket.record_message(
+        EventType.MESSAGE_IN, data, actor=msg.from_addr or SYSTEM_ACTOR, now=now, event_id=event_id
+    )
+    _add_cc(ticket, msg, svc)
+    svc.tickets.save(ticket, claims={k: ticket.id for k in claims})
+    return replace(
+        entry, outcome=outcome, ticket_id=ticket.id, event_id=event.event_id, threading_rule=rule
+    )
+
+
+def _new_ticket(
+    svc: Services,
+    msg: InboundMessage,
+    entry: MailLogEntry,
+    rp: ResponsePoint,
+    message_id: str,
+    claims: dict[str, str],
+    now: datetime,
+    *,
+    follows_up: Ticket | None = None,
+    channel: str = "email",
+) -> MailLogEntry:
+    contact = (
+        find_or_create_contact(svc, {"email": msg.from_addr, "name": msg.from_name[:200]})
+        if msg.from_addr
+        else None
+    )
+    ticket = Ticket.open_new(
+        actor=SYSTEM_ACTOR,
+        id=new_ulid(now),
+        number=svc.config.next_number(TICKET_NUMBER_COUNTER, FIRST_TICKET_NUMBER),
+        title=(msg.subject.strip() or "(no subject)")[:MAX_TITLE],
+        description=(msg.stripped_text or msg.text)[:MAX_DESCRIPTION],
+        response_point_id=rp.id,
+        contact_id=contact.id if contact else None,
+        channel=Channel.EMAIL if channel == "email" else Channel.WEBFORM,
+        created_at=now,
+        updated_at=now,
+    )
+    if follows_up is not None:
+        ticket.pending_events[0].data["follows_up"] = {
+            "id": follows_up.id,
+            "number": follows_up.number,
+        }
+    _add_cc(ticket, msg, svc)
+    event_id = new_ulid(now)
+    refs, cid_map = store_attachments(svc, msg, ticket.id, event_id)
+    rule = "new_linked" if follows_up else "new"
+    data = inbound_event_data(
+        msg,
+        raw_key=entry.raw_key,
+        message_id=message_id,
+        attachments=refs,
+        cid_map=cid_map,
+        threading_rule=rule,
+        channel=channel,
+    )
+    event = ticket.record_message(
+        EventType.MESSAGE_IN, data, actor=msg.from_addr or SYSTEM_ACTOR, now=now, event_id=event_id
+    )
+    svc.tickets.add(ticket, claims={k: ticket.id for k in claims})
+    if follows_up is not None:
+        _note_follow_up(svc, follows_up.id, ticket, now)
+    outcome = Outcome.NEW_LINKED if follows_up else Outcome.CREATED
+    result = replace(
+        entry, outcome=outcome, ticket_id=ticket.id, event_id=event.event_id, threading_rule=rule
+    )
+    from chalicelib.services.outbound import acknowledge_new_ticket
+
+    acknowledge_new_ticket(svc, ticket, msg, rp)
+    return result
+
+
+def _bounce(
+    svc: Services,
+    msg: InboundMessage,
+    entry: MailLogEntry,
+    ticket_id: str | None,
+    message_id: str,
+    now: datetime,
+) -> MailLogEntry:
+    assert msg.dsn is not None
+    if msg.dsn.permanent and msg.dsn.final_recipient:
+        # Automatic mail to this address stops (outbound checks the bounce key).
+        svc.lookups.put(
+            mail_threading.bounce_key(msg.dsn.final_recipient),
+            f"{msg.dsn.status} {msg.dsn.diagnostic or ''}".strip()[:500],
+        )
+    if ticket_id is None:
+        return replace(
+            entry, outcome=Outcome.IGNORED, reason="delivery report for a message we do not know"
+        )
+    claims = {
+        mail_threading.raw_key_claim(entry.raw_key): ticket_id,
+        mail_threading.msgid_key(message_id): ticket_id,
+    }
+    for attempt in range(3):
+        ticket = svc.tickets.get(ticket_id)
+        event_id = new_ulid(now)
+        refs, cid_map = store_attachments(svc, msg, ticket.id, event_id)
+        data = inbound_event_data(
+            msg,
+            raw_key=entry.raw_key,
+            message_id=message_id,
+            attachments=refs,
+            cid_map=cid_map,
+            threading_rule="bounce",
+        )
+        ticket.record_message(
+            EventType.MESSAGE_IN,
+            data,
+            actor=msg.from_addr or SYSTEM_ACTOR,
+            now=now,
+            event_id=event_id,
+        )
+        try:
+            svc.tickets.save(ticket, claims=claims)
+            return replace(
+                entry,
+                outcome=Outcome.APPENDED,
+                ticket_id=ticket.id,
+                event_id=event_id,
+                threading_rule="bounce",
+                reason=f"delivery failed ({msg.dsn.status})"
+                if msg.dsn.permanent
+                else f"delivery delayed ({msg.dsn.status})",
+            )
+        except ConflictError:
+            if svc.lookups.get(mail_threading.msgid_key(message_id)) is not None or attempt == 2:
+                return replace(entry, outcome=Outcome.IGNORED, reason="duplicate delivery report")
+    raise AssertionError("unreachable")
+
+
+def _oversize(svc: Services, raw: bytes, entry: MailLogEntry, now: datetime) -> MailLogEntry:
+    """Too large to parse here: a ticket that says so, with the original kept and downloadable."""
+    headers = BytesHeaderParser(policy=default_policy).parsebytes(raw[:200_000])
+    sender = str(headers.get("From", "") or "")
+    subject = str(headers.get("Subject", "") or "(no subject)")
+    rp = _response_point_for(svc, entry.recipients)
+    ticket = Ticket.open_new(
+        actor=SYSTEM_ACTOR,
+        id=new_ulid(now),
+        number=svc.config.next_number(TICKET_NUMBER_COUNTER, FIRST_TICKET_NUMBER),
+        title=subject[:MAX_TITLE],
+        description="",
+        response_point_id=rp.id,
+        contact_id=None,
+        channel=Channel.EMAIL,
+        created_at=now,
+        updated_at=now,
+    )
+    size_mb = len(raw) / 1024 / 1024
+    note = (
+        f"This e-mail from {sender} is {size_mb:.1f} MB, above the limit of "
+        f"{svc.mail.max_message_bytes / 1024 / 1024:.0f} MB. "
+        "It was not unpacked; the original is kept."
+    )
+    data = {
+        "channel": "email",
+        "from": sender,
+        "subject": subject,
+        "text": note,
+        "html": "",
+        "stripped_text": note,
+        "attachments": [],
+        "raw_key": entry.raw_key,
+        "threading_rule": "oversize",
+        "auto_reply": False,
+        "auto_reply_reasons": [],
+        "is_bulk": False,
+        "bounce": None,
+        "problems": ["too large"],
+        "size": len(raw),
+        "to": entry.recipients,
+        "cc": [],
+        "message_id": "",
+        "oversize": True,
+    }
+    event = ticket.record_message(
+        EventType.MESSAGE_IN, data, actor=SYSTEM_ACTOR, now=now, event_id=new_ulid(now)
+    )
+    svc.tickets.add(ticket, claims={mail_threading.raw_key_claim(entry.raw_key): ticket.id})
+    return replace(
+        entry,
+        outcome=Outcome.CREATED,
+        ticket_id=ticket.id,
+        event_id=event.event_id,
+        sender=sender,
+        subject=subject[:300],
+        reason="too large to unpack; original kept",
+    )
+
+
+def _is_our_own(svc: Services, msg: InboundMessage, message_id: str) -> bool:
+    domain = svc.mail.message_id_domain.lower()
+    return message_id.lower().endswith("@" + domain) or bool(
+        msg.loop_header and domain in msg.loop_header.lower()
+    )
+
+
+def _response_point_for(svc: Services, recipients: list[str]) -> ResponsePoint:
+    """The response point owning one of the addresses (plus-tags ignored), else the default."""
+    bare = {_without_tag(r) for r in recipients}
+    points = directory.response_points(svc)
+    for rp in points:
+        if bare & set(rp.emails):
+            return rp
+    default = directory.settings(svc).default_response_point_id
+    for rp in points:
+        if rp.id == default:
+            return rp
+    if points:
+        return points[0]
+    raise ValidationError("no response point is set up to receive mail")
+
+
+def _without_tag(address: str) -> str:
+    local, _, domain = address.lower().partition("@")
+    return f"{local.partition('+')[0]}@{domain}"
+
+
+def _within_reopen_window(svc: Services, ticket: Ticket, now: datetime) -> bool:
+    if ticket.status is Status.RESOLVED or ticket.closed_at is None:
+        return True
+    days = directory.response_point(svc, ticket.response_point_id).reopen_window_days
+    return now - ticket.closed_at <= timedelta(days=days)
+
+
+def _add_cc(ticket: Ticket, msg: InboundMessage, svc: Services) -> None:
+    """Keep the customer's cc addresses on the ticket (not ours, not the sender)."""
+    ours = {e for rp in directory.response_points(svc) for e in rp.emails}
+    extra = [
+        a
+        for a in msg.cc
+        if _without_tag(a) not in ours and a != msg.from_addr and a not in ticket.cc
+    ]
+    if extra:
+        ticket.cc = (ticket.cc + extra)[:50]
+
+
+def _note_follow_up(svc: Services, old_id: str, new: Ticket, now: datetime) -> None:
+    try:
+        old = svc.tickets.get(old_id)
+        old.record_message(
+            EventType.LINKED,
+            {"ticket_id": new.id, "number": new.number},
+            actor=SYSTEM_ACTOR,
+            now=now,
+            event_id=new_ulid(now),
+        )
+        svc.tickets.save(old)
+    except ConflictError:
+        logger.warning(
+            "could not note the follow-up on the old ticket", extra={"ticket_id": old_id}
+        )
+
+
+__all__ = ["LOOP_HEADER", "ingest", "replay"]

@@ -1,0 +1,361 @@
+"""Mail out (S5, S13, S16): agent replies, customer notifications, acknowledgements.
+
+Every mail is built with the standard library, stored, sent, and recorded as
+a ``message_out`` event; its Message-ID is claimed in the same transaction so
+replies to it thread back (rule 2). Automatic mail is never sent to
+auto-replies, bounces or bouncing addresses, and at most N an hour to any one
+address.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import datetime, timedelta
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+from chalicelib.channels.message import InboundMessage
+from chalicelib.channels.mime_out import (
+    InlineImage,
+    OutboundAttachment,
+    OutboundMail,
+    build_message,
+    make_message_id,
+    to_bytes,
+)
+from chalicelib.domain import portal_token
+from chalicelib.domain.contact import Contact
+from chalicelib.domain.errors import (
+    ConflictError,
+    NotFoundError,
+    PayloadTooLargeError,
+    ValidationError,
+)
+from chalicelib.domain.events import EventType, TicketEvent
+from chalicelib.domain.ids import new_ulid
+from chalicelib.domain.organisation import ResponsePoint, User, check_email
+from chalicelib.domain.reply_address import reply_address
+from chalicelib.domain.signatures import Signature, resolve
+from chalicelib.domain.statuses import Status
+from chalicelib.domain.subject_tag import reply_subject
+from chalicelib.domain.ticket import Ticket
+from chalicelib.services import directory, inputs, mail_threading
+from chalicelib.services.context import Services
+from chalicelib.services.ports import OutgoingMail
+from chalicelib.services.records_mail import SIGNATURE
+from chalicelib.services.rendering import language_of, render
+from chalicelib.services.tickets import _writable
+
+logger = Logger(service="servit-mail")
+
+MAX_REPLY_ATTACHMENT_BYTES = 25 * 1024 * 1024
+MAX_TEXT = 100_000
+
+
+def send_reply(svc: Services, actor: User, ticket_id: str, body: Any) -> TicketEvent:
+    """An agent answers the customer (optionally asking something: status with_contact)."""
+    data = inputs.require_object(body)
+    inputs.only_keys(data, {"text", "html", "cc", "bcc", "attachments", "ask_customer", "to"})
+    text = inputs.text(data, "text", max_len=MAX_TEXT) or ""
+    html = inputs.text(data, "html", max_len=MAX_TEXT)
+    if not text.strip() and not (html or "").strip():
+        raise ValidationError("a reply needs text or HTML")
+    ask = data.get("ask_customer", False)
+    if not isinstance(ask, bool):
+        raise ValidationError("ask_customer must be true or false")
+    ticket = _writable(svc, actor, ticket_id, None)
+    rp = directory.response_point(svc, ticket.response_point_id)
+    contact = svc.contacts.get(ticket.contact_id) if ticket.contact_id else None
+    to = [check_email(a) for a in inputs.string_list(data, "to") or []] or _contact_address(contact)
+    if not to:
+        raise ValidationError("the ticket's contact has no e-mail address; give 'to'")
+    cc = [check_email(a) for a in inputs.string_list(data, "cc") or ticket.cc]
+    bcc = [check_email(a) for a in inputs.string_list(data, "bcc") or ticket.bcc]
+    files = _attachments(data.get("attachments"))
+    if rp.notification_mode == "link" and contact is not None:
+        text, html = _link_notice(svc, ticket, contact, rp), None
+        files = []
+    signature = _signature(svc, actor.id, rp.id)
+    mail = _compose(
+        svc,
+        ticket,
+        rp,
+        to=to,
+        cc=cc,
+        bcc=bcc,
+        text=text,
+        html=html,
+        files=files,
+        signature=signature,
+        automatic=False,
+    )
+    event_data = {"asked_customer": ask, "agent": actor.id}
+    return _send_and_record(
+        svc, ticket, mail, actor.id, event_data, new_status=Status.WITH_CONTACT if ask else None
+    )
+
+
+def acknowledge_new_ticket(
+    svc: Services, ticket: Ticket, msg: InboundMessage, rp: ResponsePoint
+) -> None:
+    """The automatic confirmation of a new ticket, where the response point wants one."""
+    if not rp.auto_acknowledge or not msg.from_addr:
+        return
+    if msg.auto_reply or msg.dsn is not None or msg.is_bulk:
+        return  # never answer robots, lists or bounces: no mail loops
+    if not may_send_automatic(svc, msg.from_addr, svc.clock()):
+        return
+    contact = svc.contacts.get(ticket.contact_id) if ticket.contact_id else None
+    language = language_of(contact.language.value if contact else rp.language.value)
+    text = render(
+        f"mail/acknowledgement_{language}.txt.j2",
+        number=ticket.number,
+        title=ticket.title,
+        response_point=rp.name,
+        portal_link=_portal_link(svc, ticket, contact) if contact else None,
+    )
+    mail = _compose(
+        svc,
+        ticket,
+        rp,
+        to=[msg.from_addr],
+        cc=[],
+        bcc=[],
+        text=text,
+        html=None,
+        files=[],
+        signature=None,
+        automatic=True,
+        in_reply_to=msg.message_id,
+    )
+    try:
+        _send_and_record(
+            svc, ticket, mail, "system:mail", {"acknowledgement": True}, new_status=None
+        )
+    except Exception:  # an acknowledgement must never undo the ticket it confirms
+        logger.exception("acknowledgement failed", extra={"ticket_id": ticket.id})
+
+
+def may_send_automatic(svc: Services, address: str, now: datetime) -> bool:
+    """No automatic mail to bouncing addresses, and at most N an hour to any one address."""
+    address = address.lower()
+    if svc.lookups.get(mail_threading.bounce_key(address)) is not None:
+        logger.info("automatic mail suppressed: address bounces", extra={"to": address})
+        return False
+    counter = f"automail:{address}:{now:%Y%m%d%H}"
+    sent = svc.config.next_number(counter, 1)
+    if sent > svc.mail.auto_mail_per_hour:
+        logger.info("automatic mail suppressed: hourly cap", extra={"to": address, "count": sent})
+        return False
+    return True
+
+
+# --- building -----------------------------------------------------------------
+
+
+def _compose(
+    svc: Services,
+    ticket: Ticket,
+    rp: ResponsePoint,
+    *,
+    to: list[str],
+    cc: list[str],
+    bcc: list[str],
+    text: str,
+    html: str | None,
+    files: list[OutboundAttachment],
+    signature: Signature | None,
+    automatic: bool,
+    in_reply_to: str | None = None,
+) -> OutboundMail:
+    if not rp.emails:
+        raise ValidationError(f"response point {rp.id!r} has no e-mail address to send from")
+    sender = rp.emails[0]
+    now = svc.clock()
+    thread = _thread_ids(svc, ticket.id)
+    inline: list[InlineImage] = []
+    if signature is not None:
+        text = f"{text.rstrip()}\n\n-- \n{signature.text}" if signature.text else text
+        if html is not None or signature.html:
+            html = html if html is not None else _as_html(text_before_signature(text))
+            logo = ""
+            if signature.logo_key:
+                inline.append(
+                    InlineImage(
+                        "logo@servit",
+                        "logo",
+                        signature.logo_content_type or "image/png",
+                        svc.blobs.get(signature.logo_key),
+                    )
+                )
+                logo = '<br><img src="cid:logo@servit" alt="">'
+            html = f"{html}<br><br>{signature.html or _as_html(signature.text)}{logo}"
+    return OutboundMail(
+        from_addr=sender,
+        from_name=rp.name,
+        to=tuple(to),
+        cc=tuple(cc),
+        bcc=tuple(bcc),
+        reply_to=(reply_address(sender, ticket.number, svc.mail.secret),),
+        subject=reply_subject(
+            ticket.title, rp.subject_tag_format, ticket.number, with_tag=rp.tag_in_subject
+        ),
+        text=text,
+        html=html,
+        message_id=make_message_id(svc.mail.message_id_domain, new_ulid(now).lower()),
+        date=now,
+        in_reply_to=in_reply_to or (thread[-1] if thread else None),
+        references=tuple(thread[-20:]),
+        attachments=tuple(files),
+        inline_images=tuple(inline),
+        auto_submitted=automatic,
+        loop_header=svc.mail.message_id_domain,
+    )
+
+
+def text_before_signature(text: str) -> str:
+    return text.split("\n-- \n")[0]
+
+
+def _as_html(text: str) -> str:
+    import html as html_lib
+
+    return html_lib.escape(text).replace("\n", "<br>")
+
+
+def _thread_ids(svc: Services, ticket_id: str) -> list[str]:
+    ids = []
+    for event in svc.tickets.events(ticket_id):
+        if event.type in (EventType.MESSAGE_IN, EventType.MESSAGE_OUT) and event.data.get(
+            "message_id"
+        ):
+            ids.append(str(event.data["message_id"]))
+    return ids
+
+
+def _send_and_record(
+    svc: Services,
+    ticket: Ticket,
+    mail: OutboundMail,
+    actor: str,
+    extra: dict[str, Any],
+    *,
+    new_status: Status | None,
+) -> TicketEvent:
+    message = build_message(mail)  # refuses CR/LF in headers (422) before anything is sent
+    raw = to_bytes(message)
+    now = svc.clock()
+    event_id = new_ulid(now)
+    raw_key = f"outbound/{event_id}.eml"
+    svc.blobs.put(raw_key, raw, "message/rfc822")
+    refs = []
+    for index, file in enumerate(mail.attachments):
+        key = f"attachments/{event_id}/{index}"
+        svc.blobs.put(key, file.payload, file.content_type)
+        refs.append(
+            {
+                "index": index,
+                "key": key,
+                "filename": file.filename,
+                "content_type": file.content_type,
+                "size": len(file.payload),
+                "inline": False,
+            }
+        )
+    message_id = mail.message_id.strip("<>")
+    recipients = tuple(dict.fromkeys(mail.to + mail.cc + mail.bcc))
+    provider_id = svc.mailer.send(OutgoingMail(mail.from_addr, recipients, raw, message_id))
+    data = {
+        "channel": "email",
+        "from": mail.from_addr,
+        "from_name": mail.from_name,
+        "to": list(mail.to),
+        "cc": list(mail.cc),
+        "bcc": list(mail.bcc),
+        "subject": mail.subject,
+        "text": mail.text,
+        "html": mail.html or "",
+        "attachments": refs,
+        "message_id": message_id,
+        "in_reply_to": mail.in_reply_to,
+        "raw_key": raw_key,
+        "automatic": mail.auto_submitted,
+        "provider_id": provider_id,
+        **extra,
+    }
+    # The mail is out: record it, retrying on a concurrent change so the history never misses it.
+    for attempt in range(5):
+        event = ticket.record_message(
+            EventType.MESSAGE_OUT, data, actor=actor, now=now, event_id=event_id
+        )
+        if new_status is not None and ticket.status is not new_status and ticket.is_open:
+            ticket.change_status(new_status, actor, now)
+        try:
+            svc.tickets.save(ticket, claims={mail_threading.msgid_key(message_id): ticket.id})
+            return event
+        except ConflictError:
+            if attempt == 4:
+                raise
+            ticket = svc.tickets.get(ticket.id)
+    raise AssertionError("unreachable")
+
+
+def _contact_address(contact: Contact | None) -> list[str]:
+    return contact.emails[:1] if contact and contact.emails else []
+
+
+def _signature(svc: Services, user_id: str, rp_id: str) -> Signature | None:
+    from chalicelib.domain.records import from_record
+
+    stored = [from_record(Signature, r) for r in svc.config.list(SIGNATURE)]
+    return resolve(stored, user_id, rp_id)
+
+
+def _portal_link(svc: Services, ticket: Ticket, contact: Contact | None) -> str | None:
+    if contact is None:
+        return None
+    grant = portal_token.PortalGrant(
+        ticket.id, contact.id, svc.clock() + timedelta(days=svc.mail.portal_link_days)
+    )
+    return f"{svc.mail.portal_base_url}/portal/t/{portal_token.issue(grant, svc.mail.secret)}"
+
+
+def _link_notice(svc: Services, ticket: Ticket, contact: Contact, rp: ResponsePoint) -> str:
+    language = language_of(contact.language.value)
+    return render(
+        f"mail/notify_link_{language}.txt.j2",
+        number=ticket.number,
+        title=ticket.title,
+        response_point=rp.name,
+        portal_link=_portal_link(svc, ticket, contact),
+    )
+
+
+def _attachments(value: Any) -> list[OutboundAttachment]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or len(value) > 20:
+        raise ValidationError("attachments must be a list of at most 20 files")
+    files, total = [], 0
+    for item in value:
+        if not isinstance(item, dict):
+            raise ValidationError("each attachment needs filename, content_type and content_base64")
+        name = inputs.text(item, "filename", max_len=255, required=True) or ""
+        ctype = inputs.text(item, "content_type", max_len=100) or "application/octet-stream"
+        try:
+            payload = base64.b64decode(
+                inputs.text(item, "content_base64", max_len=40_000_000, required=True) or "",
+                validate=True,
+            )
+        except (binascii.Error, ValueError):
+            raise ValidationError(f"attachment {name!r} is not valid base64") from None
+        total += len(payload)
+        if total > MAX_REPLY_ATTACHMENT_BYTES:
+            raise PayloadTooLargeError("attachments above 25 MB in all")
+        files.append(OutboundAttachment(name, ctype, payload))
+    return files
+
+
+__all__ = ["NotFoundError", "acknowledge_new_ticket", "may_send_automatic", "send_reply"]

@@ -1,0 +1,159 @@
+"""The customer portal (S16 "notify by link"): a signed, expiring link shows one
+ticket's public history and takes the customer's reply, which joins the ticket
+like an e-mail reply."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.channels.message import InboundAttachment, InboundMessage
+from chalicelib.domain import portal_token
+from chalicelib.domain.contact import Contact
+from chalicelib.domain.errors import (
+    AuthenticationError,
+    NotFoundError,
+    PayloadTooLargeError,
+    ValidationError,
+)
+from chalicelib.domain.events import EventType, TicketEvent
+from chalicelib.domain.ids import new_ulid
+from chalicelib.domain.mail_log import MailLogEntry, Outcome
+from chalicelib.domain.ticket import Ticket
+from chalicelib.services import directory
+from chalicelib.services.context import Services
+from chalicelib.services.mail_intake import _file
+
+PUBLIC_EVENTS = {
+    EventType.CREATED,
+    EventType.MESSAGE_IN,
+    EventType.MESSAGE_OUT,
+    EventType.STATUS_CHANGED,
+    EventType.REOPENED,
+}
+MAX_PORTAL_TEXT = 50_000
+MAX_PORTAL_FILES = 10
+MAX_PORTAL_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class PortalView:
+    ticket: Ticket
+    contact: Contact
+    events: list[TicketEvent]
+    language: str
+    response_point_name: str
+
+
+def _grant(svc: Services, token: str) -> tuple[portal_token.PortalGrant, Ticket, Contact]:
+    grant = portal_token.verify(token, svc.mail.secret, svc.clock())
+    try:
+        ticket = svc.tickets.get(grant.ticket_id)
+        contact = svc.contacts.get(grant.contact_id)
+    except NotFoundError:
+        raise AuthenticationError("this link is not valid", code="bad_link") from None
+    if ticket.contact_id != contact.id:
+        raise AuthenticationError("this link is not valid", code="bad_link")
+    return grant, ticket, contact
+
+
+def view(svc: Services, token: str) -> PortalView:
+    _, ticket, contact = _grant(svc, token)
+    events = [e for e in svc.tickets.events(ticket.id) if e.type in PUBLIC_EVENTS]
+    rp = directory.response_point(svc, ticket.response_point_id)
+    language = (
+        contact.language.value if contact.language.value in ("sv", "en") else rp.language.value
+    )
+    return PortalView(ticket, contact, events, language, rp.name)
+
+
+def attachment(
+    svc: Services, token: str, event_id: str, index: int
+) -> tuple[dict[str, Any], bytes]:
+    """A file of a public message of this ticket, and nothing else."""
+    _, ticket, _ = _grant(svc, token)
+    for event in svc.tickets.events(ticket.id):
+        if event.event_id == event_id and event.type in (
+            EventType.MESSAGE_IN,
+            EventType.MESSAGE_OUT,
+        ):
+            files = event.data.get("attachments") or []
+            if 0 <= index < len(files):
+                ref = files[index]
+                return ref, svc.blobs.get(str(ref["key"]))
+    raise NotFoundError("no such file")
+
+
+def reply(
+    svc: Services, token: str, text: str, files: list[tuple[str, str, bytes]]
+) -> MailLogEntry:
+    """The customer writes from the portal; stored first, then filed like an e-mail reply."""
+    _, ticket, contact = _grant(svc, token)
+    if not text.strip() and not files:
+        raise ValidationError("write a message or attach a file")
+    if len(text) > MAX_PORTAL_TEXT or len(files) > MAX_PORTAL_FILES:
+        raise ValidationError(f"at most {MAX_PORTAL_TEXT} characters and {MAX_PORTAL_FILES} files")
+    if sum(len(f[2]) for f in files) > MAX_PORTAL_BYTES:
+        raise PayloadTooLargeError("attachments above 20 MB in all")
+    now = svc.clock()
+    entry_id = new_ulid(now)
+    raw_key = f"portal/{entry_id}.json"
+    # What the customer sent is kept as it arrived, like a raw e-mail.
+    svc.blobs.put(
+        raw_key,
+        json.dumps(
+            {
+                "ticket_id": ticket.id,
+                "contact_id": contact.id,
+                "text": text,
+                "files": [f[0] for f in files],
+            },
+            ensure_ascii=False,
+        ).encode(),
+        "application/json",
+    )
+    for index, (_, ctype, payload) in enumerate(files):
+        svc.blobs.put(f"{raw_key}.files/{index}", payload, ctype)
+    sender = contact.emails[0] if contact.emails else f"contact-{contact.id}@portal.invalid"
+    msg = InboundMessage(
+        from_addr=sender,
+        from_name=contact.name,
+        to=(),
+        cc=(),
+        reply_to=(),
+        subject=ticket.title,
+        date=now,
+        message_id=None,
+        in_reply_to=None,
+        references=(),
+        text=text,
+        html_raw="",
+        html_sanitised="",
+        stripped_text=text,
+        attachments=tuple(InboundAttachment(n, c, p) for n, c, p in files),
+        auto_reply=False,
+        auto_reply_reasons=(),
+        is_bulk=False,
+        dsn=None,
+        loop_header=None,
+        return_path=None,
+        headers_raw_size=0,
+        size=len(text.encode()) + sum(len(f[2]) for f in files),
+        problems=(),
+    )
+    entry = MailLogEntry(
+        id=entry_id,
+        received_at=now,
+        raw_key=raw_key,
+        outcome=Outcome.QUARANTINED,
+        sender=sender,
+        subject=ticket.title[:300],
+        message_id=f"portal-{entry_id.lower()}@portal",
+    )
+    rp = directory.response_point(svc, ticket.response_point_id)
+    result = _file(
+        svc, msg, entry, rp, ticket.id, "portal", entry.message_id, now, channel="portal"
+    )
+    svc.mail_log.put(result)
+    return result

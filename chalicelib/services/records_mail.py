@@ -1,0 +1,3 @@
+"""Config kinds used by the mail services."""
+
+SIGNATURE = "signature"
