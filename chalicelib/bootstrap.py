@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from chalicelib import config as config_module
 from chalicelib.services.context import MailSettings, Services
-from chalicelib.services.ports import BlobStore, Mailer
+from chalicelib.services.ports import BlobStore, ConfigRepository, Mailer
 
 _services: Services | None = None
 
@@ -31,7 +31,11 @@ def build(cfg: config_module.Config | None = None) -> Services:
     from chalicelib.services.ports import IdentityProvider
 
     bind(cfg.table_prefix, cfg.dynamodb_endpoint, cfg.region)
-    config_repo = DynamoConfigRepository()
+    config_repo: ConfigRepository = DynamoConfigRepository()
+    if cfg.config_cache_seconds > 0:
+        from chalicelib.adapters.config_cache import CachedConfigRepository
+
+        config_repo = CachedConfigRepository(config_repo, cfg.config_cache_seconds)
     identity: IdentityProvider
     if cfg.identity == "local":
         from chalicelib.adapters.identity_local import LocalIdentity, load_or_create_key

@@ -23,6 +23,7 @@ class Config:
     public_url: str  # where customers reach the portal
     secret: str  # signs reply addresses and portal links; local: generated under data_dir
     ses_configuration_set: str
+    config_cache_seconds: float  # per-container cache of config items; 0 = off
 
     @property
     def is_local(self) -> bool:
@@ -48,4 +49,8 @@ def load(environ: dict[str, str] | None = None) -> Config:
         public_url=env.get("SERVIT_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
         secret=env.get("SERVIT_SECRET", ""),
         ses_configuration_set=env.get("SERVIT_SES_CONFIGURATION_SET", ""),
+        # Off in the local stack by default: its SMTP intake and API are separate processes.
+        config_cache_seconds=float(
+            env.get("SERVIT_CONFIG_CACHE_SECONDS", "0" if stage == "local" else "30")
+        ),
     )

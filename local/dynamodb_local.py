@@ -28,7 +28,9 @@ def port_open(port: int, host: str = "127.0.0.1") -> bool:
         return sock.connect_ex((host, port)) == 0
 
 
-def start(port: int, data_dir: str | None, *, log_path: str | None = None) -> subprocess.Popen[bytes]:
+def start(
+    port: int, data_dir: str | None, *, log_path: str | None = None
+) -> subprocess.Popen[bytes]:
     """Start DynamoDB Local on 127.0.0.1:``port``; in memory when ``data_dir`` is None."""
     if shutil.which("java") is None:
         raise RuntimeError("Java 17 is needed for DynamoDB Local: run `make install`")

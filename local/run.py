@@ -1,8 +1,8 @@
 """The local stack in one command (``make run``): DynamoDB Local, tables, demo
 data, and the API on Chalice's local server. Ctrl-C or SIGTERM stops it all.
 
-Environment: SERVIT_PORT (8000), SERVIT_DYNAMODB_PORT (8001), SERVIT_DATA_DIR
-(.data), SERVIT_HOST (127.0.0.1).
+Environment: SERVIT_PORT (8000), SERVIT_DYNAMODB_PORT (8001), SERVIT_SMTP_PORT
+(2525), SERVIT_DATA_DIR (.data), SERVIT_HOST (127.0.0.1).
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from types import FrameType
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from local import dynamodb_local  # noqa: E402
+from chalicelib.services.context import Services  # noqa: E402
+from local import dynamodb_local, smtp  # noqa: E402
 
 TABLE_PREFIX = "servit-local-"
 
@@ -43,7 +44,7 @@ def stack_environment(data_dir: Path, dynamodb_port: int) -> dict[str, str]:
     return env
 
 
-def prepare_data(env: dict[str, str]) -> int:
+def prepare_data(env: dict[str, str]) -> tuple[int, Services]:
     """Create missing tables and seed demo data once; returns tickets seeded now."""
     os.environ.update(env)
     import boto3
@@ -54,7 +55,8 @@ def prepare_data(env: dict[str, str]) -> int:
 
     client = boto3.client("dynamodb", endpoint_url=env["SERVIT_DYNAMODB_ENDPOINT"])
     create_missing_tables(client, TABLE_PREFIX)
-    return seed(bootstrap.build(config.load(env)))
+    svc = bootstrap.build(config.load(env))
+    return seed(svc), svc
 
 
 def wait_for_api(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
@@ -71,15 +73,20 @@ def wait_for_api(url: str, process: subprocess.Popen[bytes], timeout: float = 60
     raise RuntimeError("the API server did not answer within 60 s")
 
 
-def banner(url: str, dynamodb_port: int, seeded: int, data_dir: Path) -> str:
+def banner(url: str, dynamodb_port: int, smtp_port: int, seeded: int, data_dir: Path) -> str:
     from local.seed import DEMO_PASSWORD, USERS
 
-    logins = "\n".join(f"    {u['email']:<26} {DEMO_PASSWORD:<6} {', '.join(u['roles'])}" for u in USERS)  # type: ignore[arg-type]
+    logins = "\n".join(
+        f"    {u['email']:<26} {DEMO_PASSWORD:<6} {', '.join(u['roles'])}" for u in USERS
+    )  # type: ignore[arg-type]
     seeded_line = f"seeded {seeded} demo tickets" if seeded else "demo data already there (kept)"
     return (
         f"\nServIT local stack is up ({seeded_line}; data in {data_dir})\n"
         f"  API:            {url}/api   (health: {url}/api/health)\n"
         f"  DynamoDB Local: http://127.0.0.1:{dynamodb_port}\n"
+        f"  SMTP (mail in): 127.0.0.1:{smtp_port}  (any recipient; kundtjanst@servit.example, "
+        "it@servit.example)\n"
+        f"  Outbox (mail out): {data_dir / 'outbox'}  and GET {url}/api/dev/outbox (admin)\n"
         f"  Demo logins (e-mail / password / roles):\n{logins}\n"
         "  Ctrl-C stops everything.\n"
     )
@@ -89,9 +96,11 @@ def main() -> int:
     host = os.environ.get("SERVIT_HOST", "127.0.0.1")
     port = int(os.environ.get("SERVIT_PORT", "8000"))
     dynamodb_port = int(os.environ.get("SERVIT_DYNAMODB_PORT", "8001"))
+    smtp_port = int(os.environ.get("SERVIT_SMTP_PORT", "2525"))
     data_dir = Path(os.environ.get("SERVIT_DATA_DIR", str(ROOT / ".data"))).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     children: list[subprocess.Popen[bytes]] = []
+    smtp_server = None
 
     def stop(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
@@ -103,7 +112,9 @@ def main() -> int:
         )
         children.append(dynamodb)
         env = stack_environment(data_dir, dynamodb_port)
-        seeded = prepare_data(env)
+        env["SERVIT_PUBLIC_URL"] = f"http://{host}:{port}"
+        seeded, svc = prepare_data(env)
+        smtp_server = smtp.start(svc, host, smtp_port)
         api = subprocess.Popen(
             [str(Path(sys.executable).parent / "chalice"), "local", "--no-autoreload",
              "--stage", "local", "--host", host, "--port", str(port)],
@@ -113,7 +124,7 @@ def main() -> int:
         children.append(api)
         url = f"http://{host}:{port}"
         wait_for_api(url, api)
-        print(banner(url, dynamodb_port, seeded, data_dir), flush=True)
+        print(banner(url, dynamodb_port, smtp_port, seeded, data_dir), flush=True)
         while all(child.poll() is None for child in children):
             time.sleep(0.5)
         print("a part of the stack stopped; shutting down", file=sys.stderr)
@@ -122,6 +133,8 @@ def main() -> int:
         print("\nstopping the local stack ...", flush=True)
         return 0
     finally:
+        if smtp_server is not None:
+            smtp.stop(smtp_server)
         for child in reversed(children):
             dynamodb_local.stop(child)
 

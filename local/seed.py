@@ -15,9 +15,11 @@ SEEDED_MARKER = ("meta", "seeded")
 
 RESPONSE_POINTS = [
     {"id": "kundtjanst", "name": "Kundtjänst", "emails": ["kundtjanst@servit.example"],
-     "language": "sv", "visibility_level": "all", "reopen_window_days": 14},
+     "language": "sv", "visibility_level": "all", "reopen_window_days": 14,
+     "auto_acknowledge": True, "notification_mode": "full"},
     {"id": "it-support", "name": "IT-support", "emails": ["it@servit.example"],
-     "language": "en", "visibility_level": "own_groups", "reopen_window_days": 7},
+     "language": "en", "visibility_level": "own_groups", "reopen_window_days": 7,
+     "auto_acknowledge": False, "notification_mode": "link"},
 ]  # fmt: skip
 GROUPS = [
     {"id": "kt-forsta", "name": "Första linjen", "response_point_id": "kundtjanst"},
@@ -113,6 +115,8 @@ def _seed_tickets(svc: Services) -> int:
         agent = next(u for u in users.values() if group in u.groups and "agent" in u.roles)
         assignment.pick_ticket(svc, agent, ticket.id)
         if status != "open":
-            tickets.add_note(svc, agent, ticket.id, {"kind": "action", "text": "Kontaktade kunden."})
+            tickets.add_note(
+                svc, agent, ticket.id, {"kind": "action", "text": "Kontaktade kunden."}
+            )
             tickets.update_ticket(svc, agent, ticket.id, {"status": status})
     return len(STATUS_PLAN)

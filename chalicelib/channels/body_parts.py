@@ -43,7 +43,7 @@ _FIXED_NAMES = {
     "message/global-delivery-status": "delivery-status.txt",
     "text/rfc822-headers": "returned-headers.txt",
 }
-_DELIMITER = re.compile(r"^--([^\s\"]{1,70}?)(--)?[ \t]*$", re.MULTILINE)
+_DELIMITER = re.compile(r"^--([^\s\"]{1,70}?)(--)?[ \t\r]*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)

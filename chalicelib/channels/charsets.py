@@ -121,7 +121,7 @@ def codecs_for(label: str | None) -> tuple[str, ...]:
     except (LookupError, ValueError):
         return ()
     # Guard against bytes-to-bytes and code-running "codecs" (zlib, rot13, ...).
-    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARSETS:
+    if not getattr(info, "_is_text_encoding", True) or info.name.replace("-", "_") in _NOT_CHARSETS:
         return ()
     return (info.name,)
 
@@ -177,16 +177,19 @@ def _looks_like_mislabelled_utf8(data: bytes, first_codec: str) -> bool:
 
 
 def _lied(label: str, codec: str) -> str:
-    return f"charset label {label!r} lied, decoded as {_display(codec)}"
+    return f"charset label {label!r} lied, decoded as {display_name(codec)}"
 
 
 def _complaint(label: str, family: tuple[str, ...], codec: str) -> str:
     if family:
         return _lied(label, codec)
     if label in _UNLABELLED:
-        return f"no usable charset label, decoded as {_display(codec)}"
-    return f"unknown charset label {label!r}, decoded as {_display(codec)}"
+        return f"no usable charset label, decoded as {display_name(codec)}"
+    return f"unknown charset label {label!r}, decoded as {display_name(codec)}"
 
 
-def _display(codec: str) -> str:
-    return {"cp1252": "windows-1252"}.get(codec, codec)
+def display_name(codec: str) -> str:
+    """The name people know a codec by, for problem strings."""
+    return {"cp1252": "windows-1252", "koi8_r": "koi8-r", "gb18030": "gb18030 (gbk)"}.get(
+        codec, codec
+    )

@@ -43,6 +43,9 @@ def embedded_message(part: Message) -> EmbeddedMessage:
         # parser then sees one header-less body of encoded text.
         decoded = _decode_body(str(inner.get_payload()), encoding)
         if decoded is not None:
+            # The header-less placeholder's defects describe our misreading,
+            # not the mail.
+            inner.defects.clear()
             inner = BytesParser(policy=policy.default).parsebytes(decoded)
             problems = (f"message/rfc822 part was {encoding}-encoded",)
     subject = read_headers(inner).text("Subject")[0] or ""

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from email.message import Message
 from email.utils import getaddresses, parsedate_to_datetime
 
-from chalicelib.channels.charsets import decode_bytes
+from chalicelib.channels.charsets import decode_bytes, display_name
 from chalicelib.channels.encoded_words import decode_encoded_words
 
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
@@ -122,7 +122,8 @@ def _decode_raw(name: str, value: str, hint_charset: str | None) -> tuple[str, s
     except UnicodeDecodeError:
         pass
     decoded = decode_bytes(data, hint_charset or "windows-1252")
-    return decoded.text, f"raw 8-bit bytes in header {name.strip()!r}, decoded as {decoded.codec}"
+    codec = display_name(decoded.codec)
+    return decoded.text, f"raw 8-bit bytes in header {name.strip()!r}, decoded as {codec}"
 
 
 def _clean_text(text: str) -> str:

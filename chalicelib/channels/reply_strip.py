@@ -37,6 +37,13 @@ _SEPARATORS = re.compile(
     r")\s*-{2,}\s*$",
     re.IGNORECASE,
 )
+# Forwarded mail is old text too; a forward with no note of its own ends up
+# with nothing cut (see strip_reply), so the agent still sees all of it.
+_FORWARD_MARKERS = re.compile(
+    r"^\s*(-{2,}\s*(forwarded message|vidarebefordrat meddelande|weitergeleitete nachricht"
+    r"|message transféré)\s*-{2,}|begin forwarded message:|vidarebefordrat meddelande:)\s*$",
+    re.IGNORECASE,
+)
 _UNDERSCORE_RULE = re.compile(r"^\s*_{20,}\s*$")
 _HEADER_FROM = re.compile(r"^\s*\*?(from|från|von|de|van|fra|lähettäjä)\s*:\*?\s*\S", re.I)
 _HEADER_OTHERS = re.compile(
@@ -84,7 +91,7 @@ def strip_reply(text: str) -> str:
 
 def _ends_message(lines: list[str], index: int) -> bool:
     line = lines[index]
-    if _SIGNATURE.match(line) or _FOOTERS.match(line) or _SEPARATORS.match(line):
+    if any(p.match(line) for p in (_SIGNATURE, _FOOTERS, _SEPARATORS, _FORWARD_MARKERS)):
         return True
     if _UNDERSCORE_RULE.match(line) and _header_block_at(lines, _next_text(lines, index + 1)):
         return True

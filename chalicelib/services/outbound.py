@@ -174,7 +174,7 @@ def _compose(
         raise ValidationError(f"response point {rp.id!r} has no e-mail address to send from")
     sender = rp.emails[0]
     now = svc.clock()
-    thread = _thread_ids(svc, ticket.id)
+    thread, last_inbound = _thread_ids(svc, ticket.id)
     inline: list[InlineImage] = []
     if signature is not None:
         text = f"{text.rstrip()}\n\n-- \n{signature.text}" if signature.text else text
@@ -206,7 +206,8 @@ def _compose(
         html=html,
         message_id=make_message_id(svc.mail.message_id_domain, new_ulid(now).lower()),
         date=now,
-        in_reply_to=in_reply_to or (thread[-1] if thread else None),
+        # We answer the customer's latest mail; References carry the whole thread.
+        in_reply_to=in_reply_to or last_inbound or (thread[-1] if thread else None),
         references=tuple(thread[-20:]),
         attachments=tuple(files),
         inline_images=tuple(inline),
@@ -225,14 +226,16 @@ def _as_html(text: str) -> str:
     return html_lib.escape(text).replace("\n", "<br>")
 
 
-def _thread_ids(svc: Services, ticket_id: str) -> list[str]:
-    ids = []
+def _thread_ids(svc: Services, ticket_id: str) -> tuple[list[str], str | None]:
+    """All Message-IDs of the ticket's mail, oldest first, and the customer's latest."""
+    ids, last_inbound = [], None
     for event in svc.tickets.events(ticket_id):
-        if event.type in (EventType.MESSAGE_IN, EventType.MESSAGE_OUT) and event.data.get(
-            "message_id"
-        ):
-            ids.append(str(event.data["message_id"]))
-    return ids
+        message_id = event.data.get("message_id")
+        if event.type in (EventType.MESSAGE_IN, EventType.MESSAGE_OUT) and message_id:
+            ids.append(str(message_id))
+            if event.type == EventType.MESSAGE_IN and event.data.get("channel") == "email":
+                last_inbound = str(message_id)
+    return ids, last_inbound
 
 
 def _send_and_record(

@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 class Stack:
     url: str
     dynamodb_port: int
+    smtp_port: int
     data_dir: Path
     process: subprocess.Popen[str]
     output: list[str]
@@ -34,9 +35,9 @@ class Stack:
 
 
 def start_stack(data_dir: Path) -> Stack:
-    port, dynamodb_port = free_port(), free_port()
+    port, dynamodb_port, smtp_port = free_port(), free_port(), free_port()
     env = dict(os.environ, SERVIT_PORT=str(port), SERVIT_DYNAMODB_PORT=str(dynamodb_port),
-               SERVIT_DATA_DIR=str(data_dir))  # fmt: skip
+               SERVIT_SMTP_PORT=str(smtp_port), SERVIT_DATA_DIR=str(data_dir))  # fmt: skip
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "local" / "run.py")],
         cwd=ROOT,
@@ -60,7 +61,7 @@ def start_stack(data_dir: Path) -> Stack:
         process.kill()
         raise RuntimeError("the stack did not come up:\n" + "".join(output))
     assert requests.get(f"{url}/api/health", timeout=5).json() == {"status": "ok"}
-    return Stack(url, dynamodb_port, data_dir, process, output)
+    return Stack(url, dynamodb_port, smtp_port, data_dir, process, output)
 
 
 @pytest.fixture(scope="module")

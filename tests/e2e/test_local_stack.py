@@ -11,21 +11,37 @@ from tests.e2e.conftest import Stack, start_stack
 
 
 def login(stack: Stack, email: str) -> dict[str, str]:
-    answer = requests.post(f"{stack.url}/api/auth/login", json={"email": email, "password": "demo"}, timeout=10)
+    answer = requests.post(
+        f"{stack.url}/api/auth/login", json={"email": email, "password": "demo"}, timeout=10
+    )
     assert answer.status_code == 200, answer.text
     return {"Authorization": f"Bearer {answer.json()['token']}"}
 
 
 def call(
-    stack: Stack, method: str, path: str, auth: dict[str, str], *, headers: dict[str, str] | None = None, **kwargs: Any
+    stack: Stack,
+    method: str,
+    path: str,
+    auth: dict[str, str],
+    *,
+    headers: dict[str, str] | None = None,
+    **kwargs: Any,
 ) -> requests.Response:
-    return requests.request(method, f"{stack.url}{path}", headers={**auth, **(headers or {})}, timeout=10, **kwargs)
+    return requests.request(
+        method, f"{stack.url}{path}", headers={**auth, **(headers or {})}, timeout=10, **kwargs
+    )
 
 
 def test_the_banner_prints_the_urls_and_demo_logins(stack: Stack) -> None:
     text = "".join(stack.output)
     assert f"{stack.url}/api" in text
-    for email in ("admin@example.com", "dispatcher@example.com", "agent1@example.com", "agent2@example.com", "agent3@example.com"):
+    for email in (
+        "admin@example.com",
+        "dispatcher@example.com",
+        "agent1@example.com",
+        "agent2@example.com",
+        "agent3@example.com",
+    ):
         assert email in text
     assert "seeded 40 demo tickets" in text
 
@@ -36,14 +52,20 @@ def test_demo_data_is_there(stack: Stack) -> None:
     for rp in ("kundtjanst", "it-support"):
         cursor = None
         while True:
-            params = {"response_point": rp, "limit": "200", **({"cursor": cursor} if cursor else {})}
+            params = {
+                "response_point": rp,
+                "limit": "200",
+                **({"cursor": cursor} if cursor else {}),
+            }
             page = call(stack, "GET", "/api/tickets", auth, params=params).json()
             total += len(page["items"])
             cursor = page["cursor"]
             if not cursor:
                 break
     assert total == 40
-    chinese = call(stack, "GET", "/api/contacts", auth, params={"email": "wang.wei@example.cn"}).json()
+    chinese = call(
+        stack, "GET", "/api/contacts", auth, params={"email": "wang.wei@example.cn"}
+    ).json()
     assert chinese["items"][0]["name"] == "王伟"
 
 
@@ -64,10 +86,23 @@ def test_a_ticket_lives_through_create_pick_note_resolve_close_reopen(stack: Sta
     blocked = call(stack, "POST", f"/api/tickets/{tid}/notes", other, json={"text": "mitt"})
     assert blocked.status_code == 409 and blocked.json()["error"] == "locked"
 
-    note = call(stack, "POST", f"/api/tickets/{tid}/notes", agent, json={"kind": "solution", "text": "Bytte toner."})
+    note = call(
+        stack,
+        "POST",
+        f"/api/tickets/{tid}/notes",
+        agent,
+        json={"kind": "solution", "text": "Bytte toner."},
+    )
     assert note.status_code == 201
     version = call(stack, "GET", f"/api/tickets/{tid}", agent).json()["version"]
-    stale = call(stack, "PATCH", f"/api/tickets/{tid}", agent, json={"status": "resolved"}, headers={"If-Match": str(version - 1)})
+    stale = call(
+        stack,
+        "PATCH",
+        f"/api/tickets/{tid}",
+        agent,
+        json={"status": "resolved"},
+        headers={"If-Match": str(version - 1)},
+    )
     assert stale.status_code == 409
     resolved = call(stack, "PATCH", f"/api/tickets/{tid}", agent, json={"status": "resolved"})
     assert resolved.json()["status"] == "resolved" and resolved.json()["resolved_at"]
@@ -75,7 +110,9 @@ def test_a_ticket_lives_through_create_pick_note_resolve_close_reopen(stack: Sta
     assert closed.json()["status"] == "closed"
     not_allowed = call(stack, "PATCH", f"/api/tickets/{tid}", agent, json={"status": "open"})
     assert not_allowed.status_code == 422
-    reopened = call(stack, "POST", f"/api/tickets/{tid}/reopen", agent, json={"reason": "Kunden hörde av sig"})
+    reopened = call(
+        stack, "POST", f"/api/tickets/{tid}/reopen", agent, json={"reason": "Kunden hörde av sig"}
+    )
     assert reopened.json()["status"] == "open"
 
     history = call(stack, "GET", f"/api/tickets/{tid}", agent).json()["events"]

@@ -1,0 +1,65 @@
+"""The local stack's mail intake: an SMTP server (aiosmtpd) on 127.0.0.1 that
+accepts any recipient, stores the raw message in the blob folder first, and
+hands it to the same intake service SES feeds in AWS."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+
+from chalicelib.domain.ids import new_ulid
+from chalicelib.services import mail_intake
+from chalicelib.services.context import Services
+
+log = logging.getLogger("servit.smtp")
+
+# Above SES's 40 MB so that larger mail is accepted, kept, and flagged on its ticket.
+DATA_SIZE_LIMIT = 64 * 1024 * 1024
+
+
+class IntakeHandler:
+    def __init__(self, svc: Services) -> None:
+        self._svc = svc
+
+    async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook name
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(  # noqa: N802 - aiosmtpd's hook name
+        self, server: SMTP, session: Session, envelope: Envelope
+    ) -> str:
+        raw = envelope.original_content or b""
+        key = f"inbound/{new_ulid(self._svc.clock())}"
+        try:
+            # Stored before anything else: from here on the message cannot be lost.
+            self._svc.blobs.put(key, raw, "message/rfc822")
+        except OSError:
+            log.exception("could not store the message")
+            return "451 4.3.0 Could not store the message, try again later"
+        recipients = [str(r) for r in envelope.rcpt_tos]
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, mail_intake.ingest, self._svc, key, recipients)
+        return "250 2.0.0 Message accepted"
+
+
+def start(svc: Services, host: str, port: int) -> Controller:
+    controller = Controller(
+        IntakeHandler(svc),
+        hostname=host,
+        port=port,
+        data_size_limit=DATA_SIZE_LIMIT,
+        decode_data=False,
+        ready_timeout=10,
+    )
+    controller.start()
+    return controller
+
+
+def stop(controller: Any) -> None:
+    controller.stop()
