@@ -10,7 +10,7 @@ from chalicelib.domain.organisation import User
 from chalicelib.services import admin, assignment, directory, tickets
 from chalicelib.services.context import Services
 
-DEMO_PASSWORD = "demo"
+DEMO_PASSWORD = "demo"  # noqa: S105 - the local stack's published demo password
 SEEDED_MARKER = ("meta", "seeded")
 
 RESPONSE_POINTS = [
