@@ -56,7 +56,7 @@ QUARANTINE_PREFIX = "quarantine/"  # kept forever: no lifecycle rule may match i
 ROLE_GROUPS = ("admin", "dispatcher", "agent")  # identity_cognito.ROLE_GROUPS, by precedence
 
 # Chalice's logical id of each Lambda function -> the short name in "servit-${Stage}-<name>".
-FUNCTIONS = {"APIHandler": "api"}
+FUNCTIONS = {"APIHandler": "api", "InboundMail": "inbound-mail"}
 # Chalice names the API handler's role and log group "ApiHandler...", the function "APIHandler".
 API_STEM = "ApiHandler"
 
@@ -346,10 +346,30 @@ def functions() -> dict[str, Any]:
                     "Variables": {
                         "SERVIT_USER_POOL_ID": ref("UserPool"),
                         "SERVIT_USER_POOL_CLIENT_ID": ref("UserPoolClient"),
+                        "SERVIT_MAIL_BUCKET": ref("MailBucket"),
+                        "SERVIT_MAIL_DOMAIN": ref("MailDomain"),
+                        "SERVIT_SECRET": ref("MailSecret"),
+                        "SERVIT_PUBLIC_URL": {
+                            "Fn::If": [
+                                "HasPublicUrl",
+                                ref("PublicUrl"),
+                                sub(
+                                    "https://${RestAPI}.execute-api.${AWS::Region}.amazonaws.com/api"
+                                ),
+                            ]
+                        },
                     }
                 },
             }
         }
+    # Chalice subscribes the handler to a topic by name; point it at this stack's topic.
+    resources["InboundMail"]["Properties"]["Events"] = {
+        "InboundMailSnsSubscription": {
+            "Type": "SNS",
+            # Same key as Chalice's value ("Fn::Sub"), so the deep merge replaces it.
+            "Properties": {"Topic": sub("${InboundMailTopic}")},
+        }
+    }
     # Chalice 1.34 names the API handler's log group after "${ApiHandler}", a resource that
     # does not exist (aws/chalice#2079): point it at the real function.
     # Logs go with the stack (they expire after log_retention_in_days anyway).
@@ -441,6 +461,22 @@ def build_template() -> dict[str, Any]:
                 "Description": "Addresses or domains SES accepts for ServIT; "
                 "empty: every recipient on the account's verified domains",
             },
+            "MailDomain": {
+                "Type": "String",
+                "Default": "servit.example",
+                "Description": "Right-hand side of the Message-IDs ServIT creates (your domain)",
+            },
+            "MailSecret": {
+                "Type": "String",
+                "NoEcho": True,
+                "MinLength": 32,
+                "Description": "Signs reply addresses and portal links (32+ random characters)",
+            },
+            "PublicUrl": {
+                "Type": "String",
+                "Default": "",
+                "Description": "Base URL customers reach the portal at; empty: the API's URL",
+            },
             "AlarmEmail": {
                 "Type": "String",
                 "Default": "",
@@ -452,6 +488,7 @@ def build_template() -> dict[str, Any]:
                 "Fn::Not": [{"Fn::Equals": [{"Fn::Join": ["", ref("InboundRecipients")]}, ""]}]
             },
             "HasAlarmEmail": {"Fn::Not": [{"Fn::Equals": [ref("AlarmEmail"), ""]}]},
+            "HasPublicUrl": {"Fn::Not": [{"Fn::Equals": [ref("PublicUrl"), ""]}]},
         },
         "Resources": resources,
         "Outputs": {

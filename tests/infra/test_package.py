@@ -140,6 +140,16 @@ def test_every_function_is_named_and_gets_the_user_pool_from_the_stack(
             "SERVIT_TABLE_PREFIX": "servit-dev-",
             "SERVIT_USER_POOL_ID": {"Ref": "UserPool"},
             "SERVIT_USER_POOL_CLIENT_ID": {"Ref": "UserPoolClient"},
+            "SERVIT_MAIL_BUCKET": {"Ref": "MailBucket"},
+            "SERVIT_MAIL_DOMAIN": {"Ref": "MailDomain"},
+            "SERVIT_SECRET": {"Ref": "MailSecret"},
+            "SERVIT_PUBLIC_URL": {
+                "Fn::If": [
+                    "HasPublicUrl",
+                    {"Ref": "PublicUrl"},
+                    {"Fn::Sub": "https://${RestAPI}.execute-api.${AWS::Region}.amazonaws.com/api"},
+                ]
+            },
         }
 
 
@@ -160,3 +170,13 @@ def test_mail_bucket_is_private_and_lets_ses_write_only_under_inbound(
     assert ses["Action"] == "s3:PutObject"
     assert ses["Resource"]["Fn::Sub"].endswith("/inbound/*")
     assert "aws:SourceAccount" in ses["Condition"]["StringEquals"]
+
+
+def test_the_mail_handler_listens_to_the_stacks_inbound_topic(template: dict[str, Any]) -> None:
+    events = template["Resources"]["InboundMail"]["Properties"]["Events"]
+    (subscription,) = events.values()
+    assert subscription["Type"] == "SNS"
+    assert subscription["Properties"]["Topic"] == {"Fn::Sub": "${InboundMailTopic}"}
+    (rule,) = of_type(template, "AWS::SES::ReceiptRule").values()
+    actions = rule["Properties"]["Rule"]["Actions"]
+    assert actions[0]["S3Action"]["TopicArn"] == {"Ref": "InboundMailTopic"}
