@@ -28,16 +28,24 @@ def moto_jwks() -> dict[str, Any]:
 def cognito() -> Iterator[CognitoIdentity]:
     with mock_aws():
         client = boto3.client("cognito-idp", region_name=REGION)
-        pool = client.create_user_pool(PoolName="servit", AliasAttributes=["email"])["UserPool"]["Id"]
+        pool = client.create_user_pool(PoolName="servit", AliasAttributes=["email"])["UserPool"][
+            "Id"
+        ]
         app_client = client.create_user_pool_client(
-            UserPoolId=pool, ClientName="web", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+            UserPoolId=pool,
+            ClientName="web",
+            ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
         )["UserPoolClient"]["ClientId"]
         for group in ROLE_GROUPS:
             client.create_group(UserPoolId=pool, GroupName=group)
-        yield CognitoIdentity(client, user_pool_id=pool, client_id=app_client, region=REGION, jwks=moto_jwks())
+        yield CognitoIdentity(
+            client, user_pool_id=pool, client_id=app_client, region=REGION, jwks=moto_jwks()
+        )
 
 
-def test_a_registered_user_logs_in_and_the_token_names_them_and_their_roles(cognito: CognitoIdentity) -> None:
+def test_a_registered_user_logs_in_and_the_token_names_them_and_their_roles(
+    cognito: CognitoIdentity,
+) -> None:
     cognito.register("agent1", "agent1@example.com", ["agent", "dispatcher"], "Very-Secret-1")
     token = cognito.login("agent1", "Very-Secret-1")
     claims = cognito.verify(token)
@@ -67,7 +75,11 @@ def test_a_token_for_another_app_client_is_refused(cognito: CognitoIdentity) -> 
     cognito.register("agent1", "agent1@example.com", ["agent"], "Very-Secret-1")
     token = cognito.login("agent1", "Very-Secret-1")
     other = CognitoIdentity(
-        cognito._client, user_pool_id=cognito.user_pool_id, client_id="another-client", region=REGION, jwks=moto_jwks()
+        cognito._client,
+        user_pool_id=cognito.user_pool_id,
+        client_id="another-client",
+        region=REGION,
+        jwks=moto_jwks(),
     )
     with pytest.raises(AuthenticationError):
         other.verify(token)
