@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -20,9 +21,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from chalicelib.services.context import Services  # noqa: E402
-from local import dynamodb_local, smtp  # noqa: E402
+from local import dynamodb_local, smtp, web_proxy  # noqa: E402
 
 TABLE_PREFIX = "servit-local-"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def stack_environment(data_dir: Path, dynamodb_port: int) -> dict[str, str]:
@@ -82,6 +89,7 @@ def banner(url: str, dynamodb_port: int, smtp_port: int, seeded: int, data_dir: 
     seeded_line = f"seeded {seeded} demo tickets" if seeded else "demo data already there (kept)"
     return (
         f"\nServIT local stack is up ({seeded_line}; data in {data_dir})\n"
+        f"  Agent UI:       {url}/\n"
         f"  API:            {url}/api   (health: {url}/api/health)\n"
         f"  DynamoDB Local: http://127.0.0.1:{dynamodb_port}\n"
         f"  SMTP (mail in): 127.0.0.1:{smtp_port}  (any recipient; kundtjanst@servit.example, "
@@ -97,10 +105,13 @@ def main() -> int:
     port = int(os.environ.get("SERVIT_PORT", "8000"))
     dynamodb_port = int(os.environ.get("SERVIT_DYNAMODB_PORT", "8001"))
     smtp_port = int(os.environ.get("SERVIT_SMTP_PORT", "2525"))
+    # Chalice's server sits behind the front door on a port of its own.
+    api_port = int(os.environ.get("SERVIT_API_PORT", str(free_port())))
     data_dir = Path(os.environ.get("SERVIT_DATA_DIR", str(ROOT / ".data"))).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     children: list[subprocess.Popen[bytes]] = []
     smtp_server = None
+    front = None
 
     def stop(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
@@ -117,13 +128,14 @@ def main() -> int:
         smtp_server = smtp.start(svc, host, smtp_port)
         api = subprocess.Popen(
             [str(Path(sys.executable).parent / "chalice"), "local", "--no-autoreload",
-             "--stage", "local", "--host", host, "--port", str(port)],
+             "--stage", "local", "--host", "127.0.0.1", "--port", str(api_port)],
             cwd=str(ROOT),
             env=env,
         )  # fmt: skip
         children.append(api)
+        wait_for_api(f"http://127.0.0.1:{api_port}", api)
+        front = web_proxy.start(host, port, api_port, ROOT / "web" / "dist")
         url = f"http://{host}:{port}"
-        wait_for_api(url, api)
         print(banner(url, dynamodb_port, smtp_port, seeded, data_dir), flush=True)
         while all(child.poll() is None for child in children):
             time.sleep(0.5)
@@ -133,6 +145,8 @@ def main() -> int:
         print("\nstopping the local stack ...", flush=True)
         return 0
     finally:
+        if front is not None:
+            front.shutdown()
         if smtp_server is not None:
             smtp.stop(smtp_server)
         for child in reversed(children):
