@@ -114,13 +114,13 @@ def attach(part: Message, ctype: str, out: BodyCollector, name: str = "") -> Non
 
 
 def _attachment_bytes(part: Message, ctype: str) -> tuple[bytes, tuple[str, ...]]:
-    payload = part.get_payload()
-    if not isinstance(payload, list):
+    if not part.is_multipart():
         return payload_bytes(part)
     if ctype.startswith("multipart/"):
         return serialise(part), ()
     # message/* parts hold parsed messages (a returned mail, status blocks).
-    return b"".join(serialise(m) for m in payload if isinstance(m, Message)), ()
+    inner = part.get_payload()
+    return b"".join(serialise(m) for m in inner if isinstance(m, Message)), ()
 
 
 def _text(part: Message, ctype: str, out: BodyCollector) -> None:

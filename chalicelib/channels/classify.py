@@ -14,6 +14,7 @@ from chalicelib.channels.charsets import decode_bytes
 from chalicelib.channels.headers_in import HeaderBlock, raw_header
 from chalicelib.channels.message import LOOP_HEADER, DeliveryStatus
 from chalicelib.channels.message_ids import message_ids
+from chalicelib.channels.mime_params import content_type, param_text
 
 _BULK_PRECEDENCE = frozenset({"bulk", "list", "junk"})
 _AUTO_PRECEDENCE = frozenset({"auto_reply", "auto-reply"})
@@ -21,6 +22,7 @@ _ROBOT_LOCAL_PART = re.compile(
     r"^(mailer-daemon|postmaster|no[-_.]?reply|do[-_.]?not[-_.]?reply|bounces?)([-+._].*)?$",
     re.IGNORECASE,
 )
+_STATUS_TYPES = frozenset({"message/delivery-status", "message/global-delivery-status"})
 _STATUS_CODE = re.compile(r"\b([245]\.\d{1,3}\.\d{1,3})\b")
 
 
@@ -59,9 +61,9 @@ def is_bulk(headers: HeaderBlock) -> bool:
 
 def delivery_status(msg: Message) -> DeliveryStatus | None:
     """The bounce details of a ``multipart/report; report-type=delivery-status``."""
-    if msg.get_content_type() != "multipart/report":
+    if content_type(msg) != "multipart/report":
         return None
-    if str(msg.get_param("report-type", "")).lower() != "delivery-status":
+    if param_text(msg, "report-type").lower() != "delivery-status":
         return None
     fields = _recipient_fields(msg)
     if fields is None:
@@ -81,7 +83,8 @@ def delivery_status(msg: Message) -> DeliveryStatus | None:
 
 
 def _first_word(value: str | None) -> str:
-    return value.strip().split(";")[0].split()[0].lower() if value and value.strip() else ""
+    words = value.split(";")[0].split() if value else []
+    return words[0].lower() if words else ""
 
 
 def _empty_return_path(headers: HeaderBlock) -> bool:
@@ -90,17 +93,14 @@ def _empty_return_path(headers: HeaderBlock) -> bool:
 
 
 def _is_delivery_report(headers: HeaderBlock) -> bool:
-    content_type = (headers.get("Content-Type") or "").lower().replace(" ", "")
-    return content_type.startswith("multipart/report") and "delivery-status" in content_type
+    value = (headers.get("Content-Type") or "").lower().replace(" ", "")
+    return value.startswith("multipart/report") and "delivery-status" in value
 
 
 def _recipient_fields(msg: Message) -> dict[str, str] | None:
     """Per-message and first per-recipient fields merged, lower-case names."""
     for part in msg.walk():
-        if part.get_content_type() not in (
-            "message/delivery-status",
-            "message/global-delivery-status",
-        ):
+        if content_type(part) not in _STATUS_TYPES:
             continue
         blocks = _status_blocks(part)
         if not blocks:
@@ -155,15 +155,15 @@ def _status_code(value: str | None) -> str | None:
 
 def _original_message_id(msg: Message, fields: dict[str, str]) -> str | None:
     for part in msg.walk():
-        content_type = part.get_content_type()
-        if content_type in ("message/rfc822", "message/global"):
+        kind = content_type(part)
+        if kind in ("message/rfc822", "message/global"):
             inner = part.get_payload()
             original = inner[0] if isinstance(inner, list) and inner else None
             if isinstance(original, Message):
                 ids = message_ids(raw_header(original, "Message-ID"))
                 if ids:
                     return ids[0]
-        elif content_type in ("text/rfc822-headers", "message/rfc822-headers"):
+        elif kind in ("text/rfc822-headers", "message/rfc822-headers"):
             raw = part.get_payload(decode=True)
             text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else ""
             match = re.search(r"^message-id:\s*(.+(?:\n[ \t].+)*)", text, re.I | re.M)
