@@ -54,7 +54,7 @@ def create_ticket(svc: Services, actor: User, body: Any) -> Ticket:
         "response_point_id": rp.id,
         "group_id": group_id,
         "agent_id": agent_id,
-        "parent_id": _checked_parent(svc, inputs.text(data, "parent_id", max_len=40)),
+        "parent_id": _checked_parent(svc, actor, inputs.text(data, "parent_id", max_len=40)),
         "cc": _addresses(data, "cc"),
         "bcc": _addresses(data, "bcc"),
         "custom_fields": clean_custom_values(
@@ -101,7 +101,7 @@ def update_ticket(
         if name in data:
             value = inputs.text(data, name, max_len=MAX_DESCRIPTION)
             if name == "parent_id" and value:
-                _checked_parent(svc, value)
+                _checked_parent(svc, actor, value)
             ticket.set_field(name, value if name != "description" else value or "", actor.id, now)
     if "itil_process" in data:
         ticket.set_field(
@@ -234,10 +234,11 @@ def _checked_type(svc: Services, type_id: str | None) -> str | None:
     return type_id
 
 
-def _checked_parent(svc: Services, parent_id: str | None) -> str | None:
+def _checked_parent(svc: Services, actor: User, parent_id: str | None) -> str | None:
     if parent_id:
         try:
-            svc.tickets.get(parent_id)
+            # Through the multi-user level: a hidden ticket must not show by being linkable.
+            visible_ticket(svc, actor, parent_id)
         except NotFoundError:
             raise ValidationError(f"no parent ticket {parent_id!r}") from None
     return parent_id
