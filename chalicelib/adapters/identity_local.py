@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from chalicelib.adapters.jwt_verify import verify_jwt
-from chalicelib.domain.errors import AuthenticationError
+from chalicelib.domain.errors import AuthenticationError, ValidationError
 from chalicelib.services.ports import Claims, Clock, ConfigRepository, IdentityProvider
 
 CREDENTIAL = "credential"
@@ -114,7 +114,7 @@ class LocalIdentity(IdentityProvider):
         password_hash = hash_password(password, rounds=self._rounds) if password else None
         if password_hash is None:
             if previous is None:
-                raise AuthenticationError("a new login needs a password")
+                raise ValidationError("this user has no login yet: give a password")
             password_hash = previous["password_hash"]
         if previous and previous.get("email") != email:
             self._config.delete(CREDENTIAL, previous["email"])

@@ -34,6 +34,7 @@ def verify_jwt(token: str, jwks: dict[str, Any], *, issuer: str, audience: str) 
             audience=audience,
             issuer=issuer,
             options={"require": ["exp", "iss", "aud"]},
+            leeway=30,  # seconds of clock skew between the token's issuer and us
         )
     except jwt.ExpiredSignatureError:
         raise AuthenticationError("the session has expired; log in again", code="expired") from None

@@ -44,6 +44,8 @@ def create_ticket(svc: Services, actor: User, body: Any) -> Ticket:
         inputs.text(data, "group_id", max_len=63),
         inputs.text(data, "agent_id", max_len=63),
     )
+    if group_id is None and agent_id is None and not actor.sees_everything:
+        group_id, agent_id = _own_placement(svc, actor, rp)
     now = svc.clock()
     fields: dict[str, Any] = {
         "title": check_title(inputs.text(data, "title", required=True)),
@@ -206,6 +208,14 @@ def _response_point_for(svc: Services, rp_id: str | None) -> ResponsePoint:
     if not default:
         raise ValidationError("response_point_id is required (no default response point set)")
     return directory.response_point(svc, default)
+
+
+def _own_placement(svc: Services, actor: User, rp: ResponsePoint) -> tuple[str | None, str | None]:
+    """An agent's ticket with no group or agent goes to their own group at that response
+    point, else to themself: whoever enters a ticket can always see it afterwards."""
+    groups = {g.id for g in directory.groups(svc) if g.response_point_id == rp.id}
+    mine = next((g for g in actor.groups if g in groups), None)
+    return (mine, None) if mine else (None, actor.id)
 
 
 def _checked_assignment(
