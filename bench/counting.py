@@ -40,6 +40,16 @@ class Usage:
             ops[key.split(" ", 1)[0]] += count
         return dict(ops)
 
+    def plus(self, other: Usage) -> Usage:
+        requests = Counter(self.requests)
+        requests.update(other.requests)
+        return Usage(
+            dict(requests),
+            self.read_units + other.read_units,
+            self.write_units + other.write_units,
+            self.index_write_units + other.index_write_units,
+        )
+
     def minus(self, earlier: Usage) -> Usage:
         requests = Counter(self.requests)
         requests.subtract(earlier.requests)

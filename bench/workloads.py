@@ -10,21 +10,26 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bench.counting import RequestCounter, Usage
+from chalicelib import bootstrap
+from chalicelib.adapters.config_cache import CachedConfigRepository
 from chalicelib.adapters.dynamodb.codec import ticket_to_model
 from chalicelib.adapters.dynamodb.models import ALL_MODELS, TicketModel
+from chalicelib.config import Config
 from chalicelib.domain.ids import new_ulid
 from chalicelib.domain.organisation import User
 from chalicelib.domain.statuses import Channel, Priority, Status
 from chalicelib.domain.ticket import Ticket
 from chalicelib.services import assignment, contacts, inboxes, tickets
 from chalicelib.services.context import Services
-from tests.support import FrozenClock, dynamo_backed_services, seed_helpdesk
+from tests.support import FrozenClock, seed_helpdesk
 
 # On-demand prices, us-east-1 (docs/research: aws-costs-and-limits.md §2).
 DOLLARS_PER_WRU = 0.625 / 1_000_000
 DOLLARS_PER_RRU = 0.125 / 1_000_000
 
 CONTACTS = 50
+CONFIG_CACHE_SECONDS = 30.0  # as in AWS (chalicelib.config: 30 s outside the local stage)
+MAIL_DOMAIN = "servit.bench"
 INBOX = "group:kt-first"
 PRIORITIES = (Priority.LOW, Priority.MEDIUM, Priority.MEDIUM, Priority.HIGH)
 # Where the open tickets go, by ticket index modulo 5: (response point, group).
@@ -59,6 +64,7 @@ class Timing:
 @dataclass
 class Helpdesk:
     svc: Services
+    cache: CachedConfigRepository  # svc.config; clear() empties it, as in a new container
     clock: FrozenClock
     users: dict[str, User]
     counter: RequestCounter
@@ -69,21 +75,38 @@ class Helpdesk:
 
 
 def measure(
-    name: str, desk: Helpdesk, call: Callable[[int], object], *, calls: int, warmup: int
+    name: str,
+    desk: Helpdesk,
+    call: Callable[[int], object],
+    *,
+    calls: int,
+    warmup: int,
+    start: int = 0,
+    prepare: Callable[[], object] | None = None,
 ) -> Timing:
-    """``warmup`` unmeasured calls, then ``calls`` timed ones; ``call`` gets the call index."""
-    for i in range(warmup):
+    """``warmup`` unmeasured calls, then ``calls`` timed ones; ``call`` gets the call index
+    (counting from ``start``). ``prepare`` runs before each call, untimed and uncounted."""
+    for i in range(start, start + warmup):
         call(i)
     samples: list[float] = []
     per_call: list[int] = []
-    start_usage = desk.counter.usage()
-    for i in range(warmup, warmup + calls):
-        before = desk.counter.usage().total_requests
+    usage = Usage()
+    for i in range(start + warmup, start + warmup + calls):
+        if prepare is not None:
+            prepare()
+        started_usage = desk.counter.usage()
+        before = started_usage.total_requests
         started = time.perf_counter()
         call(i)
         samples.append((time.perf_counter() - started) * 1000)
-        per_call.append(desk.counter.usage().total_requests - before)
-    usage = desk.counter.usage().minus(start_usage)
+        after = desk.counter.usage()
+        per_call.append(after.total_requests - before)
+        usage = usage.plus(after.minus(started_usage))
+    return timing(name, samples, usage, per_call)
+
+
+def timing(name: str, samples: list[float], usage: Usage, per_call: list[int]) -> Timing:
+    calls = len(samples)
     return Timing(
         name,
         calls,
@@ -98,13 +121,40 @@ def measure(
 # --- the helpdesk ---------------------------------------------------------------
 
 
-def open_helpdesk(endpoint: str, prefix: str) -> Helpdesk:
+def bench_config(endpoint: str, prefix: str, data_dir: str) -> Config:
+    """The AWS wiring (config cache on) with the local adapters, against the bench's tables."""
+    return Config(
+        stage="bench",
+        region="eu-north-1",
+        table_prefix=prefix,
+        dynamodb_endpoint=endpoint,
+        data_dir=data_dir,  # LocalIdentity's key, LocalBlobStore, LocalOutbox
+        identity="local",
+        user_pool_id="",
+        user_pool_client_id="",
+        jwt_issuer="servit-bench",
+        jwt_audience="servit-web",
+        mail_bucket="",
+        mail_domain=MAIL_DOMAIN,
+        public_url="http://127.0.0.1:8000",
+        secret="bench-secret",
+        ses_configuration_set="",
+        config_cache_seconds=CONFIG_CACHE_SECONDS,
+    )
+
+
+def open_helpdesk(endpoint: str, prefix: str, data_dir: str) -> Helpdesk:
+    svc = bootstrap.build(bench_config(endpoint, prefix, data_dir))  # binds the models
+    if not isinstance(svc.config, CachedConfigRepository):
+        raise RuntimeError("bootstrap.build did not put the config cache in front of DynamoDB")
+    # The one change to the wiring: a clock the bench moves (ticket order, hourly mail
+    # caps). The config cache keeps its own real monotonic clock, as in a container.
     clock = FrozenClock()
-    svc = dynamo_backed_services(endpoint, prefix, clock)  # binds the models
+    svc.clock = clock
     counter = RequestCounter(prefix)
     counter.attach_models(ALL_MODELS)
     users = seed_helpdesk(svc)
-    desk = Helpdesk(svc, clock, users, counter)
+    desk = Helpdesk(svc, svc.config, clock, users, counter)
     for i in range(CONTACTS):
         email = f"kund{i}@example.se"
         contact = contacts.create_contact(svc, {"name": f"Kund {i}", "emails": [email]})
@@ -163,9 +213,17 @@ def load_closed_tickets(desk: Helpdesk, count: int) -> None:
 
 
 # --- the use cases ---------------------------------------------------------------
+# Each returns the call to time, given the call index. Pick-next appends the ticket it
+# claimed to desk.picked; add-note and get-ticket use desk.picked[index].
 
 
-def pick_next(desk: Helpdesk, calls: int, warmup: int) -> Timing:
+@dataclass(frozen=True)
+class UseCase:
+    name: str
+    make_call: Callable[[Helpdesk], Callable[[int], None]]
+
+
+def _pick_next(desk: Helpdesk) -> Callable[[int], None]:
     agent = desk.users["agent1"]
 
     def call(_: int) -> None:
@@ -174,29 +232,29 @@ def pick_next(desk: Helpdesk, calls: int, warmup: int) -> Timing:
             raise RuntimeError("pick-next found nothing: the pool is smaller than the run")
         desk.picked.append(ticket.id)
 
-    return measure("pick next (agent, 1 group)", desk, call, calls=calls, warmup=warmup)
+    return call
 
 
-def add_note(desk: Helpdesk, calls: int, warmup: int) -> Timing:
+def _add_note(desk: Helpdesk) -> Callable[[int], None]:
     agent = desk.users["agent1"]
 
     def call(i: int) -> None:
         body = {"kind": "note", "text": f"Ringde kunden, väntar på svar ({i})."}
         tickets.add_note(desk.svc, agent, desk.picked[i], body)
 
-    return measure("add note", desk, call, calls=calls, warmup=warmup)
+    return call
 
 
-def get_ticket(desk: Helpdesk, calls: int, warmup: int) -> Timing:
+def _get_ticket(desk: Helpdesk) -> Callable[[int], None]:
     agent = desk.users["agent1"]
 
     def call(i: int) -> None:
         tickets.get_ticket(desk.svc, agent, desk.picked[i])
 
-    return measure("get ticket + history", desk, call, calls=calls, warmup=warmup)
+    return call
 
 
-def inbox_page(desk: Helpdesk, calls: int, warmup: int, name: str = "list inbox (50)") -> Timing:
+def _inbox_page(desk: Helpdesk) -> Callable[[int], None]:
     agent = desk.users["agent1"]
 
     def call(_: int) -> None:
@@ -204,14 +262,47 @@ def inbox_page(desk: Helpdesk, calls: int, warmup: int, name: str = "list inbox 
         if len(page.items) != 50:
             raise RuntimeError(f"expected a full page of 50, got {len(page.items)}")
 
-    return measure(name, desk, call, calls=calls, warmup=warmup)
+    return call
 
 
-def create_ticket(desk: Helpdesk, calls: int, warmup: int) -> Timing:
+def _create_ticket(desk: Helpdesk) -> Callable[[int], None]:
     agent = desk.users["agent1"]
 
     def call(i: int) -> None:
         desk.clock.advance(milliseconds=10)
         tickets.create_ticket(desk.svc, agent, ticket_body(desk, i * 5))  # always kt-first
 
-    return measure("create ticket (known contact)", desk, call, calls=calls, warmup=warmup)
+    return call
+
+
+# Order matters: pick-next claims tickets that add-note and get-ticket then use;
+# create runs last so that the others see exactly the open tickets loaded.
+USE_CASES = (
+    UseCase("pick next (agent, 1 group)", _pick_next),
+    UseCase("add note", _add_note),
+    UseCase("get ticket + history", _get_ticket),
+    UseCase("list inbox (50)", _inbox_page),
+    UseCase("create ticket (known contact)", _create_ticket),
+)
+
+
+def warm(desk: Helpdesk, case: UseCase, calls: int, warmup: int) -> Timing:
+    """A warm container: the config cache filled by the warm-up calls, as in AWS."""
+    return measure(case.name, desk, case.make_call(desk), calls=calls, warmup=warmup)
+
+
+def cold(desk: Helpdesk, case: UseCase, calls: int, start: int) -> Timing:
+    """A cold container: the config cache emptied before every call."""
+    return measure(
+        case.name,
+        desk,
+        case.make_call(desk),
+        calls=calls,
+        warmup=0,
+        start=start,
+        prepare=desk.cache.clear,
+    )
+
+
+def inbox_page(desk: Helpdesk, calls: int, warmup: int, name: str) -> Timing:
+    return measure(name, desk, _inbox_page(desk), calls=calls, warmup=warmup)

@@ -1,0 +1,175 @@
+"""E-mail intake: a generated mixed corpus through ``mail_intake.ingest``, one mail at a time.
+
+As in AWS, the raw mail is stored before intake runs (SES writes it to S3; here the
+LocalBlobStore that ``bootstrap.build`` wires for identity "local", in the bench's
+temporary folder) and only ``ingest`` is timed and counted.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from bench import mail_corpus
+from bench.counting import Usage
+from bench.workloads import Helpdesk, Timing, timing
+from chalicelib.domain.mail_log import MailLogEntry, Outcome
+from chalicelib.domain.records import to_record
+from chalicelib.services import directory, mail_intake
+
+SEED = 20261128
+CREATED = "new ticket"
+APPENDED = "reply (appended to its ticket)"
+IGNORED = "duplicate (ignored)"
+BY_OUTCOME = {Outcome.CREATED: CREATED, Outcome.APPENDED: APPENDED, Outcome.IGNORED: IGNORED}
+
+
+@dataclass
+class Samples:
+    name: str
+    ms: list[float]
+    requests: list[int]
+    usage: Usage
+
+    @classmethod
+    def empty(cls, name: str) -> Samples:
+        return cls(name, [], [], Usage())
+
+    def add(self, ms: float, usage: Usage) -> None:
+        self.ms.append(ms)
+        self.requests.append(usage.total_requests)
+        self.usage = self.usage.plus(usage)
+
+    def timing(self) -> Timing:
+        return timing(self.name, self.ms, self.usage, self.requests)
+
+
+@dataclass(frozen=True)
+class MailFigures:
+    count: int
+    megabytes: float
+    seconds: float  # time inside ingest(), all messages
+    generated_in: float
+    by_kind: list[Timing]  # then "all messages"
+    by_outcome: list[Timing]  # warm container, acknowledgements off
+    extra: list[Timing]  # acknowledgements on; cold container
+    acknowledgements: int  # mails in the outbox after the acknowledgement run
+    warmup: int
+
+
+class Intake:
+    def __init__(self, desk: Helpdesk, data_dir: str) -> None:
+        self.desk = desk
+        self.outbox = Path(data_dir) / "outbox"
+        self.corpus = mail_corpus.Corpus(
+            SEED, list(desk.emails), ("kundtjanst@example.com", "it@example.com")
+        )
+        self.stored = 0
+        self.generating = 0.0
+
+    def one(self, kind: str | None = None) -> tuple[mail_corpus.CorpusMail, float, Usage]:
+        """Generate and store the next mail (untimed), then ingest it (timed and counted)."""
+        svc, counter = self.desk.svc, self.desk.counter
+        started = time.perf_counter()
+        mail = self.corpus.next_mail(kind)
+        self.stored += 1
+        key = f"inbound/{self.stored:06d}.eml"
+        svc.blobs.put(key, mail.raw, "message/rfc822")
+        self.generating += time.perf_counter() - started
+        self.desk.clock.advance(seconds=3)
+        before = counter.usage()
+        started = time.perf_counter()
+        entry = mail_intake.ingest(svc, key, list(mail.recipients))
+        ms = (time.perf_counter() - started) * 1000
+        usage = counter.usage().minus(before)
+        self._check(mail, entry)
+        if entry.outcome is Outcome.CREATED and entry.ticket_id:
+            # For later replies by subject tag (outside the counted window).
+            self.corpus.ticket_created(mail.message_id, svc.tickets.get(entry.ticket_id).number)
+        return mail, ms, usage
+
+    @staticmethod
+    def _check(mail: mail_corpus.CorpusMail, entry: MailLogEntry) -> None:
+        if entry.outcome.value != mail.expect_outcome or entry.threading_rule != mail.expect_rule:
+            raise RuntimeError(
+                f"{mail.kind} {mail.message_id}: expected {mail.expect_outcome}/"
+                f"{mail.expect_rule!r}, got {entry.outcome.value}/{entry.threading_rule!r} "
+                f"({entry.reason})"
+            )
+
+    def set_acknowledge(self, on: bool) -> None:
+        svc = self.desk.svc
+        for rp in directory.response_points(svc):
+            svc.config.put(
+                directory.RESPONSE_POINT, rp.id, to_record(replace(rp, auto_acknowledge=on))
+            )
+
+
+def run(desk: Helpdesk, data_dir: str, *, count: int, warmup: int, extra: int) -> MailFigures:
+    intake = Intake(desk, data_dir)
+    intake.set_acknowledge(False)
+    for _ in range(warmup):
+        intake.one()
+    kinds = {k: Samples.empty(k) for k in mail_corpus.KINDS}
+    outcomes = {name: Samples.empty(name) for name in BY_OUTCOME.values()}
+    everything = Samples.empty("all messages")
+    size = 0
+    for i in range(count):
+        mail, ms, usage = intake.one()
+        size += len(mail.raw)
+        kinds[mail.kind].add(ms, usage)
+        outcomes[_outcome_name(mail)].add(ms, usage)
+        everything.add(ms, usage)
+        if (i + 1) % 250 == 0:
+            print(f"  mail: {i + 1:,} ingested", flush=True)
+    seconds = sum(everything.ms) / 1000
+
+    # A cold container (config cache empty) for a new ticket and a reply.
+    cold_new = Samples.empty(f"{CREATED}, known sender, cold container")
+    cold_reply = Samples.empty(f"{APPENDED.split(' (')[0]} (In-Reply-To), cold container")
+    for kind, samples in ((mail_corpus.NEW_KNOWN, cold_new), (mail_corpus.REPLY_ID, cold_reply)):
+        for _ in range(extra):
+            desk.cache.clear()
+            _, ms, usage = intake.one(kind)
+            samples.add(ms, usage)
+
+    # New tickets with the automatic acknowledgement on (both response points).
+    intake.set_acknowledge(True)
+    intake.one(mail_corpus.NEW_KNOWN)  # refills the cache the put cleared; not counted
+    sent_before = _outbox_size(intake.outbox)
+    acked = {
+        k: Samples.empty(f"{CREATED}, {k.split(', ')[1]}, auto_acknowledge on")
+        for k in mail_corpus.NEW_KINDS
+    }
+    for i in range(2 * extra):
+        kind = mail_corpus.NEW_KINDS[i % 2]
+        _, ms, usage = intake.one(kind)
+        acked[kind].add(ms, usage)
+    intake.set_acknowledge(False)
+    acknowledgements = _outbox_size(intake.outbox) - sent_before
+
+    print(
+        f"  mail: {count:,} in {seconds:.1f} s ({count / seconds:,.0f}/s); "
+        f"{acknowledgements} acknowledgements",
+        flush=True,
+    )
+    return MailFigures(
+        count=count,
+        megabytes=size / 1024 / 1024,
+        seconds=seconds,
+        generated_in=intake.generating,
+        by_kind=[s.timing() for s in kinds.values() if s.ms] + [everything.timing()],
+        by_outcome=[s.timing() for s in outcomes.values() if s.ms],
+        extra=[s.timing() for s in (*acked.values(), cold_new, cold_reply)],
+        acknowledgements=acknowledgements,
+        warmup=warmup,
+    )
+
+
+def _outcome_name(mail: mail_corpus.CorpusMail) -> str:
+    return BY_OUTCOME[Outcome(mail.expect_outcome)]  # checked against the mail log entry
+
+
+def _outbox_size(folder: Path) -> int:
+    return len(list(folder.glob("*.eml"))) if folder.is_dir() else 0
