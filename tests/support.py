@@ -106,10 +106,9 @@ def seed_helpdesk(svc: Services) -> dict[str, User]:
 def dynamo_backed_services(endpoint: str, prefix: str, clock: FrozenClock) -> Services:
     from chalicelib.adapters.dynamodb.config import DynamoConfigRepository
     from chalicelib.adapters.dynamodb.contacts import DynamoContactRepository
+    from chalicelib.adapters.dynamodb.mail import DynamoLookupRepository, DynamoMailLogRepository
     from chalicelib.adapters.dynamodb.models import bind
     from chalicelib.adapters.dynamodb.tickets import DynamoTicketRepository
-
-    from chalicelib.adapters.dynamodb.mail import DynamoLookupRepository, DynamoMailLogRepository
 
     bind(prefix, endpoint, "eu-north-1")
     config = DynamoConfigRepository()
