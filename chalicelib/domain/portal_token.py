@@ -43,7 +43,11 @@ def verify(token: str, secret: bytes, now: datetime) -> PortalGrant:
         body, signature = _unb64(body_part), _unb64(signature_part)
         ticket_id, contact_id, expires = body.decode().split("|")
         expiry = datetime.fromtimestamp(int(expires), UTC)
-    except (ValueError, UnicodeDecodeError):
+        # Lenient base64 decodes some altered texts to the same bytes: only the exact
+        # text we issued is valid.
+        if f"{_b64(body)}.{_b64(signature)}" != token:
+            raise ValueError("not in canonical form")
+    except (ValueError, UnicodeDecodeError, OverflowError, OSError):  # OSError: odd timestamps
         raise AuthenticationError("this link is not valid", code="bad_link") from None
     expected = hmac.new(secret, b"portal:" + body, hashlib.sha256).digest()[:18]
     if not hmac.compare_digest(expected, signature):

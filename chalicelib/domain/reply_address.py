@@ -30,8 +30,9 @@ def reply_address(base_address: str, number: int, secret: bytes) -> str:
 
 def ticket_number_from_address(address: str, secret: bytes) -> int | None:
     """The ticket number a reply address names, if its signature is right."""
-    local = address.strip().lower().partition("@")[0]
-    _, plus, token = local.partition("+")
+    local = address.strip().lower().rpartition("@")[0]
+    # The token is the last plus tag: the response point's own address may have one too.
+    _, plus, token = local.rpartition("+")
     match = _TOKEN.match(token) if plus else None
     if match is None:
         return None

@@ -11,13 +11,16 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 from datetime import datetime, timedelta
+from email.errors import MessageError
 from email.parser import BytesHeaderParser
 from email.policy import default as default_policy
+from email.utils import parseaddr
 
 from aws_lambda_powertools import Logger
 
 from chalicelib.channels.errors import MailParseError
 from chalicelib.channels.message import LOOP_HEADER, InboundMessage
+from chalicelib.channels.message_ids import message_ids
 from chalicelib.channels.mime_in import parse_message
 from chalicelib.domain.errors import ConflictError, NotFoundError, ValidationError
 from chalicelib.domain.events import EventType
@@ -35,6 +38,8 @@ from chalicelib.services.tickets import FIRST_TICKET_NUMBER, TICKET_NUMBER_COUNT
 logger = Logger(service="servit-mail")
 
 SYSTEM_ACTOR = "system:mail"
+# What the stdlib may raise on hostile headers when we only want a best-effort reading.
+_HEADER_FAILURES = (LookupError, ValueError, TypeError, AttributeError, MessageError)
 
 
 def ingest(
@@ -49,6 +54,7 @@ def ingest(
         outcome=Outcome.QUARANTINED,
         recipients=[r.lower() for r in envelope_recipients],
     )
+    raw = b""
     try:
         raw = svc.blobs.get(raw_key)
         if len(raw) > svc.mail.max_message_bytes:
@@ -58,11 +64,15 @@ def ingest(
                 svc, parse_message(raw, max_attachments=svc.mail.max_attachments), raw, entry, now
             )
     except MailParseError as error:
-        entry = replace(entry, outcome=Outcome.QUARANTINED, reason=f"cannot parse: {error.message}")
+        entry = replace(
+            _identified(entry, raw),
+            outcome=Outcome.QUARANTINED,
+            reason=f"cannot parse: {error.message}",
+        )
     except Exception as error:  # the intake boundary: any failure keeps the mail, in quarantine
         logger.exception("mail intake failed", extra={"raw_key": raw_key})
         entry = replace(
-            entry,
+            _identified(entry, raw),
             outcome=Outcome.QUARANTINED,
             reason=f"processing failed: {type(error).__name__}: {error}"[:1000],
         )
@@ -80,7 +90,8 @@ def replay(svc: Services, entry_id: str) -> MailLogEntry:
     if not previous.in_quarantine:
         raise ValidationError("only quarantined mail can be replayed")
     result = ingest(svc, previous.raw_key, previous.recipients, entry_id=previous.id)
-    result = replace(result, replayed_at=svc.clock())
+    # The mail arrived when it arrived: the log keeps that time and notes the replay.
+    result = replace(result, received_at=previous.received_at, replayed_at=svc.clock())
     svc.mail_log.put(result)
     return result
 
@@ -221,8 +232,12 @@ def _new_ticket(
     follows_up: Ticket | None = None,
     channel: str = "email",
 ) -> MailLogEntry:
+    # A new contact speaks the language of the response point written to, until told otherwise.
     contact = (
-        find_or_create_contact(svc, {"email": msg.from_addr, "name": msg.from_name[:200]})
+        find_or_create_contact(
+            svc,
+            {"email": msg.from_addr, "name": msg.from_name[:200], "language": rp.language.value},
+        )
         if msg.from_addr
         else None
     )
@@ -284,7 +299,8 @@ def _bounce(
     if msg.dsn.permanent and msg.dsn.final_recipient:
         # Automatic mail to this address stops (outbound checks the bounce key).
         svc.lookups.put(
-            mail_threading.bounce_key(msg.dsn.final_recipient),
+            # Some servers write the address as ``rfc822; <user@example.org>``.
+            mail_threading.bounce_key(msg.dsn.final_recipient.strip().strip("<>")),
             f"{msg.dsn.status} {msg.dsn.diagnostic or ''}".strip()[:500],
         )
     if ticket_id is None:
@@ -334,10 +350,27 @@ def _bounce(
 
 def _oversize(svc: Services, raw: bytes, entry: MailLogEntry, now: datetime) -> MailLogEntry:
     """Too large to parse here: a ticket that says so, with the original kept and downloadable."""
-    headers = BytesHeaderParser(policy=default_policy).parsebytes(raw[:200_000])
-    sender = str(headers.get("From", "") or "")
-    subject = str(headers.get("Subject", "") or "(no subject)")
+    entry = _identified(entry, raw)
+    own_keys = [mail_threading.raw_key_claim(entry.raw_key)]
+    if entry.message_id:
+        own_keys.append(mail_threading.msgid_key(entry.message_id))
+    if found := svc.lookups.get_many(own_keys):
+        return replace(
+            entry,
+            outcome=Outcome.IGNORED,
+            reason="duplicate delivery of a message already processed",
+            ticket_id=next(iter(found.values())),
+        )
+    subject = entry.subject.strip() or "(no subject)"
     rp = _response_point_for(svc, entry.recipients)
+    try:
+        contact = (
+            find_or_create_contact(svc, {"email": entry.sender, "language": rp.language.value})
+            if entry.sender
+            else None
+        )
+    except ValidationError:  # a From we cannot read as an address: no contact card
+        contact = None
     ticket = Ticket.open_new(
         actor=SYSTEM_ACTOR,
         id=new_ulid(now),
@@ -345,20 +378,50 @@ def _oversize(svc: Services, raw: bytes, entry: MailLogEntry, now: datetime) -> 
         title=subject[:MAX_TITLE],
         description="",
         response_point_id=rp.id,
-        contact_id=None,
+        contact_id=contact.id if contact else None,
         channel=Channel.EMAIL,
         created_at=now,
         updated_at=now,
     )
+    event = ticket.record_message(
+        EventType.MESSAGE_IN,
+        _oversize_data(svc, raw, entry, subject),
+        actor=entry.sender or SYSTEM_ACTOR,
+        now=now,
+        event_id=new_ulid(now),
+    )
+    try:
+        svc.tickets.add(ticket, claims=dict.fromkeys(own_keys, ticket.id))
+    except ConflictError:
+        if not (found := svc.lookups.get_many(own_keys)):
+            raise
+        return replace(
+            entry,
+            outcome=Outcome.IGNORED,
+            reason="duplicate delivery processed concurrently",
+            ticket_id=next(iter(found.values())),
+        )
+    return replace(
+        entry,
+        outcome=Outcome.CREATED,
+        ticket_id=ticket.id,
+        event_id=event.event_id,
+        reason="too large to unpack; original kept",
+    )
+
+
+def _oversize_data(
+    svc: Services, raw: bytes, entry: MailLogEntry, subject: str
+) -> dict[str, object]:
     size_mb = len(raw) / 1024 / 1024
     note = (
-        f"This e-mail from {sender} is {size_mb:.1f} MB, above the limit of "
-        f"{svc.mail.max_message_bytes / 1024 / 1024:.0f} MB. "
+        f"This e-mail from {entry.sender or 'an unknown sender'} is {size_mb:.1f} MB, above the "
+        f"limit of {svc.mail.max_message_bytes / 1024 / 1024:.0f} MB. "
         "It was not unpacked; the original is kept."
     )
-    data = {
+    return {
         "channel": "email",
-        "from": sender,
+        "from": entry.sender,
         "subject": subject,
         "text": note,
         "html": "",
@@ -374,21 +437,26 @@ def _oversize(svc: Services, raw: bytes, entry: MailLogEntry, now: datetime) -> 
         "size": len(raw),
         "to": entry.recipients,
         "cc": [],
-        "message_id": "",
+        "message_id": entry.message_id,
         "oversize": True,
     }
-    event = ticket.record_message(
-        EventType.MESSAGE_IN, data, actor=SYSTEM_ACTOR, now=now, event_id=new_ulid(now)
-    )
-    svc.tickets.add(ticket, claims={mail_threading.raw_key_claim(entry.raw_key): ticket.id})
+
+
+def _identified(entry: MailLogEntry, raw: bytes) -> MailLogEntry:
+    """Sender, subject and Message-ID read leniently from the headers alone, so that a
+    mail that was not unpacked (too large, or quarantined) is still found in the log."""
+    try:
+        headers = BytesHeaderParser(policy=default_policy).parsebytes(raw[:200_000])
+        sender = parseaddr(str(headers.get("From", "") or ""))[1].strip().lower()
+        subject = " ".join(str(headers.get("Subject", "") or "").split())
+        ids = message_ids(str(headers.get("Message-ID", "") or ""))
+    except _HEADER_FAILURES:
+        return entry
     return replace(
         entry,
-        outcome=Outcome.CREATED,
-        ticket_id=ticket.id,
-        event_id=event.event_id,
-        sender=sender,
-        subject=subject[:300],
-        reason="too large to unpack; original kept",
+        sender=entry.sender or sender[:254],
+        subject=entry.subject or subject[:300],
+        message_id=entry.message_id or (ids[0] if ids else ""),
     )
 
 
@@ -400,12 +468,23 @@ def _is_our_own(svc: Services, msg: InboundMessage, message_id: str) -> bool:
 
 
 def _response_point_for(svc: Services, recipients: list[str]) -> ResponsePoint:
-    """The response point owning one of the addresses (plus-tags ignored), else the default."""
-    bare = {_without_tag(r) for r in recipients}
+    """The response point owning one of the addresses, else the default.
+
+    Plus tags (our reply token, a sender's own) are taken off one by one and the
+    closest match wins, so ``support+billing+t10001.<sig>@`` finds the response
+    point of ``support+billing@`` even when another one owns ``support@``.
+    """
     points = directory.response_points(svc)
-    for rp in points:
-        if bare & set(rp.emails):
-            return rp
+    owners = {email: rp for rp in points for email in rp.emails}
+    best: tuple[int, ResponsePoint] | None = None
+    for address in recipients:
+        for stripped, form in enumerate(_address_forms(address)):
+            if form in owners:
+                if best is None or stripped < best[0]:
+                    best = (stripped, owners[form])
+                break
+    if best is not None:
+        return best[1]
     default = directory.settings(svc).default_response_point_id
     for rp in points:
         if rp.id == default:
@@ -415,9 +494,14 @@ def _response_point_for(svc: Services, recipients: list[str]) -> ResponsePoint:
     raise ValidationError("no response point is set up to receive mail")
 
 
-def _without_tag(address: str) -> str:
-    local, _, domain = address.lower().partition("@")
-    return f"{local.partition('+')[0]}@{domain}"
+def _address_forms(address: str) -> list[str]:
+    """``a+b+c@d`` -> ``a+b+c@d``, ``a+b@d``, ``a@d``: fewer and fewer plus tags."""
+    local, _, domain = address.strip().lower().rpartition("@")
+    forms = [f"{local}@{domain}"]
+    while "+" in local:
+        local = local.rpartition("+")[0]
+        forms.append(f"{local}@{domain}")
+    return forms
 
 
 def _within_reopen_window(svc: Services, ticket: Ticket, now: datetime) -> bool:
@@ -433,7 +517,7 @@ def _add_cc(ticket: Ticket, msg: InboundMessage, svc: Services) -> None:
     extra = [
         a
         for a in msg.cc
-        if _without_tag(a) not in ours and a != msg.from_addr and a not in ticket.cc
+        if ours.isdisjoint(_address_forms(a)) and a != msg.from_addr and a not in ticket.cc
     ]
     if extra:
         ticket.cc = (ticket.cc + extra)[:50]

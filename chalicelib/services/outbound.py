@@ -71,12 +71,17 @@ def send_reply(svc: Services, actor: User, ticket_id: str, body: Any) -> TicketE
     to = [check_email(a) for a in inputs.string_list(data, "to") or []] or _contact_address(contact)
     if not to:
         raise ValidationError("the ticket's contact has no e-mail address; give 'to'")
-    cc = [check_email(a) for a in inputs.string_list(data, "cc") or ticket.cc]
-    bcc = [check_email(a) for a in inputs.string_list(data, "bcc") or ticket.bcc]
+    # The ticket's cc/bcc unless the agent says otherwise; an empty list means nobody.
+    cc = [check_email(a) for a in _given_or(inputs.string_list(data, "cc"), ticket.cc)]
+    bcc = [check_email(a) for a in _given_or(inputs.string_list(data, "bcc"), ticket.bcc)]
     files = _attachments(data.get("attachments"))
+    event_data: dict[str, Any] = {"asked_customer": ask, "agent": actor.id}
+    kept = files
     if rp.notification_mode == "link" and contact is not None:
-        text, html = _link_notice(svc, ticket, contact, rp), None
-        files = []
+        # The mail only points to the portal; the answer and its files are what the
+        # history keeps and the portal shows.
+        event_data.update(text=text, html=html or "", notification="link")
+        text, html, files = _link_notice(svc, ticket, contact, rp), None, []
     signature = _signature(svc, actor.id, rp.id)
     mail = _compose(
         svc,
@@ -91,9 +96,14 @@ def send_reply(svc: Services, actor: User, ticket_id: str, body: Any) -> TicketE
         signature=signature,
         automatic=False,
     )
-    event_data = {"asked_customer": ask, "agent": actor.id}
     return _send_and_record(
-        svc, ticket, mail, actor.id, event_data, new_status=Status.WITH_CONTACT if ask else None
+        svc,
+        ticket,
+        mail,
+        actor.id,
+        event_data,
+        new_status=Status.WITH_CONTACT if ask else None,
+        files=kept,
     )
 
 
@@ -178,7 +188,8 @@ def _compose(
     inline: list[InlineImage] = []
     if signature is not None:
         text = f"{text.rstrip()}\n\n-- \n{signature.text}" if signature.text else text
-        if html is not None or signature.html:
+        # A logo needs an HTML part to show in, even under a plain-text answer.
+        if html is not None or signature.html or signature.logo_key:
             html = html if html is not None else _as_html(text_before_signature(text))
             logo = ""
             if signature.logo_key:
@@ -246,7 +257,10 @@ def _send_and_record(
     extra: dict[str, Any],
     *,
     new_status: Status | None,
+    files: list[OutboundAttachment] | None = None,
 ) -> TicketEvent:
+    """Build, store, send and record one mail; ``files`` are the ones to keep in the
+    history when they differ from what the mail carries (link mode)."""
     message = build_message(mail)  # refuses CR/LF in headers (422) before anything is sent
     raw = to_bytes(message)
     now = svc.clock()
@@ -254,7 +268,7 @@ def _send_and_record(
     raw_key = f"outbound/{event_id}.eml"
     svc.blobs.put(raw_key, raw, "message/rfc822")
     refs = []
-    for index, file in enumerate(mail.attachments):
+    for index, file in enumerate(mail.attachments if files is None else files):
         key = f"attachments/{event_id}/{index}"
         svc.blobs.put(key, file.payload, file.content_type)
         refs.append(
@@ -303,6 +317,10 @@ def _send_and_record(
                 raise
             ticket = svc.tickets.get(ticket.id)
     raise AssertionError("unreachable")
+
+
+def _given_or(given: list[str] | None, default: list[str]) -> list[str]:
+    return default if given is None else given
 
 
 def _contact_address(contact: Contact | None) -> list[str]:

@@ -32,6 +32,7 @@ PUBLIC_EVENTS = {
     EventType.STATUS_CHANGED,
     EventType.REOPENED,
 }
+MESSAGES = {EventType.MESSAGE_IN, EventType.MESSAGE_OUT}
 MAX_PORTAL_TEXT = 50_000
 MAX_PORTAL_FILES = 10
 MAX_PORTAL_BYTES = 20 * 1024 * 1024
@@ -58,9 +59,14 @@ def _grant(svc: Services, token: str) -> tuple[portal_token.PortalGrant, Ticket,
     return grant, ticket, contact
 
 
+def _is_public(event: TicketEvent) -> bool:
+    # Bounces are robots' mail about our delivery; they can name bcc recipients.
+    return event.type in PUBLIC_EVENTS and not event.data.get("bounce")
+
+
 def view(svc: Services, token: str) -> PortalView:
     _, ticket, contact = _grant(svc, token)
-    events = [e for e in svc.tickets.events(ticket.id) if e.type in PUBLIC_EVENTS]
+    events = [e for e in svc.tickets.events(ticket.id) if _is_public(e)]
     rp = directory.response_point(svc, ticket.response_point_id)
     language = (
         contact.language.value if contact.language.value in ("sv", "en") else rp.language.value
@@ -74,10 +80,7 @@ def attachment(
     """A file of a public message of this ticket, and nothing else."""
     _, ticket, _ = _grant(svc, token)
     for event in svc.tickets.events(ticket.id):
-        if event.event_id == event_id and event.type in (
-            EventType.MESSAGE_IN,
-            EventType.MESSAGE_OUT,
-        ):
+        if event.event_id == event_id and event.type in MESSAGES and _is_public(event):
             files = event.data.get("attachments") or []
             if 0 <= index < len(files):
                 ref = files[index]
