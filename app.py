@@ -6,7 +6,11 @@ from chalicelib.api import admin, contacts, inbound, mail, portal, session, tick
 
 app = Chalice(app_name="servit")
 app.experimental_feature_flags.update({"BLUEPRINTS"})
-app.api.binary_types.extend(["message/rfc822", "application/pdf", "image/webp"])
+# Raw mail and files go out as binary; portal uploads (multipart) come in as binary, or API
+# Gateway would mangle their bytes.
+app.api.binary_types.extend(
+    ["message/rfc822", "application/pdf", "image/webp", "multipart/form-data"]
+)
 
 for blueprint in (session.bp, tickets.bp, contacts.bp, admin.bp, mail.bp, portal.bp, inbound.bp):
     app.register_blueprint(blueprint)

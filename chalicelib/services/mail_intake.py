@@ -10,17 +10,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
-from datetime import datetime, timedelta
-from email.errors import MessageError
-from email.parser import BytesHeaderParser
-from email.policy import default as default_policy
-from email.utils import parseaddr
+from datetime import datetime
 
 from aws_lambda_powertools import Logger
 
 from chalicelib.channels.errors import MailParseError
 from chalicelib.channels.message import LOOP_HEADER, InboundMessage
-from chalicelib.channels.message_ids import message_ids
 from chalicelib.channels.mime_in import parse_message
 from chalicelib.domain.errors import ConflictError, NotFoundError, ValidationError
 from chalicelib.domain.events import EventType
@@ -33,13 +28,19 @@ from chalicelib.services import directory, mail_threading
 from chalicelib.services.contacts import find_or_create_contact
 from chalicelib.services.context import Services
 from chalicelib.services.mail_events import inbound_event_data, store_attachments
+from chalicelib.services.mail_oversize import file_oversize, identified
+from chalicelib.services.mail_routing import (
+    address_forms,
+    is_our_own,
+    response_point_for,
+    within_reopen_window,
+)
 from chalicelib.services.tickets import FIRST_TICKET_NUMBER, TICKET_NUMBER_COUNTER
 
 logger = Logger(service="servit-mail")
 
 SYSTEM_ACTOR = "system:mail"
 # What the stdlib may raise on hostile headers when we only want a best-effort reading.
-_HEADER_FAILURES = (LookupError, ValueError, TypeError, AttributeError, MessageError)
 
 
 def ingest(
@@ -58,21 +59,21 @@ def ingest(
     try:
         raw = svc.blobs.get(raw_key)
         if len(raw) > svc.mail.max_message_bytes:
-            entry = _oversize(svc, raw, entry, now)
+            entry = file_oversize(svc, raw, entry, now)
         else:
             entry = _process(
                 svc, parse_message(raw, max_attachments=svc.mail.max_attachments), raw, entry, now
             )
     except MailParseError as error:
         entry = replace(
-            _identified(entry, raw),
+            identified(entry, raw),
             outcome=Outcome.QUARANTINED,
             reason=f"cannot parse: {error.message}",
         )
     except Exception as error:  # the intake boundary: any failure keeps the mail, in quarantine
         logger.exception("mail intake failed", extra={"raw_key": raw_key})
         entry = replace(
-            _identified(entry, raw),
+            identified(entry, raw),
             outcome=Outcome.QUARANTINED,
             reason=f"processing failed: {type(error).__name__}: {error}"[:1000],
         )
@@ -101,10 +102,10 @@ def _process(
 ) -> MailLogEntry:
     message_id = msg.message_id or f"{hashlib.sha256(raw).hexdigest()[:40]}@no-message-id.invalid"
     entry = replace(entry, sender=msg.from_addr, subject=msg.subject[:300], message_id=message_id)
-    if _is_our_own(svc, msg, message_id):
+    if is_our_own(svc, msg, message_id):
         return replace(entry, outcome=Outcome.IGNORED, reason="our own mail came back (loop guard)")
     recipients = list(dict.fromkeys(entry.recipients + list(msg.to) + list(msg.cc)))
-    rp = _response_point_for(svc, recipients)
+    rp = response_point_for(svc, recipients)
     hints = mail_threading.clues(msg, recipients, rp, svc.mail.secret)
     own_keys = [mail_threading.raw_key_claim(entry.raw_key), mail_threading.msgid_key(message_id)]
     dsn_key = (
@@ -149,7 +150,7 @@ def _file(
                 if (
                     not ticket.is_open
                     and not msg.auto_reply
-                    and not _within_reopen_window(svc, ticket, now)
+                    and not within_reopen_window(svc, ticket, now)
                 ):
                     return _new_ticket(
                         svc,
@@ -348,176 +349,13 @@ def _bounce(
     raise AssertionError("unreachable")
 
 
-def _oversize(svc: Services, raw: bytes, entry: MailLogEntry, now: datetime) -> MailLogEntry:
-    """Too large to parse here: a ticket that says so, with the original kept and downloadable."""
-    entry = _identified(entry, raw)
-    own_keys = [mail_threading.raw_key_claim(entry.raw_key)]
-    if entry.message_id:
-        own_keys.append(mail_threading.msgid_key(entry.message_id))
-    if found := svc.lookups.get_many(own_keys):
-        return replace(
-            entry,
-            outcome=Outcome.IGNORED,
-            reason="duplicate delivery of a message already processed",
-            ticket_id=next(iter(found.values())),
-        )
-    subject = entry.subject.strip() or "(no subject)"
-    rp = _response_point_for(svc, entry.recipients)
-    try:
-        contact = (
-            find_or_create_contact(svc, {"email": entry.sender, "language": rp.language.value})
-            if entry.sender
-            else None
-        )
-    except ValidationError:  # a From we cannot read as an address: no contact card
-        contact = None
-    ticket = Ticket.open_new(
-        actor=SYSTEM_ACTOR,
-        id=new_ulid(now),
-        number=svc.config.next_number(TICKET_NUMBER_COUNTER, FIRST_TICKET_NUMBER),
-        title=subject[:MAX_TITLE],
-        description="",
-        response_point_id=rp.id,
-        contact_id=contact.id if contact else None,
-        channel=Channel.EMAIL,
-        created_at=now,
-        updated_at=now,
-    )
-    event = ticket.record_message(
-        EventType.MESSAGE_IN,
-        _oversize_data(svc, raw, entry, subject),
-        actor=entry.sender or SYSTEM_ACTOR,
-        now=now,
-        event_id=new_ulid(now),
-    )
-    try:
-        svc.tickets.add(ticket, claims=dict.fromkeys(own_keys, ticket.id))
-    except ConflictError:
-        if not (found := svc.lookups.get_many(own_keys)):
-            raise
-        return replace(
-            entry,
-            outcome=Outcome.IGNORED,
-            reason="duplicate delivery processed concurrently",
-            ticket_id=next(iter(found.values())),
-        )
-    return replace(
-        entry,
-        outcome=Outcome.CREATED,
-        ticket_id=ticket.id,
-        event_id=event.event_id,
-        reason="too large to unpack; original kept",
-    )
-
-
-def _oversize_data(
-    svc: Services, raw: bytes, entry: MailLogEntry, subject: str
-) -> dict[str, object]:
-    size_mb = len(raw) / 1024 / 1024
-    note = (
-        f"This e-mail from {entry.sender or 'an unknown sender'} is {size_mb:.1f} MB, above the "
-        f"limit of {svc.mail.max_message_bytes / 1024 / 1024:.0f} MB. "
-        "It was not unpacked; the original is kept."
-    )
-    return {
-        "channel": "email",
-        "from": entry.sender,
-        "subject": subject,
-        "text": note,
-        "html": "",
-        "stripped_text": note,
-        "attachments": [],
-        "raw_key": entry.raw_key,
-        "threading_rule": "oversize",
-        "auto_reply": False,
-        "auto_reply_reasons": [],
-        "is_bulk": False,
-        "bounce": None,
-        "problems": ["too large"],
-        "size": len(raw),
-        "to": entry.recipients,
-        "cc": [],
-        "message_id": entry.message_id,
-        "oversize": True,
-    }
-
-
-def _identified(entry: MailLogEntry, raw: bytes) -> MailLogEntry:
-    """Sender, subject and Message-ID read leniently from the headers alone, so that a
-    mail that was not unpacked (too large, or quarantined) is still found in the log."""
-    try:
-        headers = BytesHeaderParser(policy=default_policy).parsebytes(raw[:200_000])
-        sender = parseaddr(str(headers.get("From", "") or ""))[1].strip().lower()
-        subject = " ".join(str(headers.get("Subject", "") or "").split())
-        ids = message_ids(str(headers.get("Message-ID", "") or ""))
-    except _HEADER_FAILURES:
-        return entry
-    return replace(
-        entry,
-        sender=entry.sender or sender[:254],
-        subject=entry.subject or subject[:300],
-        message_id=entry.message_id or (ids[0] if ids else ""),
-    )
-
-
-def _is_our_own(svc: Services, msg: InboundMessage, message_id: str) -> bool:
-    domain = svc.mail.message_id_domain.lower()
-    return message_id.lower().endswith("@" + domain) or bool(
-        msg.loop_header and domain in msg.loop_header.lower()
-    )
-
-
-def _response_point_for(svc: Services, recipients: list[str]) -> ResponsePoint:
-    """The response point owning one of the addresses, else the default.
-
-    Plus tags (our reply token, a sender's own) are taken off one by one and the
-    closest match wins, so ``support+billing+t10001.<sig>@`` finds the response
-    point of ``support+billing@`` even when another one owns ``support@``.
-    """
-    points = directory.response_points(svc)
-    owners = {email: rp for rp in points for email in rp.emails}
-    best: tuple[int, ResponsePoint] | None = None
-    for address in recipients:
-        for stripped, form in enumerate(_address_forms(address)):
-            if form in owners:
-                if best is None or stripped < best[0]:
-                    best = (stripped, owners[form])
-                break
-    if best is not None:
-        return best[1]
-    default = directory.settings(svc).default_response_point_id
-    for rp in points:
-        if rp.id == default:
-            return rp
-    if points:
-        return points[0]
-    raise ValidationError("no response point is set up to receive mail")
-
-
-def _address_forms(address: str) -> list[str]:
-    """``a+b+c@d`` -> ``a+b+c@d``, ``a+b@d``, ``a@d``: fewer and fewer plus tags."""
-    local, _, domain = address.strip().lower().rpartition("@")
-    forms = [f"{local}@{domain}"]
-    while "+" in local:
-        local = local.rpartition("+")[0]
-        forms.append(f"{local}@{domain}")
-    return forms
-
-
-def _within_reopen_window(svc: Services, ticket: Ticket, now: datetime) -> bool:
-    if ticket.status is Status.RESOLVED or ticket.closed_at is None:
-        return True
-    days = directory.response_point(svc, ticket.response_point_id).reopen_window_days
-    return now - ticket.closed_at <= timedelta(days=days)
-
-
 def _add_cc(ticket: Ticket, msg: InboundMessage, svc: Services) -> None:
     """Keep the customer's cc addresses on the ticket (not ours, not the sender)."""
     ours = {e for rp in directory.response_points(svc) for e in rp.emails}
     extra = [
         a
         for a in msg.cc
-        if ours.isdisjoint(_address_forms(a)) and a != msg.from_addr and a not in ticket.cc
+        if ours.isdisjoint(address_forms(a)) and a != msg.from_addr and a not in ticket.cc
     ]
     if extra:
         ticket.cc = (ticket.cc + extra)[:50]
