@@ -78,6 +78,16 @@ def send_reply(svc: Services, actor: User, ticket_id: str, body: Any) -> TicketE
     event_data: dict[str, Any] = {"asked_customer": ask, "agent": actor.id}
     kept = files
     if rp.notification_mode == "link" and contact is not None:
+        # The ticket's own cc/bcc are not copied: a link notice is for the contact alone.
+        given = [*(data.get("to") or []), *(data.get("cc") or []), *(data.get("bcc") or [])]
+        cc = bcc = []
+        if {str(a).lower() for a in given} - set(contact.emails):
+            # The portal link is the contact's own key to the ticket: never hand it to others.
+            raise ValidationError(
+                "this response point notifies by link, which goes to the ticket's contact only; "
+                "remove the other recipients",
+                code="link_mode_recipients",
+            )
         # The mail only points to the portal; the answer and its files are what the
         # history keeps and the portal shows.
         event_data.update(text=text, html=html or "", notification="link")
@@ -242,11 +252,20 @@ def _thread_ids(svc: Services, ticket_id: str) -> tuple[list[str], str | None]:
     ids, last_inbound = [], None
     for event in svc.tickets.events(ticket_id):
         message_id = event.data.get("message_id")
-        if event.type in (EventType.MESSAGE_IN, EventType.MESSAGE_OUT) and message_id:
+        if (
+            event.type in (EventType.MESSAGE_IN, EventType.MESSAGE_OUT)
+            and message_id
+            and is_real_message_id(str(message_id))
+        ):
             ids.append(str(message_id))
             if event.type == EventType.MESSAGE_IN and event.data.get("channel") == "email":
                 last_inbound = str(message_id)
     return ids, last_inbound
+
+
+def is_real_message_id(message_id: str) -> bool:
+    """Ids we made up for portal messages and id-less mail stay out of References."""
+    return not message_id.endswith(("@portal", ".invalid"))
 
 
 def _send_and_record(
