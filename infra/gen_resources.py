@@ -23,8 +23,9 @@ How the Lambda functions get their settings:
 
 Other choices worth knowing:
 
-- TTL: Tickets and TicketEvents expire items by TTL_ATTRIBUTE ("expires_at", a Number of
-  epoch seconds). The models do not write it yet; whoever implements retention sets it.
+- TTL: Tickets, TicketEvents and Config expire items by TTL_ATTRIBUTE ("expires_at", a Number
+  of epoch seconds). Config's hourly automatic-mail counters set it; tickets and their history
+  do not yet (whoever implements retention sets it).
   TTL deletions appear on the TicketEvents stream as REMOVE records: consumers skip them.
 - The `Stage` parameter only allows the Chalice stages that have a policy file and
   environment (`dev`): the package is built for one Chalice stage.
@@ -49,7 +50,7 @@ CHALICE_CONFIG = ROOT / ".chalice" / "config.json"
 
 STAGES = ["dev"]
 TTL_ATTRIBUTE = "expires_at"
-TTL_TABLES = ("Tickets", "TicketEvents")
+TTL_TABLES = ("Tickets", "TicketEvents", "Config")  # Config: hourly mail counters
 
 INBOUND_PREFIX = "inbound/"  # SES writes raw MIME here
 QUARANTINE_PREFIX = "quarantine/"  # kept forever: no lifecycle rule may match it

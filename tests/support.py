@@ -45,7 +45,7 @@ def fake_services(clock: FrozenClock | None = None) -> Services:
     lookups = InMemoryLookupRepository()
     return Services(
         tickets=InMemoryTicketRepository(lookups),
-        contacts=InMemoryContactRepository(),
+        contacts=InMemoryContactRepository(lookups),
         config=config,
         identity=LocalIdentity(config, _KEY, clock=clock, hash_rounds=1000),
         clock=clock,

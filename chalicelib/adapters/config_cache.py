@@ -12,6 +12,7 @@ import copy
 import threading
 import time
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from chalicelib.services.ports import ConfigRepository
@@ -63,8 +64,8 @@ class CachedConfigRepository(ConfigRepository):
         self._inner.delete(kind, item_id)
         self.clear()
 
-    def next_number(self, counter: str, start: int) -> int:
-        return self._inner.next_number(counter, start)
+    def next_number(self, counter: str, start: int, *, expires_at: datetime | None = None) -> int:
+        return self._inner.next_number(counter, start, expires_at=expires_at)
 
     def clear(self) -> None:
         with self._lock:

@@ -10,6 +10,7 @@ import base64
 import copy
 import threading
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any, TypeVar
 
 from chalicelib.adapters.memory_mail import InMemoryLookupRepository
@@ -19,6 +20,7 @@ from chalicelib.domain.events import TicketEvent
 from chalicelib.domain.inbox import InboxKind, inbox_memberships, inbox_sort_key
 from chalicelib.domain.ticket import Ticket
 from chalicelib.domain.timefmt import iso
+from chalicelib.services import lookup_keys
 from chalicelib.services.ports import (
     ConfigRepository,
     ContactRepository,
@@ -77,7 +79,7 @@ class InMemoryTicketRepository(TicketRepository):
             self._commit(ticket, claims)
             self._numbers[ticket.number] = ticket.id
             # As in DynamoDB: the number is a lookup key too (threading by number reads it).
-            self._lookups.items[f"ticket_number#{ticket.number}"] = ticket.id
+            self._lookups.items[lookup_keys.ticket_number(ticket.number)] = ticket.id
 
     def save(self, ticket: Ticket, *, claims: Mapping[str, str] | None = None) -> None:
         with self._lock:
@@ -134,10 +136,26 @@ class InMemoryTicketRepository(TicketRepository):
         return _page([copy.deepcopy(t) for t in found], query.limit, query.cursor)
 
 
+def _contact_keys(contact: Contact | None) -> set[str]:
+    if contact is None:
+        return set()
+    emails = {lookup_keys.contact_email(e) for e in contact.emails}
+    return emails | {lookup_keys.contact_phone(p) for p in contact.phones}
+
+
 class InMemoryContactRepository(ContactRepository):
-    def __init__(self) -> None:
+    def __init__(self, lookups: InMemoryLookupRepository | None = None) -> None:
         self._contacts: dict[str, Contact] = {}
         self._lock = threading.Lock()
+        # As in DynamoDB, each address and number is a lookup key pointing at its contact.
+        self._lookups = lookups or InMemoryLookupRepository()
+
+    def _index(self, old: Contact | None, new: Contact) -> None:
+        items = self._lookups.items
+        for key in _contact_keys(old) - _contact_keys(new):
+            items.pop(key, None)
+        for key in _contact_keys(new):
+            items[key] = new.id
 
     def _owner(self, kind: str, value: str) -> str | None:
         for contact in self._contacts.values():
@@ -159,6 +177,7 @@ class InMemoryContactRepository(ContactRepository):
             self._check_unique(contact)
             contact.version = 1
             self._contacts[contact.id] = copy.deepcopy(contact)
+            self._index(None, contact)
 
     def save(self, contact: Contact) -> None:
         with self._lock:
@@ -168,6 +187,7 @@ class InMemoryContactRepository(ContactRepository):
             self._check_unique(contact)
             contact.version += 1
             self._contacts[contact.id] = copy.deepcopy(contact)
+            self._index(stored, contact)
 
     def get(self, contact_id: str) -> Contact:
         if contact_id not in self._contacts:
@@ -212,7 +232,7 @@ class InMemoryConfigRepository(ConfigRepository):
     def delete(self, kind: str, item_id: str) -> None:
         self._items.pop((kind, item_id), None)
 
-    def next_number(self, counter: str, start: int) -> int:
+    def next_number(self, counter: str, start: int, *, expires_at: datetime | None = None) -> int:
         with self._lock:
             value = self._counters.get(counter, start - 1) + 1
             self._counters[counter] = value

@@ -113,7 +113,10 @@ def _process(
         if msg.dsn and msg.dsn.original_message_id
         else None
     )
-    found = svc.lookups.get_many(own_keys + hints.lookup_keys() + ([dsn_key] if dsn_key else []))
+    # The sender's contact rides along: a known sender costs no extra read.
+    contact_key = mail_threading.contact_email_key(msg.from_addr) if msg.from_addr else None
+    extra = [k for k in (dsn_key, contact_key) if k]
+    found = svc.lookups.get_many(own_keys + hints.lookup_keys() + extra)
     if any(k in found for k in own_keys):
         return replace(
             entry,
@@ -124,7 +127,8 @@ def _process(
     if msg.dsn is not None:
         return _bounce(svc, msg, entry, found.get(dsn_key) if dsn_key else None, message_id, now)
     ticket_id, rule = mail_threading.match(found, hints)
-    return _file(svc, msg, entry, rp, ticket_id, rule, message_id, now)
+    known = found.get(contact_key) if contact_key else None
+    return _file(svc, msg, entry, rp, ticket_id, rule, message_id, now, contact_id=known)
 
 
 def _file(
@@ -138,6 +142,7 @@ def _file(
     now: datetime,
     *,
     channel: str = "email",
+    contact_id: str | None = None,
 ) -> MailLogEntry:
     claims = {
         mail_threading.raw_key_claim(entry.raw_key): "",
@@ -162,11 +167,14 @@ def _file(
                         now,
                         follows_up=ticket,
                         channel=channel,
+                        contact_id=contact_id,
                     )
                 return _append(
                     svc, msg, entry, ticket, rule, message_id, claims, now, channel=channel
                 )
-            return _new_ticket(svc, msg, entry, rp, message_id, claims, now, channel=channel)
+            return _new_ticket(
+                svc, msg, entry, rp, message_id, claims, now, channel=channel, contact_id=contact_id
+            )
         except ConflictError:
             # Another mail changed the ticket, or the same mail is being processed right now.
             if svc.lookups.get(mail_threading.msgid_key(message_id)) is not None:
@@ -232,16 +240,14 @@ def _new_ticket(
     *,
     follows_up: Ticket | None = None,
     channel: str = "email",
+    contact_id: str | None = None,
 ) -> MailLogEntry:
-    # A new contact speaks the language of the response point written to, until told otherwise.
-    contact = (
-        find_or_create_contact(
+    if contact_id is None and msg.from_addr:
+        # A new contact speaks the language of the response point written to, until told otherwise.
+        contact_id = find_or_create_contact(
             svc,
             {"email": msg.from_addr, "name": msg.from_name[:200], "language": rp.language.value},
-        )
-        if msg.from_addr
-        else None
-    )
+        ).id
     ticket = Ticket.open_new(
         actor=SYSTEM_ACTOR,
         id=new_ulid(now),
@@ -249,7 +255,7 @@ def _new_ticket(
         title=(msg.subject.strip() or "(no subject)")[:MAX_TITLE],
         description=(msg.stripped_text or msg.text)[:MAX_DESCRIPTION],
         response_point_id=rp.id,
-        contact_id=contact.id if contact else None,
+        contact_id=contact_id,
         channel=Channel.EMAIL if channel == "email" else Channel.WEBFORM,
         created_at=now,
         updated_at=now,

@@ -15,22 +15,14 @@ from chalicelib.channels.message import InboundMessage
 from chalicelib.domain.organisation import ResponsePoint
 from chalicelib.domain.reply_address import ticket_number_from_address
 from chalicelib.domain.subject_tag import find_number
+from chalicelib.services import lookup_keys
 
-
-def msgid_key(message_id: str) -> str:
-    return f"msgid#{message_id}"
-
-
-def number_key(number: int) -> str:
-    return f"ticket_number#{number}"
-
-
-def raw_key_claim(raw_key: str) -> str:
-    return f"mailraw#{raw_key}"
-
-
-def bounce_key(address: str) -> str:
-    return f"bounce#{address.lower()}"
+# Kept under their threading names; the formats live in lookup_keys.
+msgid_key = lookup_keys.message_id
+number_key = lookup_keys.ticket_number
+raw_key_claim = lookup_keys.raw_mail
+bounce_key = lookup_keys.bounce
+contact_email_key = lookup_keys.contact_email
 
 
 @dataclass(frozen=True)

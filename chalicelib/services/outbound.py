@@ -165,7 +165,8 @@ def may_send_automatic(svc: Services, address: str, now: datetime) -> bool:
         logger.info("automatic mail suppressed: address bounces", extra={"to": address})
         return False
     counter = f"automail:{address}:{now:%Y%m%d%H}"
-    sent = svc.config.next_number(counter, 1)
+    # The counter lives a little past its hour; TTL then removes it.
+    sent = svc.config.next_number(counter, 1, expires_at=now + timedelta(hours=2))
     if sent > svc.mail.auto_mail_per_hour:
         logger.info("automatic mail suppressed: hourly cap", extra={"to": address, "count": sent})
         return False

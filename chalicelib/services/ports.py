@@ -134,8 +134,10 @@ class ConfigRepository(abc.ABC):
     def delete(self, kind: str, item_id: str) -> None: ...
 
     @abc.abstractmethod
-    def next_number(self, counter: str, start: int) -> int:
-        """Atomically hand out the next number of ``counter``, the first being ``start``."""
+    def next_number(self, counter: str, start: int, *, expires_at: datetime | None = None) -> int:
+        """Atomically hand out the next number of ``counter``, the first being ``start``.
+
+        With ``expires_at`` the counter may be removed after that time (hourly caps)."""
 
 
 @dataclass(frozen=True)

@@ -89,3 +89,12 @@ def test_config_items_round_trip_and_list_by_kind(any_services: Services) -> Non
         any_services.config.put(kind, "a", {"name": "again"}, create=True)
     any_services.config.delete(kind, "a")
     assert any_services.config.get(kind, "a") is None
+
+
+def test_a_counter_with_an_expiry_still_counts_atomically(any_services: Services) -> None:
+    from datetime import timedelta
+
+    counter = f"automail:{uuid.uuid4().hex[:6]}"
+    expires = any_services.clock() + timedelta(hours=2)
+    numbers = [any_services.config.next_number(counter, 1, expires_at=expires) for _ in range(3)]
+    assert numbers == [1, 2, 3]

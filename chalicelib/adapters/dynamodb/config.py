@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, PutError
@@ -39,11 +40,14 @@ class DynamoConfigRepository(ConfigRepository):
     def delete(self, kind: str, item_id: str) -> None:
         ConfigModel(kind, item_id).delete()
 
-    def next_number(self, counter: str, start: int) -> int:
+    def next_number(self, counter: str, start: int, *, expires_at: datetime | None = None) -> int:
         item = ConfigModel(COUNTER_KIND, counter)
         # ADD is atomic: concurrent callers get distinct numbers. The stored value
         # counts from 0, so the first number handed out is `start`.
-        item.update(actions=[ConfigModel.value.add(1)])
+        actions: list[Any] = [ConfigModel.value.add(1)]
+        if expires_at is not None:
+            actions.append(ConfigModel.expires_at.set(int(expires_at.timestamp())))
+        item.update(actions=actions)
         return int(item.value) + start - 1
 
 

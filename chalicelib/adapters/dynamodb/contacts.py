@@ -14,15 +14,11 @@ from chalicelib.adapters.dynamodb.paging import (
 )
 from chalicelib.domain.contact import Contact
 from chalicelib.domain.errors import ConflictError, NotFoundError
+from chalicelib.services import lookup_keys
 from chalicelib.services.ports import ContactRepository, Page
 
-
-def email_key(email: str) -> str:
-    return f"contact_email#{email.lower()}"
-
-
-def phone_key(phone: str) -> str:
-    return f"contact_phone#{phone}"
+email_key = lookup_keys.contact_email
+phone_key = lookup_keys.contact_phone
 
 
 def _keys(contact: Contact) -> set[str]:

@@ -143,6 +143,7 @@ class ConfigModel(Model):
     id = UnicodeAttribute(range_key=True)
     record = MapAttribute(null=True)  # type: ignore[var-annotated]
     value = NumberAttribute(null=True)  # counters
+    expires_at = NumberAttribute(null=True)  # epoch seconds: TTL removes short-lived counters
 
 
 class LookupModel(Model):

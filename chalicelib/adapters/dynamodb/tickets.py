@@ -24,6 +24,7 @@ from chalicelib.domain.errors import NotFoundError
 from chalicelib.domain.events import TicketEvent
 from chalicelib.domain.inbox import InboxKind
 from chalicelib.domain.ticket import Ticket
+from chalicelib.services import lookup_keys
 from chalicelib.services.ports import ListIndex, Page, TicketQuery, TicketRepository
 
 LIST_INDEX = {
@@ -36,8 +37,7 @@ LIST_INDEX = {
 STATUS_SORTED = {ListIndex.RESPONSE_POINT, ListIndex.GROUP, ListIndex.AGENT}
 
 
-def number_key(number: int) -> str:
-    return f"ticket_number#{number}"
+number_key = lookup_keys.ticket_number
 
 
 class DynamoTicketRepository(TicketRepository):

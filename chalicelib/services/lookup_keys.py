@@ -1,0 +1,28 @@
+"""Key builders for the lookup items, in one place: the adapters write them, intake
+reads several of them in one batch (docs/architecture.md, the Lookups table)."""
+
+from __future__ import annotations
+
+
+def ticket_number(number: int) -> str:
+    return f"ticket_number#{number}"
+
+
+def contact_email(email: str) -> str:
+    return f"contact_email#{email.strip().lower()}"
+
+
+def contact_phone(phone: str) -> str:
+    return f"contact_phone#{phone}"
+
+
+def message_id(value: str) -> str:
+    return f"msgid#{value}"
+
+
+def raw_mail(raw_key: str) -> str:
+    return f"mailraw#{raw_key}"
+
+
+def bounce(address: str) -> str:
+    return f"bounce#{address.strip().lower()}"
