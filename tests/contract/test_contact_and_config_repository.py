@@ -12,7 +12,9 @@ from chalicelib.domain.ids import new_ulid
 from chalicelib.services.context import Services
 
 
-def make_contact(svc: Services, name: str, emails: list[str], phones: list[str] | None = None) -> Contact:
+def make_contact(
+    svc: Services, name: str, emails: list[str], phones: list[str] | None = None
+) -> Contact:
     contact = Contact(new_ulid(svc.clock()), name, emails=emails, phones=phones or [])
     svc.contacts.add(contact)
     return contact

@@ -54,7 +54,9 @@ def test_numbers_start_at_10001_and_increase(any_services: Services) -> None:
 def test_numbers_are_unique_under_concurrency(any_services: Services) -> None:
     counter = f"c-{uuid.uuid4().hex[:6]}"
     with ThreadPoolExecutor(8) as pool:
-        numbers = list(pool.map(lambda _: any_services.config.next_number(counter, 10001), range(40)))
+        numbers = list(
+            pool.map(lambda _: any_services.config.next_number(counter, 10001), range(40))
+        )
     assert sorted(numbers) == list(range(10001, 10041))
 
 
@@ -123,7 +125,9 @@ def test_inbox_lists_open_tickets_high_priority_first_then_oldest(
     assert any_services.tickets.count_inbox(InboxKind.RESPONSE_POINT, rp) == 3
 
 
-def test_inbox_pages_with_a_cursor_without_repeats(any_services: Services, rp: str, clock: FrozenClock) -> None:
+def test_inbox_pages_with_a_cursor_without_repeats(
+    any_services: Services, rp: str, clock: FrozenClock
+) -> None:
     ids = []
     for _ in range(7):
         ids.append(new_ticket(any_services, rp).id)
@@ -139,11 +143,15 @@ def test_inbox_pages_with_a_cursor_without_repeats(any_services: Services, rp: s
     assert seen == ids
 
 
-def test_assigned_tickets_leave_the_pool_and_enter_the_agent_inbox(any_services: Services, rp: str) -> None:
+def test_assigned_tickets_leave_the_pool_and_enter_the_agent_inbox(
+    any_services: Services, rp: str
+) -> None:
     group = f"g-{uuid.uuid4().hex[:6]}"
     agent = f"a-{uuid.uuid4().hex[:6]}"
     ticket = new_ticket(any_services, rp, group_id=group)
-    assert [t.id for t in any_services.tickets.inbox(InboxKind.UNASSIGNED_GROUP, group).items] == [ticket.id]
+    assert [t.id for t in any_services.tickets.inbox(InboxKind.UNASSIGNED_GROUP, group).items] == [
+        ticket.id
+    ]
     ticket.pick(agent, any_services.clock(), timedelta(minutes=30))
     any_services.tickets.save(ticket)
     assert any_services.tickets.inbox(InboxKind.UNASSIGNED_GROUP, group).items == []
@@ -154,7 +162,9 @@ def test_assigned_tickets_leave_the_pool_and_enter_the_agent_inbox(any_services:
     assert [t.id for t in any_services.tickets.inbox(InboxKind.GROUP, group).items] == [ticket.id]
 
 
-def test_list_by_response_point_and_status_includes_closed_tickets(any_services: Services, rp: str) -> None:
+def test_list_by_response_point_and_status_includes_closed_tickets(
+    any_services: Services, rp: str
+) -> None:
     open_ticket = new_ticket(any_services, rp)
     closed = new_ticket(any_services, rp)
     closed.change_status(Status.CLOSED, "agent1", any_services.clock())
@@ -174,7 +184,9 @@ def test_list_filters_narrow_each_page(any_services: Services, rp: str) -> None:
     assert [t.id for t in page.items] == [high.id]
 
 
-def test_tickets_of_a_contact_newest_first(any_services: Services, rp: str, clock: FrozenClock) -> None:
+def test_tickets_of_a_contact_newest_first(
+    any_services: Services, rp: str, clock: FrozenClock
+) -> None:
     contact = f"c-{uuid.uuid4().hex[:6]}"
     first = new_ticket(any_services, rp, contact_id=contact)
     clock.advance(minutes=1)
