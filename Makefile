@@ -30,7 +30,23 @@ java:
 
 install: $(STAMP) node_modules/.installed java
 
-run: install
+# The agent UI: npm ci + vite build, redone only when its sources or lockfile change.
+WEB_SOURCES := $(shell find web/src web/public web/index.html web/vite.config.ts web/tsconfig.json web/package.json web/package-lock.json -type f 2>/dev/null)
+web/node_modules/.installed: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	touch web/node_modules/.installed
+
+web/dist/.built: web/node_modules/.installed $(WEB_SOURCES)
+	cd web && npm run --silent build
+	touch web/dist/.built
+
+web: web/dist/.built
+
+# Debian's Chromium for the browser tests (never `playwright install`).
+browser:
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+run: install web
 	$(PY) local/run.py
 
 lint: $(STAMP)
@@ -41,12 +57,14 @@ typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
 # The tiers in order: fast ones first, so a broken domain fails in seconds.
-test: install lint typecheck
+test: install web browser lint typecheck
 	$(PY) -m pytest tests/unit
 	$(PY) -m pytest tests/integration
 	$(PY) -m pytest tests/contract
 	$(PY) -m pytest tests/api
 	$(PY) -m pytest tests/e2e
+	cd web && npx vitest run
+	$(PY) -m pytest tests/browser
 	$(PY) -m pytest tests/infra
 
 package: install
@@ -58,4 +76,4 @@ bench: install
 clean:
 	rm -rf out vendor .test-data
 
-.PHONY: help install java run lint typecheck test package bench clean
+.PHONY: help install java web browser run lint typecheck test package bench clean

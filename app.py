@@ -2,7 +2,7 @@
 
 from chalice import Chalice
 
-from chalicelib.api import admin, contacts, inbound, mail, portal, session, tickets
+from chalicelib.api import admin, contacts, inbound, mail, portal, session, tickets, ui
 
 app = Chalice(app_name="servit")
 app.experimental_feature_flags.update({"BLUEPRINTS"})
@@ -12,5 +12,6 @@ app.api.binary_types.extend(
     ["message/rfc822", "application/pdf", "image/webp", "multipart/form-data"]
 )
 
-for blueprint in (session.bp, tickets.bp, contacts.bp, admin.bp, mail.bp, portal.bp, inbound.bp):
-    app.register_blueprint(blueprint)
+BLUEPRINTS = (session, tickets, contacts, admin, mail, portal, inbound, ui)
+for module in BLUEPRINTS:
+    app.register_blueprint(module.bp)

@@ -1,0 +1,40 @@
+import { type Key, t } from "../i18n";
+import { ADMIN_SECTIONS, type AdminSection, href } from "../logic/route";
+import type { User } from "../types";
+import { CollectionScreen } from "./Collection";
+import { MailLogScreen, OutboxScreen, QuarantineScreen } from "./MailScreens";
+import { SettingsScreen } from "./Settings";
+import { SignaturesScreen } from "./Signatures";
+import { COLLECTIONS } from "./specs";
+
+const TITLES: Record<AdminSection, Key> = {
+  "response-points": "admin.responsePoints", groups: "admin.groups", users: "admin.users",
+  "ticket-types": "admin.ticketTypes", "custom-fields": "admin.customFields", signatures: "admin.signatures",
+  settings: "admin.settings", quarantine: "admin.quarantine", "mail-log": "admin.mailLog", outbox: "admin.outbox",
+};
+
+export function AdminScreen({ section, user }: { section: AdminSection; user: User }) {
+  if (!user.roles.includes("admin")) {
+    return <main id="main" class="page"><h1>{t("nav.admin")}</h1><p>{t("error.forbidden")}</p></main>;
+  }
+  const spec = COLLECTIONS[section];
+  let body;
+  if (spec) body = <CollectionScreen key={section} section={section} spec={spec} />;
+  else if (section === "signatures") body = <SignaturesScreen />;
+  else if (section === "settings") body = <SettingsScreen />;
+  else if (section === "quarantine") body = <QuarantineScreen />;
+  else if (section === "mail-log") body = <MailLogScreen />;
+  else body = <OutboxScreen />;
+  return (
+    <main id="main" tabIndex={-1} class="page admin">
+      <nav class="admin-nav" aria-label={t("nav.admin")}>
+        <ul>
+          {ADMIN_SECTIONS.map((s) => (
+            <li key={s}><a href={href.admin(s)} aria-current={s === section ? "page" : undefined}>{t(TITLES[s])}</a></li>
+          ))}
+        </ul>
+      </nav>
+      <div class="admin-body">{body}</div>
+    </main>
+  );
+}

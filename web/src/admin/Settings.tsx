@@ -1,0 +1,60 @@
+import { useEffect, useState } from "preact/hooks";
+import { api, get } from "../api";
+import { type Key, t } from "../i18n";
+import { errorText } from "../logic/errors";
+import { directory, loadDirectory, say } from "../state";
+import { useStore } from "../store";
+
+interface Settings { lock_minutes: number; default_response_point_id: string; hidden_fields: string[] }
+
+// Fields an organisation may hide (S10: "admins can hide fields that their organisation does not use").
+const HIDEABLE: { field: string; label: Key }[] = [
+  { field: "ticket_type", label: "field.type" }, { field: "itil_process", label: "field.itil" },
+  { field: "parent_id", label: "field.parent" }, { field: "cc", label: "field.cc" }, { field: "bcc", label: "field.bcc" },
+  { field: "description", label: "field.description" }, { field: "custom_fields", label: "admin.customFields" },
+];
+
+export function SettingsScreen() {
+  const dir = useStore(directory);
+  const [settings, setSettings] = useState<Settings | null>(null);
+  useEffect(() => void get<Settings>("/api/admin/settings").then(setSettings).catch((e) => say(errorText(e), "error")), []);
+  if (!settings) return <p>{t("common.loading")}</p>;
+
+  async function save(event: Event) {
+    event.preventDefault();
+    try {
+      setSettings(await api<Settings>("PUT", "/api/admin/settings", settings));
+      await loadDirectory();
+      say(t("admin.saved"));
+    } catch (e) {
+      say(errorText(e), "error");
+    }
+  }
+  const s = settings;
+  return (
+    <section aria-labelledby="admin-title">
+      <h1 id="admin-title">{t("admin.settings")}</h1>
+      <form class="card form-grid" onSubmit={save}>
+        <label>{t("admin.lockMinutes")}<input type="number" min="1" max="1440" value={s.lock_minutes}
+          onInput={(e) => setSettings({ ...s, lock_minutes: Number(e.currentTarget.value) })} /></label>
+        <label>{t("admin.defaultRp")}
+          <select value={s.default_response_point_id} onChange={(e) => setSettings({ ...s, default_response_point_id: e.currentTarget.value })}>
+            <option value="">–</option>
+            {dir?.response_points.map((r) => <option key={r.id} value={r.id}>{r.name}</option>)}
+          </select>
+        </label>
+        <fieldset class="wide">
+          <legend>{t("admin.hiddenFields")}</legend>
+          {HIDEABLE.map(({ field, label }) => (
+            <label class="check" key={field}>
+              <input type="checkbox" checked={s.hidden_fields.includes(field)}
+                onChange={(e) => setSettings({ ...s, hidden_fields: e.currentTarget.checked ? [...s.hidden_fields, field] : s.hidden_fields.filter((f) => f !== field) })} />
+              {t(label)}
+            </label>
+          ))}
+        </fieldset>
+        <div class="wide"><button type="submit" class="primary">{t("common.save")}</button></div>
+      </form>
+    </section>
+  );
+}

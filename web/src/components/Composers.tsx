@@ -1,0 +1,92 @@
+import { useEffect, useRef, useState } from "preact/hooks";
+import { api } from "../api";
+import { t } from "../i18n";
+import { onAction } from "../logic/bus";
+import { noteLabel } from "../logic/labels";
+import type { Ticket } from "../types";
+
+const splitAddresses = (text: string): string[] => text.split(/[,;\s]+/).map((a) => a.trim()).filter(Boolean);
+
+interface FileData { filename: string; content_type: string; content_base64: string }
+
+async function readFiles(files: FileList | null): Promise<FileData[]> {
+  const out: FileData[] = [];
+  for (const file of Array.from(files ?? [])) {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    let binary = "";
+    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    out.push({ filename: file.name, content_type: file.type || "application/octet-stream", content_base64: btoa(binary) });
+  }
+  return out;
+}
+
+/** Submits through ``run`` (which shows errors and reloads); clears on success. */
+type Run = (work: () => Promise<unknown>, done: string) => Promise<boolean>;
+
+export function ReplyComposer({ ticket, contactEmail, run }: { ticket: Ticket; contactEmail: string; run: Run }) {
+  const [to, setTo] = useState(contactEmail);
+  const [cc, setCc] = useState(ticket.cc.join(", "));
+  const [bcc, setBcc] = useState(ticket.bcc.join(", "));
+  const [text, setText] = useState("");
+  const [ask, setAsk] = useState(false);
+  const files = useRef<HTMLInputElement>(null);
+  const box = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => setTo(contactEmail), [contactEmail]);
+  useEffect(() => onAction((a) => a === "reply" && box.current?.focus()), []);
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    const ok = await run(async () => {
+      const attachments = await readFiles(files.current?.files ?? null);
+      await api("POST", `/api/tickets/${ticket.id}/replies`, {
+        text, to: splitAddresses(to), cc: splitAddresses(cc), bcc: splitAddresses(bcc), attachments, ask_customer: ask,
+      });
+    }, t("reply.sent"));
+    if (ok) {
+      setText("");
+      setAsk(false);
+      if (files.current) files.current.value = "";
+    }
+  }
+  return (
+    <form class="composer" onSubmit={submit} aria-labelledby={`reply-${ticket.id}`}>
+      <h2 id={`reply-${ticket.id}`}>{t("reply.title")}</h2>
+      <div class="grid3">
+        <label>{t("reply.to")}<input type="text" value={to} onInput={(e) => setTo(e.currentTarget.value)} /></label>
+        <label>{t("reply.cc")}<input type="text" value={cc} onInput={(e) => setCc(e.currentTarget.value)} /></label>
+        <label>{t("reply.bcc")}<input type="text" value={bcc} onInput={(e) => setBcc(e.currentTarget.value)} /></label>
+      </div>
+      <label>{t("reply.text")}<textarea ref={box} rows={6} required value={text} dir="auto" aria-keyshortcuts="r"
+        onInput={(e) => setText(e.currentTarget.value)} /></label>
+      <div class="row">
+        <label>{t("reply.attachments")}<input type="file" multiple ref={files} /></label>
+        <label class="check"><input type="checkbox" checked={ask} onChange={(e) => setAsk(e.currentTarget.checked)} />{t("reply.ask")}</label>
+        <button type="submit" class="primary">{t("reply.send")}</button>
+      </div>
+    </form>
+  );
+}
+
+export function NoteComposer({ ticket, run }: { ticket: Ticket; run: Run }) {
+  const [kind, setKind] = useState("note");
+  const [text, setText] = useState("");
+  const box = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => onAction((a) => a === "note" && box.current?.focus()), []);
+  async function submit(event: Event) {
+    event.preventDefault();
+    if (await run(() => api("POST", `/api/tickets/${ticket.id}/notes`, { kind, text }), t("note.saved"))) setText("");
+  }
+  return (
+    <form class="composer" onSubmit={submit} aria-labelledby={`note-${ticket.id}`}>
+      <h2 id={`note-${ticket.id}`}>{t("note.title")}</h2>
+      <label>{t("note.kind")}
+        <select value={kind} onChange={(e) => setKind(e.currentTarget.value)}>
+          {["note", "action", "solution"].map((k) => <option key={k} value={k}>{noteLabel(k)}</option>)}
+        </select>
+      </label>
+      <label>{t("note.text")}<textarea ref={box} rows={4} required value={text} dir="auto" aria-keyshortcuts="n"
+        onInput={(e) => setText(e.currentTarget.value)} /></label>
+      <button type="submit" class="primary">{t("note.save")}</button>
+    </form>
+  );
+}

@@ -1,0 +1,107 @@
+import { download } from "../api";
+import { fmtDateTime, t } from "../i18n";
+import { errorText } from "../logic/errors";
+import { channelLabel, groupName, noteLabel, priorityLabel, statusLabel, userName } from "../logic/labels";
+import { href } from "../logic/route";
+import { say } from "../state";
+import type { AttachmentRef, Directory, Status, Priority, TicketEvent } from "../types";
+import { MessageContent } from "./MessageBody";
+
+const s = (v: unknown): string =>
+  v === null || v === undefined ? "" : typeof v === "object" ? JSON.stringify(v) : String(v);
+const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+
+function Attachments({ ticketId, event }: { ticketId: string; event: TicketEvent }) {
+  const files = (event.data.attachments as AttachmentRef[] | undefined) ?? [];
+  if (!files.length) return null;
+  return (
+    <ul class="attachments" aria-label={t("message.attachments")}>
+      {files.map((file) => (
+        <li key={file.index}>
+          <button type="button" class="link" onClick={() =>
+            download(`/api/tickets/${ticketId}/events/${event.id}/attachments/${file.index}`, file.filename).catch((e) => say(errorText(e), "error"))}>
+            📎 <span dir="auto">{file.filename}</span> {t("message.size", { n: Math.max(1, Math.round(file.size / 1024)) })}
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Message({ ticketId, event, outgoing }: { ticketId: string; event: TicketEvent; outgoing: boolean }) {
+  const d = event.data;
+  const from = d.from_name ? `${s(d.from_name)} <${s(d.from)}>` : s(d.from);
+  return (
+    <>
+      <dl class="headers">
+        <dt>{t("message.from")}</dt><dd dir="auto">{from}</dd>
+        <dt>{t("message.to")}</dt><dd>{list(d.to).join(", ")}</dd>
+        {list(d.cc).length > 0 && <><dt>{t("message.cc")}</dt><dd>{list(d.cc).join(", ")}</dd></>}
+        {outgoing && list(d.bcc).length > 0 && <><dt>{t("message.bcc")}</dt><dd>{list(d.bcc).join(", ")}</dd></>}
+        <dt>{t("message.subject")}</dt><dd dir="auto">{s(d.subject)}</dd>
+      </dl>
+      {outgoing ? <div class="message-text" dir="auto">{s(d.text)}</div> : <MessageContent data={d} />}
+      <Attachments ticketId={ticketId} event={event} />
+      {d.raw_key ? (
+        <button type="button" class="link" onClick={() =>
+          download(`/api/tickets/${ticketId}/events/${event.id}/raw`, `${event.id}.eml`).catch((e) => say(errorText(e), "error"))}>
+          {t("message.original")}
+        </button>
+      ) : null}
+    </>
+  );
+}
+
+function describe(event: TicketEvent, dir: Directory): string {
+  const d = event.data;
+  switch (event.type) {
+    case "created": return t("event.created", { channel: channelLabel(s(d.channel)) });
+    case "status_changed": {
+      const base = t("event.status", { from: statusLabel(s(d.from) as Status), to: statusLabel(s(d.to) as Status) });
+      return d.dormant_until ? `${base} (${fmtDateTime(s(d.dormant_until))})` : base;
+    }
+    case "priority_changed": return t("event.priority", { from: priorityLabel(s(d.from) as Priority), to: priorityLabel(s(d.to) as Priority) });
+    case "field_changed": return t("event.field", { field: s(d.field) });
+    case "assigned": {
+      const who = d.agent_id ? userName(dir, s(d.agent_id)) : t("event.nobody");
+      return t("event.assigned", { agent: who, group: d.group_id ? groupName(dir, s(d.group_id)) : "–" });
+    }
+    case "picked": return t("event.picked");
+    case "released": return t("event.released");
+    case "reopened": return t("event.reopened");
+    case "message_in": return t("event.messageIn", { channel: channelLabel(s(d.channel)) });
+    case "message_out": return d.automatic ? t("event.messageAuto") : d.asked_customer ? t("event.messageAsk") : t("event.messageOut");
+    case "linked": return t("event.linked", { number: s(d.number) });
+    case "note": return noteLabel(s(d.kind));
+    default: return event.type;
+  }
+}
+
+export function Timeline({ ticketId, events, dir }: { ticketId: string; events: TicketEvent[]; dir: Directory }) {
+  return (
+    <ol class="timeline" aria-label={t("ticket.history")}>
+      {events.map((event) => (
+        <li key={event.id} class={`event event-${event.type}${event.type === "note" ? ` note-${s(event.data.kind)}` : ""}`} data-event={event.type}>
+          <div class="event-head">
+            <strong>{describe(event, dir)}</strong>
+            <span class="muted"> · {event.actor.startsWith("system") ? t("event.system") : userName(dir, event.actor)} · <time dateTime={event.at}>{fmtDateTime(event.at)}</time></span>
+          </div>
+          {event.type === "note" && <div class="message-text" dir="auto">{s(event.data.text)}</div>}
+          {event.type === "field_changed" && (
+            <div class="muted small" dir="auto">{s(event.data.before) || "–"} → {s(event.data.after) || "–"}</div>
+          )}
+          {event.type === "reopened" && event.data.reason ? <div class="message-text" dir="auto">{s(event.data.reason)}</div> : null}
+          {event.type === "linked" && event.data.ticket_id ? <a href={href.ticket(s(event.data.ticket_id))}>#{s(event.data.number)}</a> : null}
+          {event.type === "created" && event.data.follows_up ? (
+            <a href={href.ticket(s((event.data.follows_up as { id: string }).id))}>
+              {t("event.followsUp", { number: s((event.data.follows_up as { number: number }).number) })}
+            </a>
+          ) : null}
+          {(event.type === "message_in" || event.type === "message_out") && (
+            <Message ticketId={ticketId} event={event} outgoing={event.type === "message_out"} />
+          )}
+        </li>
+      ))}
+    </ol>
+  );
+}

@@ -1,0 +1,55 @@
+// Hash routes: the app is static files, so every screen is a #/... address.
+
+export type AdminSection =
+  | "response-points" | "groups" | "users" | "ticket-types" | "custom-fields"
+  | "signatures" | "settings" | "quarantine" | "mail-log" | "outbox";
+export const ADMIN_SECTIONS: AdminSection[] = [
+  "response-points", "groups", "users", "ticket-types", "custom-fields",
+  "signatures", "settings", "quarantine", "mail-log", "outbox",
+];
+
+export type Route =
+  | { name: "home" }
+  | { name: "inbox"; inbox: string; ticket: string | null }
+  | { name: "ticket"; ticket: string }
+  | { name: "dispatcher" }
+  | { name: "new" }
+  | { name: "contacts" }
+  | { name: "contact"; contact: string }
+  | { name: "admin"; section: AdminSection }
+  | { name: "notfound" };
+
+export function parseRoute(hash: string): Route {
+  const parts = hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
+  const [head, a, b] = parts;
+  switch (head) {
+    case undefined:
+      return { name: "home" };
+    case "inbox":
+      return a ? { name: "inbox", inbox: a, ticket: b ?? null } : { name: "home" };
+    case "ticket":
+      return a ? { name: "ticket", ticket: a } : { name: "notfound" };
+    case "dispatcher":
+      return { name: "dispatcher" };
+    case "new":
+      return { name: "new" };
+    case "contacts":
+      return a ? { name: "contact", contact: a } : { name: "contacts" };
+    case "admin":
+      return { name: "admin", section: ADMIN_SECTIONS.includes(a as AdminSection) ? (a as AdminSection) : "groups" };
+    default:
+      return { name: "notfound" };
+  }
+}
+
+export const href = {
+  inbox: (inbox: string, ticket?: string) =>
+    `#/inbox/${encodeURIComponent(inbox).replace(/%3A/gi, ":")}${ticket ? `/${encodeURIComponent(ticket)}` : ""}`,
+  ticket: (ticket: string) => `#/ticket/${encodeURIComponent(ticket)}`,
+  contact: (contact: string) => `#/contacts/${encodeURIComponent(contact)}`,
+  admin: (section: AdminSection) => `#/admin/${section}`,
+};
+
+export function go(to: string): void {
+  if (location.hash !== to) location.hash = to;
+}

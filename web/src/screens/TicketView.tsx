@@ -1,0 +1,204 @@
+import { useEffect, useState } from "preact/hooks";
+import { api, ApiError, get } from "../api";
+import { ClassificationFields, CustomFieldInput, customValue, type Values } from "../components/Fields";
+import { NoteComposer, ReplyComposer } from "../components/Composers";
+import { Timeline } from "../components/Timeline";
+import { fmtDateTime, t } from "../i18n";
+import { onAction } from "../logic/bus";
+import { errorText } from "../logic/errors";
+import { canPick, canRelease, canReopen, lockedByOther, statusMoves } from "../logic/moves";
+import { channelLabel, priorityLabel, rpName, statusLabel, userName } from "../logic/labels";
+import { href } from "../logic/route";
+import { say } from "../state";
+import type { Contact, Directory, Status, Ticket, TicketWithEvents, User } from "../types";
+
+const PLAIN = ["title", "priority", "ticket_type", "itil_process", "response_point_id", "group_id", "agent_id", "parent_id", "description"] as const;
+
+function valuesOf(ticket: Ticket): Values {
+  const values: Values = {};
+  for (const k of PLAIN) values[k] = String(ticket[k] ?? "");
+  values.cc = ticket.cc.join(", ");
+  values.bcc = ticket.bcc.join(", ");
+  for (const [k, v] of Object.entries(ticket.custom_fields)) values[`cf:${k}`] = String(v);
+  return values;
+}
+
+function changes(ticket: Ticket, values: Values, dir: Directory): Record<string, unknown> {
+  const before = valuesOf(ticket);
+  const body: Record<string, unknown> = {};
+  for (const k of PLAIN) if ((values[k] ?? "") !== (before[k] ?? "")) body[k] = values[k] === "" ? null : values[k];
+  for (const k of ["cc", "bcc"]) {
+    if (values[k] !== before[k]) body[k] = values[k].split(/[,;\s]+/).filter(Boolean);
+  }
+  const custom: Record<string, unknown> = {};
+  for (const def of dir.custom_fields) {
+    const key = `cf:${def.id}`;
+    if ((values[key] ?? "") !== (before[key] ?? "")) custom[def.id] = customValue(def, values[key] ?? "");
+  }
+  if (Object.keys(custom).length) body.custom_fields = custom;
+  if ("description" in body && body.description === null) body.description = "";
+  return body;
+}
+
+export function TicketView({ ticketId, user, dir, onChanged }: { ticketId: string; user: User; dir: Directory; onChanged?: () => void }) {
+  const [ticket, setTicket] = useState<TicketWithEvents | null>(null);
+  const [contact, setContact] = useState<Contact | null>(null);
+  const [values, setValues] = useState<Values>({});
+  const [status, setStatus] = useState<Status | "">("");
+  const [dormantUntil, setDormantUntil] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function load(): Promise<TicketWithEvents | null> {
+    try {
+      const loaded = await get<TicketWithEvents>(`/api/tickets/${encodeURIComponent(ticketId)}`);
+      setTicket(loaded);
+      setValues(valuesOf(loaded));
+      setStatus("");
+      setError(null);
+      if (loaded.contact_id && loaded.contact_id !== contact?.id) {
+        get<Contact>(`/api/contacts/${loaded.contact_id}`).then(setContact).catch(() => setContact(null));
+      }
+      return loaded;
+    } catch (e) {
+      setError(e instanceof ApiError && e.status === 404 ? t("ticket.notFound") : errorText(e));
+      setTicket(null);
+      return null;
+    }
+  }
+  useEffect(() => {
+    void load();
+  }, [ticketId]);
+
+  /** Every write: show the error in words; on 409 reload and say why. */
+  async function run(work: () => Promise<unknown>, done: string): Promise<boolean> {
+    setBusy(true);
+    try {
+      await work();
+      say(done);
+      await load();
+      onChanged?.();
+      return true;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 409) {
+        await load();
+        say(e.code === "locked" ? t("error.lockedReloaded") : t("error.staleReloaded"), "error");
+      } else {
+        say(errorText(e), "error");
+      }
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const now = new Date();
+  const pick = () => ticket && canPick(ticket, user, now) && run(() => api("POST", `/api/tickets/${ticket.id}/pick`), t("pick.done"));
+  const release = () => ticket && canRelease(ticket, user, now) && run(() => api("POST", `/api/tickets/${ticket.id}/release`), t("release.done"));
+  useEffect(() => onAction((a) => (a === "pick" ? void pick() : a === "release" ? void release() : undefined)), [ticket]);
+
+  if (error) return <section class="ticket"><p class="notice notice-error" role="alert">{error}</p></section>;
+  if (!ticket) return <section class="ticket" aria-busy="true"><p class="muted">{t("common.loading")}</p></section>;
+
+  const locked = lockedByOther(ticket, user, now);
+  const moves = statusMoves(ticket, dir.status_moves);
+  const set = (k: string, v: string) => setValues((before) => ({ ...before, [k]: v }));
+  const shown = (field: string) => !dir.hidden_fields.includes(field);
+  const contactEmail = contact?.emails[0] ?? "";
+
+  async function saveFields(event: Event) {
+    event.preventDefault();
+    const body = changes(ticket as Ticket, values, dir);
+    if (!Object.keys(body).length) return say(t("ticket.noChanges"));
+    await run(() => api("PATCH", `/api/tickets/${ticketId}`, body, { ifMatch: (ticket as Ticket).version }), t("ticket.saved"));
+  }
+  async function changeStatus(event: Event) {
+    event.preventDefault();
+    if (!status) return;
+    const body: Record<string, unknown> = { status };
+    if (status === "dormant_until") body.dormant_until = dormantUntil ? new Date(dormantUntil).toISOString() : null;
+    await run(() => api("PATCH", `/api/tickets/${ticketId}`, body, { ifMatch: (ticket as Ticket).version }), t("status.changed"));
+  }
+
+  return (
+    <article class="ticket" aria-labelledby={`t-${ticket.id}`} data-version={ticket.version}>
+      <header class="ticket-head">
+        <h2 id={`t-${ticket.id}`}><span class="muted">#{ticket.number}</span> <span dir="auto">{ticket.title}</span></h2>
+        <p class="meta">
+          <span class={`badge status-${ticket.status}`} data-testid="ticket-status">{statusLabel(ticket.status)}</span>
+          <span class={`prio prio-${ticket.priority}`}>{priorityLabel(ticket.priority)}</span>
+          <span>{rpName(dir, ticket.response_point_id)}</span>
+          <span>{channelLabel(ticket.channel)}</span>
+          <span>{t("ticket.createdAt", { at: fmtDateTime(ticket.created_at) })}</span>
+          {ticket.dormant_until && <span>{t("ticket.dormantUntil", { at: fmtDateTime(ticket.dormant_until) })}</span>}
+        </p>
+        {ticket.lock && (
+          <p class={locked ? "notice notice-error" : "notice notice-info"} data-testid="lock-info">
+            {ticket.lock.by === user.id
+              ? t("lock.mine", { until: fmtDateTime(ticket.lock.until) })
+              : t("lock.other", { name: userName(dir, ticket.lock.by), until: fmtDateTime(ticket.lock.until) })}
+          </p>
+        )}
+        <div class="actions">
+          {canPick(ticket, user, now) && <button type="button" class="primary" disabled={busy} onClick={pick} aria-keyshortcuts="p">{t("pick.pick")}</button>}
+          {canRelease(ticket, user, now) && <button type="button" disabled={busy} onClick={release} aria-keyshortcuts="u">{t("release.release")}</button>}
+          {canReopen(ticket) && !locked && (
+            <button type="button" disabled={busy} onClick={() => run(() => api("POST", `/api/tickets/${ticket.id}/reopen`, {}), t("reopen.done"))}>{t("reopen.reopen")}</button>
+          )}
+        </div>
+      </header>
+
+      {!locked && moves.length > 0 && (
+        <form class="status-form row" onSubmit={changeStatus}>
+          <label>{t("status.moveTo")}
+            <select value={status} data-testid="status-select" onChange={(e) => setStatus(e.currentTarget.value as Status)}>
+              <option value="">–</option>
+              {moves.map((m) => <option key={m} value={m}>{statusLabel(m)}</option>)}
+            </select>
+          </label>
+          {status === "dormant_until" && (
+            <label>{t("status.until")}<input type="datetime-local" required value={dormantUntil} onInput={(e) => setDormantUntil(e.currentTarget.value)} /></label>
+          )}
+          <button type="submit" disabled={busy || !status}>{t("status.change")}</button>
+        </form>
+      )}
+
+      <div class="ticket-body">
+        <section class="ticket-main">
+          <h3 class="visually-hidden">{t("ticket.history")}</h3>
+          <Timeline ticketId={ticket.id} events={ticket.events} dir={dir} />
+          {!locked && ticket.status !== "closed" && (
+            <>
+              <ReplyComposer ticket={ticket} contactEmail={contactEmail} run={run} />
+              <NoteComposer ticket={ticket} run={run} />
+            </>
+          )}
+        </section>
+        <aside class="ticket-side">
+          <section class="contact-box" aria-labelledby={`c-${ticket.id}`}>
+            <h3 id={`c-${ticket.id}`}>{t("contact.title")}</h3>
+            {contact ? (
+              <p><a href={href.contact(contact.id)} dir="auto">{contact.name || contactEmail}</a><br /><span class="muted">{contactEmail}</span></p>
+            ) : <p class="muted">{t("contact.none")}</p>}
+          </section>
+          <form class="fields" onSubmit={saveFields} aria-labelledby={`f-${ticket.id}`}>
+            <h3 id={`f-${ticket.id}`}>{t("ticket.fields")}</h3>
+            <fieldset disabled={locked}>
+              <legend class="visually-hidden">{t("ticket.fields")}</legend>
+              {shown("title") && <label>{t("field.title")}<input type="text" value={values.title} dir="auto" onInput={(e) => set("title", e.currentTarget.value)} /></label>}
+              <ClassificationFields values={values} set={set} dir={dir} />
+              {shown("parent_id") && <label>{t("field.parent")}<input type="text" value={values.parent_id} onInput={(e) => set("parent_id", e.currentTarget.value)} /></label>}
+              {shown("cc") && <label>{t("field.cc")}<input type="text" value={values.cc} onInput={(e) => set("cc", e.currentTarget.value)} /></label>}
+              {shown("bcc") && <label>{t("field.bcc")}<input type="text" value={values.bcc} onInput={(e) => set("bcc", e.currentTarget.value)} /></label>}
+              {shown("description") && <label>{t("field.description")}<textarea rows={4} value={values.description} dir="auto" onInput={(e) => set("description", e.currentTarget.value)} /></label>}
+              {shown("custom_fields") && dir.custom_fields.map((def) => (
+                <CustomFieldInput key={def.id} def={def} value={values[`cf:${def.id}`] ?? ""} onChange={(v) => set(`cf:${def.id}`, v)} />
+              ))}
+              <button type="submit" class="primary" disabled={busy}>{t("common.save")}</button>
+            </fieldset>
+          </form>
+        </aside>
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,43 @@
+// Shared state of the signed-in UI: the directory, notices, the open list, the view.
+import { api, get, session, setSession } from "./api";
+import { setLanguage } from "./i18n";
+import { Store } from "./store";
+import type { Directory, Lang, User, View } from "./types";
+
+export const directory = new Store<Directory | null>(null);
+
+export async function loadDirectory(): Promise<Directory> {
+  const loaded = await get<Directory>("/api/ui/directory");
+  directory.set(loaded);
+  return loaded;
+}
+
+export interface Notice { kind: "info" | "error"; text: string; at: number }
+export const notice = new Store<Notice | null>(null);
+export function say(text: string, kind: Notice["kind"] = "info"): void {
+  notice.set({ kind, text, at: Date.now() });
+}
+
+/** The ticket list last shown, so j/k and "next" can walk it. */
+export const currentList = new Store<{ inbox: string; ids: string[] }>({ inbox: "", ids: [] });
+
+export const helpOpen = new Store(false);
+
+function patchUser(changes: Partial<User>): void {
+  const current = session.get();
+  if (current) setSession({ ...current, user: { ...current.user, ...changes } });
+}
+
+/** Language and view are the user's own settings (S15, S18), saved on the server. */
+export async function chooseLanguage(lang: Lang): Promise<void> {
+  setLanguage(lang);
+  if (session.get()) {
+    patchUser({ language: lang });
+    await api("PATCH", "/api/me", { language: lang });
+  }
+}
+
+export async function chooseView(view: View): Promise<void> {
+  patchUser({ view });
+  await api("PATCH", "/api/me", { view });
+}

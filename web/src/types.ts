@@ -1,0 +1,124 @@
+// Shapes of the API's JSON (chalicelib/api/present.py, services/ui.py).
+
+export type Status =
+  | "new" | "open" | "with_contact" | "with_external"
+  | "dormant" | "dormant_until" | "resolved" | "closed";
+export type Priority = "low" | "medium" | "high";
+export type Role = "admin" | "dispatcher" | "agent";
+export type Lang = "sv" | "en";
+export type View = "standard" | "pro";
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  roles: Role[];
+  groups: string[];
+  language: Lang;
+  view: View;
+}
+
+export interface Lock { by: string; until: string }
+
+export interface Ticket {
+  id: string;
+  number: number;
+  title: string;
+  status: Status;
+  priority: Priority;
+  template_id: string | null;
+  itil_process: string | null;
+  ticket_type: string | null;
+  response_point_id: string;
+  group_id: string | null;
+  agent_id: string | null;
+  parent_id: string | null;
+  contact_id: string | null;
+  description: string;
+  cc: string[];
+  bcc: string[];
+  attachments: unknown[];
+  custom_fields: Record<string, string | number>;
+  channel: string;
+  created_at: string;
+  updated_at: string;
+  resolved_at: string | null;
+  closed_at: string | null;
+  dormant_until: string | null;
+  lock: Lock | null;
+  version: number;
+}
+
+export interface AttachmentRef {
+  index: number;
+  filename: string;
+  content_type: string;
+  size: number;
+  content_id?: string | null;
+  inline?: boolean;
+}
+
+export interface TicketEvent {
+  id: string;
+  at: string;
+  type: string;
+  actor: string;
+  data: Record<string, unknown>;
+}
+
+export interface TicketWithEvents extends Ticket { events: TicketEvent[] }
+
+export interface Inbox { id: string; kind: string; key: string; name: string; count: number }
+
+export interface Page<T> { items: T[]; cursor: string | null }
+export interface InboxPage extends Page<Ticket> { contacts: Record<string, string> }
+
+export interface Contact {
+  id: string;
+  name: string;
+  emails: string[];
+  phones: string[];
+  organisation: string;
+  language: Lang;
+  notes: string;
+  created_at: string;
+  version: number;
+}
+export interface ContactCard extends Contact { tickets: Ticket[]; tickets_cursor: string | null }
+
+export interface CustomFieldDef {
+  id: string;
+  label: string;
+  type: "text" | "number" | "date" | "select";
+  required: boolean;
+  options: string[];
+}
+
+export interface Directory {
+  response_points: { id: string; name: string; language: Lang; visibility_level: string }[];
+  groups: { id: string; name: string; response_point_id: string }[];
+  users: { id: string; name: string; roles: Role[]; groups: string[]; active: boolean }[];
+  ticket_types: { id: string; name_sv: string; name_en: string }[];
+  custom_fields: CustomFieldDef[];
+  hidden_fields: string[];
+  default_response_point_id: string;
+  status_moves: Record<Status, Status[]>;
+  statuses: Status[];
+  priorities: Priority[];
+  itil_processes: string[];
+  channels: string[];
+}
+
+export interface MailLogEntry {
+  id: string;
+  received_at: string;
+  outcome: string;
+  reason?: string;
+  sender?: string;
+  message_id?: string;
+  subject?: string;
+  ticket_id?: string | null;
+  in_quarantine: boolean;
+  replayed_at: string | null;
+  [key: string]: unknown;
+}
