@@ -42,9 +42,12 @@ web/dist/.built: web/node_modules/.installed $(WEB_SOURCES)
 
 web: web/dist/.built
 
-# Debian's Chromium for the browser tests (never `playwright install`).
+# Debian's Chromium for the browser tests (never `playwright install`), and CJK fonts so
+# Chinese and Japanese text shows as text, not boxes, in the tests' screenshots.
 browser:
-	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+	@if ! test -x /usr/bin/chromium || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
+	fi
 
 run: install web
 	$(PY) local/run.py
