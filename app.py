@@ -2,7 +2,19 @@
 
 from chalice import Chalice
 
-from chalicelib.api import admin, contacts, inbound, mail, portal, session, tickets, ui
+from chalicelib.api import (
+    admin,
+    contacts,
+    inbound,
+    mail,
+    portal,
+    rules,
+    searches,
+    session,
+    templates,
+    tickets,
+    ui,
+)
 
 app = Chalice(app_name="servit")
 app.experimental_feature_flags.update({"BLUEPRINTS"})
@@ -12,6 +24,18 @@ app.api.binary_types.extend(
     ["message/rfc822", "application/pdf", "image/webp", "multipart/form-data"]
 )
 
-BLUEPRINTS = (session, tickets, contacts, admin, mail, portal, inbound, ui)
+BLUEPRINTS = (
+    session,
+    tickets,
+    contacts,
+    admin,
+    mail,
+    portal,
+    inbound,
+    ui,
+    templates,
+    rules,
+    searches,
+)
 for module in BLUEPRINTS:
     app.register_blueprint(module.bp)

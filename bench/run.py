@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import platform
+import re
 import socket
 import sys
 import tempfile
@@ -30,7 +31,7 @@ for _name, _value in (
 
 import boto3  # noqa: E402
 
-from bench import importtime, mail_ingest, workloads  # noqa: E402
+from bench import importtime, mail_ingest, routing_bench, workloads  # noqa: E402
 from bench.counting import Usage  # noqa: E402
 from bench.mail_ingest import MailFigures  # noqa: E402
 from bench.workloads import Timing, dollars  # noqa: E402
@@ -66,6 +67,7 @@ class DynamoFigures:
     cold: list[Timing]  # the same use cases, config cache emptied before each call
     closed: list[tuple[Load, Timing]]
     mail: MailFigures
+    pick: routing_bench.PickFigures
 
 
 def free_port() -> int:
@@ -101,6 +103,17 @@ def quiet_mail_logs() -> None:
 def run_dynamo(endpoint: str, data_dir: str) -> DynamoFigures:
     prefix = f"bench{uuid.uuid4().hex[:6]}-"
     client = boto3.client("dynamodb", endpoint_url=endpoint, region_name="eu-north-1")
+    # First, on a DynamoDB Local not yet loaded by the rest (its own tables): after 50,000
+    # tickets and the mail corpus, Local's transactions under contention slow down markedly.
+    pick_prefix = f"pick{uuid.uuid4().hex[:6]}-"
+    create_missing_tables(client, pick_prefix)
+    pick = routing_bench.pick_next(endpoint, pick_prefix, data_dir)
+    print(
+        f"  pick-next, {pick.agents} agents at once on {pick.tickets} tickets: "
+        f"{pick.handed_out} handed out, {pick.duplicates} twice, p50 {pick.p50_ms:.1f} ms, "
+        f"p99 {pick.p99_ms:.1f} ms",
+        flush=True,
+    )
     create_missing_tables(client, prefix)
     desk = workloads.open_helpdesk(endpoint, prefix, data_dir)
     populate = timed_load(
@@ -129,7 +142,7 @@ def run_dynamo(endpoint: str, data_dir: str) -> DynamoFigures:
         closed.append((load, timing))
     quiet_mail_logs()
     mail = mail_ingest.run(desk, data_dir, count=MAILS, warmup=MAIL_WARMUP, extra=MAIL_EXTRA)
-    return DynamoFigures(populate, use_cases, cold, closed, mail)
+    return DynamoFigures(populate, use_cases, cold, closed, mail, pick)
 
 
 # --- the report -------------------------------------------------------------------
@@ -276,7 +289,11 @@ def mail_section(mail: MailFigures) -> list[str]:
 
 
 def render(
-    figures: DynamoFigures, imports: list[importtime.ImportTimes], took: float, m: dict[str, str]
+    figures: DynamoFigures,
+    imports: list[importtime.ImportTimes],
+    took: float,
+    m: dict[str, str],
+    match: routing_bench.MatchFigures,
 ) -> str:
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     create = next(t for t in figures.use_cases if t.name.startswith("create"))
@@ -372,6 +389,7 @@ def render(
             f"| {number(t.per_call(t.usage.read_units))} |"
         )
     out += ["", *mail_section(figures.mail)]
+    out += ["", *routing_bench.section(match, figures.pick)]
     out += [
         "",
         "## Import time of app.py (Lambda cold start)",
@@ -391,11 +409,27 @@ def render(
     return "\n".join(out) + "\n"
 
 
+def kept_sections() -> str:
+    """Sections other benches write into the same file (bench/ui_render.py's, between
+    ``<!-- ui -->`` markers) survive a rerun of this one."""
+    if not OUTPUT.exists():
+        return ""
+    found = re.search(r"<!-- ui -->.*?<!-- /ui -->", OUTPUT.read_text(encoding="utf-8"), re.S)
+    return f"\n{found.group(0)}\n" if found else ""
+
+
 def main() -> None:
     started = time.perf_counter()
     m = machine()
     print("import time of app.py ...", flush=True)
     imports = importtime.measure_both()
+    print("matching rules ...", flush=True)
+    match = routing_bench.matching()
+    print(
+        f"  {match.rules} rules, last matches: p50 {match.last_p50_us:.0f} µs, "
+        f"p99 {match.last_p99_us:.0f} µs",
+        flush=True,
+    )
     port = free_port()
     print(f"DynamoDB Local on port {port} ...", flush=True)
     process = dynamodb_local.start(port, None)
@@ -404,9 +438,9 @@ def main() -> None:
             figures = run_dynamo(f"http://127.0.0.1:{port}", data_dir)
     finally:
         dynamodb_local.stop(process)
-    text = render(figures, imports, time.perf_counter() - started, m)
+    text = render(figures, imports, time.perf_counter() - started, m, match)
     OUTPUT.parent.mkdir(exist_ok=True)
-    OUTPUT.write_text(text)
+    OUTPUT.write_text(text + kept_sections())
     print()
     print(text)
     print(f"written to {OUTPUT.relative_to(ROOT)}")

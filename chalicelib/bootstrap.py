@@ -27,6 +27,7 @@ def build(cfg: config_module.Config | None = None) -> Services:
     from chalicelib.adapters.dynamodb.contacts import DynamoContactRepository
     from chalicelib.adapters.dynamodb.mail import DynamoLookupRepository, DynamoMailLogRepository
     from chalicelib.adapters.dynamodb.models import bind
+    from chalicelib.adapters.dynamodb.notifications import DynamoNotificationRepository
     from chalicelib.adapters.dynamodb.tickets import DynamoTicketRepository
     from chalicelib.services.ports import IdentityProvider
 
@@ -66,6 +67,7 @@ def build(cfg: config_module.Config | None = None) -> Services:
         mail_log=DynamoMailLogRepository(),
         blobs=blobs,
         mailer=mailer,
+        notifications=DynamoNotificationRepository(),
         mail=MailSettings(
             secret=_secret(cfg),
             message_id_domain=cfg.mail_domain,

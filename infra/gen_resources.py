@@ -23,9 +23,10 @@ How the Lambda functions get their settings:
 
 Other choices worth knowing:
 
-- TTL: Tickets, TicketEvents and Config expire items by TTL_ATTRIBUTE ("expires_at", a Number
-  of epoch seconds). Config's hourly automatic-mail counters set it; tickets and their history
-  do not yet (whoever implements retention sets it).
+- TTL: Tickets, TicketEvents, Config and Notifications expire items by TTL_ATTRIBUTE
+  ("expires_at", a Number of epoch seconds). Config's hourly automatic-mail counters set it,
+  notifications 90 days after they were made; tickets and their history do not yet (whoever
+  implements retention sets it).
   TTL deletions appear on the TicketEvents stream as REMOVE records: consumers skip them.
 - The `Stage` parameter only allows the Chalice stages that have a policy file and
   environment (`dev`): the package is built for one Chalice stage.
@@ -50,7 +51,8 @@ CHALICE_CONFIG = ROOT / ".chalice" / "config.json"
 
 STAGES = ["dev"]
 TTL_ATTRIBUTE = "expires_at"
-TTL_TABLES = ("Tickets", "TicketEvents", "Config")  # Config: hourly mail counters
+# Config: hourly mail counters; Notifications: kept 90 days
+TTL_TABLES = ("Tickets", "TicketEvents", "Config", "Notifications")
 
 INBOUND_PREFIX = "inbound/"  # SES writes raw MIME here
 QUARANTINE_PREFIX = "quarantine/"  # kept forever: no lifecycle rule may match it

@@ -7,7 +7,15 @@ import random
 from typing import Any
 
 from chalicelib.domain.organisation import User
-from chalicelib.services import admin, assignment, directory, tickets
+from chalicelib.services import (
+    admin,
+    assignment,
+    directory,
+    rules,
+    saved_searches,
+    templates,
+    tickets,
+)
 from chalicelib.services.context import Services
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - the local stack's published demo password
@@ -80,9 +88,54 @@ def seed(svc: Services) -> int:
     for user in USERS:
         _upsert(svc, root, directory.USER, {**user, "password": DEMO_PASSWORD})
     admin.put_settings(svc, root, {"default_response_point_id": "kundtjanst"})
+    _seed_routing(svc, root)
     made = _seed_tickets(svc)
     svc.config.put(*SEEDED_MARKER, {"tickets": made})
     return made
+
+
+INVOICE_TEMPLATE = {
+    "title": "Fakturafrågor", "response_point_id": "kundtjanst", "group_id": "kt-faktura",
+    "ticket_types": [{"id": "order", "instruction": "Kontrollera ordern i affärssystemet."}],
+    "default_ticket_type": "order",
+    "description": "Fakturaärende från {{ contact_name }}.",
+    "solution_text": "Hej {{ contact_name }}!\n\nVi har rättat fakturan i ärende "
+                     "#{{ ticket_number }}.\n\nVänliga hälsningar\n{{ agent_name }}, "
+                     "{{ response_point }}",
+    "solution_suggestions": [
+        {"title": "Kreditering", "text": "Vi krediterar fakturan, {{ contact_name }}."},
+        {"title": "Ny faktura", "text": "En ny faktura skickas inom tre arbetsdagar."},
+    ],
+    "sla": {"first_response": {"high": 60, "medium": 240, "low": 480},
+            "resolution": {"high": 480, "medium": 2880, "low": 5760}},
+    "default_status": "open", "default_priority": "medium",
+    "steps": ["Hitta fakturan", "Kontrollera beloppet mot ordern", "Svara kunden"],
+}  # fmt: skip
+
+
+def _seed_routing(svc: Services, root: User) -> None:
+    """A template with a matching rule (mail about an invoice goes to Fakturor, prefilled),
+    a shared saved search and a menu profile for every agent (issue 5)."""
+    templates.save_template(svc, root, "faktura", INVOICE_TEMPLATE, create=True)
+    rules.save_rule(svc, root, "fakturor", {
+        "name": "Fakturor", "template_id": "faktura", "combine": "any", "position": 10,
+        "conditions": [
+            {"field": "subject", "operator": "contains", "value": "faktura", "whole_word": True},
+            {"field": "body", "operator": "contains", "value": "faktura", "whole_word": True},
+        ],
+    }, create=True)  # fmt: skip
+    search = saved_searches.create_search(svc, root, {
+        "name": "Öppna fakturaärenden", "shared": True,
+        "criteria": {"template_id": "faktura", "status": ["new", "open", "with_contact"]},
+    })  # fmt: skip
+    admin.put_item(svc, root, directory.MENU_PROFILE, "agenter", {
+        "name": "Agenter", "roles": ["agent", "dispatcher", "admin"],
+        "links": [
+            {"kind": "saved_search", "target": search["id"]},
+            {"kind": "inbox", "target": "pool-group:kt-faktura", "label": "Ej tilldelade fakturor"},
+            {"kind": "new_from_template", "target": "faktura"},
+        ],
+    }, create=True)  # fmt: skip
 
 
 def _upsert(svc: Services, root: User, kind: str, record: dict[str, Any]) -> None:

@@ -15,6 +15,7 @@ from chalicelib.adapters.memory_mail import (
     InMemoryBlobStore,
     InMemoryLookupRepository,
     InMemoryMailLogRepository,
+    InMemoryNotificationRepository,
     RecordingMailer,
 )
 from chalicelib.domain.organisation import Group, ResponsePoint, Settings, User
@@ -53,6 +54,7 @@ def fake_services(clock: FrozenClock | None = None) -> Services:
         mail_log=InMemoryMailLogRepository(),
         blobs=InMemoryBlobStore(),
         mailer=RecordingMailer(),
+        notifications=InMemoryNotificationRepository(),
         mail=TEST_MAIL_SETTINGS,
     )
 
@@ -108,6 +110,7 @@ def dynamo_backed_services(endpoint: str, prefix: str, clock: FrozenClock) -> Se
     from chalicelib.adapters.dynamodb.contacts import DynamoContactRepository
     from chalicelib.adapters.dynamodb.mail import DynamoLookupRepository, DynamoMailLogRepository
     from chalicelib.adapters.dynamodb.models import bind
+    from chalicelib.adapters.dynamodb.notifications import DynamoNotificationRepository
     from chalicelib.adapters.dynamodb.tickets import DynamoTicketRepository
 
     bind(prefix, endpoint, "eu-north-1")
@@ -122,5 +125,6 @@ def dynamo_backed_services(endpoint: str, prefix: str, clock: FrozenClock) -> Se
         mail_log=DynamoMailLogRepository(),
         blobs=InMemoryBlobStore(),
         mailer=RecordingMailer(),
+        notifications=DynamoNotificationRepository(),
         mail=TEST_MAIL_SETTINGS,
     )

@@ -18,6 +18,7 @@ from chalicelib.domain.contact import Contact
 from chalicelib.domain.errors import ConflictError, NotFoundError, ValidationError
 from chalicelib.domain.events import TicketEvent
 from chalicelib.domain.inbox import InboxKind, inbox_memberships, inbox_sort_key
+from chalicelib.domain.search import SearchCriteria
 from chalicelib.domain.ticket import Ticket
 from chalicelib.domain.timefmt import iso
 from chalicelib.services import lookup_keys
@@ -134,6 +135,13 @@ class InMemoryTicketRepository(TicketRepository):
         else:
             found.sort(key=lambda t: (str(t.status), iso(t.updated_at), t.id), reverse=True)
         return _page([copy.deepcopy(t) for t in found], query.limit, query.cursor)
+
+    def search(
+        self, criteria: SearchCriteria, now: datetime, *, limit: int = 50, cursor: str | None = None
+    ) -> Page[Ticket]:
+        found = [t for t in self._tickets.values() if criteria.matches(t, now)]
+        found.sort(key=lambda t: (iso(t.created_at), t.id), reverse=True)
+        return _page([copy.deepcopy(t) for t in found], limit, cursor)
 
 
 def _contact_keys(contact: Contact | None) -> set[str]:

@@ -8,12 +8,15 @@ from datetime import datetime
 
 from chalicelib.domain.errors import ConflictError, NotFoundError
 from chalicelib.domain.mail_log import MailLogEntry
+from chalicelib.domain.notifications import Notification
 from chalicelib.services.ports import (
     BlobStore,
     LookupRepository,
     Mailer,
     MailLogRepository,
+    NotificationRepository,
     OutgoingMail,
+    Page,
 )
 
 
@@ -104,3 +107,36 @@ class RecordingMailer(Mailer):
             raise self.fail_with
         self.sent.append(mail)
         return f"recorded-{len(self.sent)}"
+
+
+class InMemoryNotificationRepository(NotificationRepository):
+    def __init__(self) -> None:
+        self._items: dict[tuple[str, str], Notification] = {}
+        self._lock = threading.Lock()
+
+    def add(self, notification: Notification) -> None:
+        with self._lock:
+            self._items[(notification.user_id, notification.id)] = copy.deepcopy(notification)
+
+    def _of(self, user_id: str, unread_only: bool) -> list[Notification]:
+        found = [
+            n for (u, _), n in self._items.items() if u == user_id and not (unread_only and n.read)
+        ]
+        return sorted(found, key=lambda n: n.id, reverse=True)
+
+    def for_user(
+        self, user_id: str, *, unread_only: bool = False, limit: int = 50, cursor: str | None = None
+    ) -> Page[Notification]:
+        from chalicelib.adapters.memory import _page
+
+        return _page([copy.deepcopy(n) for n in self._of(user_id, unread_only)], limit, cursor)
+
+    def unread_count(self, user_id: str) -> int:
+        return len(self._of(user_id, True))
+
+    def mark_read(self, user_id: str, ids: list[str] | None = None) -> int:
+        with self._lock:
+            chosen = [n for n in self._of(user_id, True) if ids is None or n.id in ids]
+            for notification in chosen:
+                self._items[(user_id, notification.id)].read = True
+            return len(chosen)

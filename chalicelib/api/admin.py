@@ -20,6 +20,7 @@ COLLECTIONS = {
     "users": directory.USER,
     "ticket-types": directory.TICKET_TYPE,
     "custom-fields": directory.CUSTOM_FIELD,
+    "menu-profiles": directory.MENU_PROFILE,
 }
 
 

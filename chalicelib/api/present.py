@@ -2,23 +2,55 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
+from chalicelib import bootstrap
 from chalicelib.domain.contact import Contact
-from chalicelib.domain.events import TicketEvent
+from chalicelib.domain.events import EventType, TicketEvent
+from chalicelib.domain.notifications import Notification
 from chalicelib.domain.organisation import User
 from chalicelib.domain.records import to_record
+from chalicelib.domain.sla import sla_state
 from chalicelib.domain.ticket import Ticket
 from chalicelib.domain.timefmt import iso
+from chalicelib.services import field_settings
 
 
 def _t(value: datetime | None) -> str | None:
     return iso(value) if value else None
 
 
-def ticket_json(ticket: Ticket, now: datetime) -> dict[str, Any]:
+def ticket_json(
+    ticket: Ticket, now: datetime, hidden: Collection[str] | None = None
+) -> dict[str, Any]:
+    """The ticket as the API shows it, without the fields its response point hides (S16).
+
+    ``hidden`` defaults to the ticket's own field settings, read through the services
+    (config, cached per container), so that every route hides the same fields.
+    """
+    if hidden is None:
+        hidden = field_settings.hidden_fields(bootstrap.services(), ticket.response_point_id)
+    shown = _ticket_fields(ticket, now)
+    for name in hidden:
+        if name.startswith("custom_fields."):
+            shown["custom_fields"].pop(name.partition(".")[2], None)
+        else:
+            shown.pop(name, None)
+    return shown
+
+
+def _ticket_fields(ticket: Ticket, now: datetime) -> dict[str, Any]:
     holder = ticket.lock_holder(now)
+    state = sla_state(
+        first_response_due=ticket.first_response_due,
+        resolution_due=ticket.resolution_due,
+        first_response_at=ticket.first_response_at,
+        resolved_at=ticket.resolved_at,
+        breached=ticket.sla_breached,
+        now=now,
+    )
     return {
         "id": ticket.id,
         "number": ticket.number,
@@ -37,7 +69,7 @@ def ticket_json(ticket: Ticket, now: datetime) -> dict[str, Any]:
         "cc": ticket.cc,
         "bcc": ticket.bcc,
         "attachments": ticket.attachments,
-        "custom_fields": ticket.custom_fields,
+        "custom_fields": dict(ticket.custom_fields),
         "channel": ticket.channel.value,
         "created_at": _t(ticket.created_at),
         "updated_at": _t(ticket.updated_at),
@@ -45,8 +77,32 @@ def ticket_json(ticket: Ticket, now: datetime) -> dict[str, Any]:
         "closed_at": _t(ticket.closed_at),
         "dormant_until": _t(ticket.dormant_until),
         "lock": {"by": holder, "until": _t(ticket.locked_until)} if holder else None,
+        "template_version": ticket.template_version,
+        "steps_done": list(ticket.steps_done),
+        # Which matching rule placed the ticket and why (S2, S3); null: not routed.
+        "routing": ticket.routing,
+        "sla": {
+            "state": state.value,
+            "first_response_due": _t(ticket.first_response_due),
+            "resolution_due": _t(ticket.resolution_due),
+            "first_response_at": _t(ticket.first_response_at),
+        },
         "version": ticket.version,
     }
+
+
+def events_json(events: list[TicketEvent], hidden: Collection[str]) -> list[dict[str, Any]]:
+    """The history, less changes to hidden fields."""
+    return [
+        event_json(e)
+        for e in events
+        if not (e.type == EventType.FIELD_CHANGED and _hides(hidden, str(e.data.get("field"))))
+    ]
+
+
+def _hides(hidden: Collection[str], name: str) -> bool:
+    return name in hidden or (name == "custom_fields" and any(
+        h.startswith("custom_fields.") for h in hidden))  # fmt: skip
 
 
 def event_json(event: TicketEvent) -> dict[str, Any]:
@@ -56,6 +112,20 @@ def event_json(event: TicketEvent) -> dict[str, Any]:
         "type": event.type,
         "actor": event.actor,
         "data": event.data,
+    }
+
+
+def notification_json(notice: Notification) -> dict[str, Any]:
+    return {
+        "id": notice.id,
+        "at": iso(notice.at),
+        "kind": notice.kind.value,
+        "ticket_id": notice.ticket_id,
+        "number": notice.number,
+        "title": notice.title,
+        "actor": notice.actor,
+        "events": notice.events,
+        "read": notice.read,
     }
 
 
@@ -75,4 +145,5 @@ def contact_json(contact: Contact) -> dict[str, Any]:
 
 def user_json(user: User) -> dict[str, Any]:
     record = to_record(user)
-    return {k: record[k] for k in ("id", "email", "name", "roles", "groups", "language", "view")}
+    keys = ("id", "email", "name", "roles", "groups", "language", "view", "notify", "notify_email")
+    return {k: record[k] for k in keys}

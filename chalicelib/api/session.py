@@ -6,9 +6,9 @@ from typing import Any
 
 from chalice.app import Blueprint
 
-from chalicelib.api.present import user_json
+from chalicelib.api.present import notification_json, user_json
 from chalicelib.api.routing import Call, endpoint
-from chalicelib.services import auth
+from chalicelib.services import auth, inputs, notifications
 
 bp = Blueprint(__name__)
 
@@ -34,3 +34,29 @@ def update_me(call: Call) -> dict[str, Any]:
     user = auth.update_me(call.svc, call.actor, call.body())
     user.roles = call.actor.roles
     return user_json(user)
+
+
+@endpoint(bp, "/api/me/notifications", ["GET"])
+def my_notifications(call: Call) -> dict[str, Any]:
+    page, unread = notifications.my_notifications(
+        call.svc,
+        call.actor,
+        unread_only=call.query.get("unread") in ("1", "true"),
+        limit=inputs.limit(call.query.get("limit")),
+        cursor=call.query.get("cursor"),
+    )
+    return {
+        "items": [notification_json(n) for n in page.items],
+        "cursor": page.cursor,
+        "unread": unread,
+    }
+
+
+@endpoint(bp, "/api/me/notifications/count", ["GET"])
+def notification_badge(call: Call) -> dict[str, Any]:
+    return {"unread": notifications.unread_count(call.svc, call.actor)}
+
+
+@endpoint(bp, "/api/me/notifications/read", ["POST"])
+def mark_read(call: Call) -> dict[str, Any]:
+    return {"marked": notifications.mark_read(call.svc, call.actor, call.body())}

@@ -6,9 +6,9 @@ from typing import Any
 
 from chalice.app import Blueprint, Response
 
-from chalicelib.api.present import event_json, ticket_json
+from chalicelib.api.present import event_json, events_json, ticket_json
 from chalicelib.api.routing import Call, endpoint
-from chalicelib.services import assignment, inboxes, inputs, tickets
+from chalicelib.services import assignment, field_settings, inboxes, inputs, tickets
 
 bp = Blueprint(__name__)
 
@@ -40,7 +40,8 @@ def pick_next(call: Call) -> dict[str, Any]:
 @endpoint(bp, "/api/tickets/{ticket_id}", ["GET"])
 def get_ticket(call: Call) -> Response:
     ticket, events = tickets.get_ticket(call.svc, call.actor, call.params["ticket_id"])
-    body = {**_ticket(call, ticket), "events": [event_json(e) for e in events]}
+    hidden = field_settings.hidden_fields(call.svc, ticket.response_point_id)
+    body = {**ticket_json(ticket, call.svc.clock(), hidden), "events": events_json(events, hidden)}
     import json
 
     return Response(

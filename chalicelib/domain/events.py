@@ -24,6 +24,9 @@ class EventType(StrEnum):
     MESSAGE_IN = "message_in"  # e-mail or portal message from outside
     MESSAGE_OUT = "message_out"  # mail we sent (agent reply, acknowledgement)
     LINKED = "linked"  # a follow-up ticket was opened for this one
+    TEMPLATE_APPLIED = "template_applied"
+    ROUTED = "routed"  # matching rules placed a new ticket (S2, S3)
+    STEP_CHECKED = "step_checked"  # a step of the template's instruction done or undone
 
 
 class NoteKind(StrEnum):

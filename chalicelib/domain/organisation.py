@@ -66,6 +66,27 @@ def check_name(value: object, what: str, max_len: int = 200) -> str:
     return value.strip()
 
 
+# Fields an organisation may hide (S10, S16): whole, or one custom field as
+# ``custom_fields.<id>``. Title, status, priority, contact and placement are always used.
+HIDEABLE_FIELDS = frozenset(
+    {"itil_process", "ticket_type", "cc", "bcc", "parent_id", "description", "custom_fields",
+     "attachments"}
+)  # fmt: skip
+
+
+def check_hidden_fields(value: object) -> list[str]:
+    names = as_list(value, "hidden_fields")
+    for name in names:
+        if not isinstance(name, str) or not (
+            name in HIDEABLE_FIELDS
+            or (name.startswith("custom_fields.") and _SLUG.match(name.partition(".")[2]))
+        ):
+            raise ValidationError(
+                f"hidden_fields may name {sorted(HIDEABLE_FIELDS)} or custom_fields.<id>"
+            )
+    return list(dict.fromkeys(names))
+
+
 @dataclass
 class ResponsePoint:
     id: str
@@ -78,9 +99,14 @@ class ResponsePoint:
     subject_tag_format: str = "[#{number}]"
     notification_mode: str = "full"  # S16: "full" answer in the mail, or "link" to the portal
     auto_acknowledge: bool = False  # confirm new tickets by mail
+    hidden_fields: list[str] = field(default_factory=list)  # S16 field settings, beside global
+    default_group_id: str = ""  # the default inbox of unmatched tickets; "" = unassigned pool
 
     def __post_init__(self) -> None:
         check_slug(self.id, "response point id")
+        self.hidden_fields = check_hidden_fields(self.hidden_fields)
+        if self.default_group_id:
+            check_slug(self.default_group_id, "default_group_id")
         check_tag_format(self.subject_tag_format)
         if self.notification_mode not in ("full", "link"):
             raise ValidationError("notification_mode must be full or link")
@@ -109,6 +135,9 @@ class Group:
         check_slug(self.response_point_id, "response_point_id")
 
 
+NOTICE_KINDS = ("message", "assigned", "changed")  # domain/notifications.NoticeKind
+
+
 @dataclass
 class User:
     id: str
@@ -119,6 +148,9 @@ class User:
     language: Language = Language.SV
     view: str = "standard"  # standard | pro (S15)
     active: bool = True
+    # Agent notifications (S16): of which events, and also by e-mail (always in the UI).
+    notify: list[str] = field(default_factory=lambda: list(NOTICE_KINDS))
+    notify_email: bool = True
 
     def __post_init__(self) -> None:
         check_slug(self.id, "user id")
@@ -131,6 +163,11 @@ class User:
             raise ValidationError("view must be standard or pro")
         if not self.roles:
             raise ValidationError("a user needs at least one role")
+        self.notify = as_list(self.notify, "notify")
+        if set(self.notify) - set(NOTICE_KINDS) or not isinstance(self.notify_email, bool):
+            raise ValidationError(
+                f"notify is a list of {list(NOTICE_KINDS)}; notify_email true or false"
+            )
 
     def has_role(self, role: Role) -> bool:
         return role in self.roles
@@ -177,6 +214,4 @@ class Settings:
             raise ValidationError("lock_minutes must be 1-1440")
         if self.default_response_point_id != "":
             check_slug(self.default_response_point_id, "default_response_point_id")
-        self.hidden_fields = as_list(self.hidden_fields, "hidden_fields")
-        if not all(isinstance(f, str) and len(f) <= 63 for f in self.hidden_fields):
-            raise ValidationError("hidden_fields must be a list of field names")
+        self.hidden_fields = check_hidden_fields(self.hidden_fields)

@@ -6,6 +6,7 @@ writes the ticket and those events in one transaction.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -69,6 +70,14 @@ class Ticket:
     dormant_until: datetime | None = None
     locked_by: str | None = None
     locked_until: datetime | None = None
+    template_version: int | None = None
+    steps_done: list[int] = field(default_factory=list)  # the template's checklist
+    # Which matching rule placed the ticket, and why (S2, S3); None for no routing.
+    routing: dict[str, Any] | None = None
+    first_response_due: datetime | None = None
+    resolution_due: datetime | None = None
+    first_response_at: datetime | None = None
+    sla_breached: bool = False  # sticky: a target was missed
     version: int = 0
     pending_events: list[TicketEvent] = field(default_factory=list, repr=False, compare=False)
 
@@ -201,6 +210,8 @@ class Ticket:
         if new in (Status.RESOLVED, Status.CLOSED):
             self.locked_by = None
             self.locked_until = None
+            if self.resolution_due is not None and now > self.resolution_due:
+                self.sla_breached = True
         data: dict[str, Any] = {"from": str(previous), "to": str(new)}
         if dormant_until:
             data["dormant_until"] = iso(dormant_until)
@@ -249,6 +260,82 @@ class Ticket:
         self.pending_events.append(event)
         self.updated_at = now
         return event
+
+    # --- templates, routing and SLA (S2, S3, S12) --------------------------
+    def prefill(
+        self,
+        values: dict[str, Any],
+        actor: str,
+        now: datetime,
+        *,
+        template_id: str,
+        template_version: int,
+        overwrite: bool = False,
+        keep: Collection[str] = (),
+    ) -> list[str]:
+        """Fill fields from a template: only empty ones unless ``overwrite``; never those
+        in ``keep`` (what the agent wrote when entering the ticket).
+
+        ``values`` holds rendered texts and checked ids; custom fields are merged key
+        by key. One ``template_applied`` event names the fields that changed.
+        """
+        changed = []
+        for name, value in values.items():
+            if name == "custom_fields":  # merged key by key; kept ones win per key
+                ours, theirs = dict(self.custom_fields), dict(value)
+                merged = ours | theirs if overwrite and name not in keep else theirs | ours
+                if merged != self.custom_fields:
+                    self.custom_fields = merged
+                    changed.append(name)
+                continue
+            if name in keep:
+                continue
+            current = getattr(self, name)
+            if value in (None, "") or current == value:
+                continue
+            if current not in (None, "") and not overwrite:
+                continue
+            if name == "title":
+                value = check_title(value)
+            setattr(self, name, value)
+            changed.append(name)
+        self.template_id = template_id
+        self.template_version = template_version
+        self.steps_done = []
+        self._record(
+            EventType.TEMPLATE_APPLIED,
+            actor,
+            now,
+            template_id=template_id,
+            version=template_version,
+            fields=changed,
+            overwrite=overwrite,
+        )
+        return changed
+
+    def set_sla(self, first_response_due: datetime | None, resolution_due: datetime | None) -> None:
+        self.first_response_due = first_response_due
+        self.resolution_due = resolution_due
+
+    def note_first_response(self, now: datetime) -> None:
+        """The first answer to the customer stops the first-response clock."""
+        if self.first_response_at is not None:
+            return
+        self.first_response_at = now
+        if self.first_response_due is not None and now > self.first_response_due:
+            self.sla_breached = True
+
+    def record_routing(self, routing: dict[str, Any], actor: str, now: datetime) -> None:
+        self.routing = dict(routing)
+        self._record(EventType.ROUTED, actor, now, **routing)
+
+    def check_step(self, step: int, done: bool, steps: int, actor: str, now: datetime) -> None:
+        if not 0 <= step < steps:
+            raise ValidationError(f"the template has steps 0-{steps - 1}")
+        if (step in self.steps_done) == done:
+            return
+        self.steps_done = sorted(set(self.steps_done) ^ {step})
+        self._record(EventType.STEP_CHECKED, actor, now, step=step, done=done)
 
     # --- plumbing -------------------------------------------------------
     def _record(self, type: EventType, actor: str, now: datetime, **data: Any) -> TicketEvent:

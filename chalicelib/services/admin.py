@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.domain.errors import ConflictError, NotFoundError, ValidationError
+from chalicelib.domain.menu import MenuProfile
 from chalicelib.domain.organisation import (
     DEFAULT_TICKET_TYPES,
     Group,
+    ResponsePoint,
     Role,
     Settings,
     User,
@@ -18,7 +20,7 @@ from chalicelib.services import directory, inputs
 from chalicelib.services.context import Services
 from chalicelib.services.visibility import require_role
 
-DELETABLE = {directory.TICKET_TYPE, directory.CUSTOM_FIELD}
+DELETABLE = {directory.TICKET_TYPE, directory.CUSTOM_FIELD, directory.MENU_PROFILE}
 MAX_PASSWORD = 256
 
 
@@ -118,6 +120,14 @@ def _keep_default_types(svc: Services) -> None:
 
 
 def _check_references(svc: Services, obj: Any) -> None:
+    if isinstance(obj, ResponsePoint) and obj.default_group_id:
+        _must_exist(svc, directory.GROUP, obj.default_group_id)
+        if directory.group(svc, obj.default_group_id).response_point_id != obj.id:
+            raise ValidationError("default_group_id must be a group of this response point")
+    if isinstance(obj, MenuProfile):
+        from chalicelib.services.menus import check_references
+
+        check_references(svc, obj)
     if isinstance(obj, Group):
         _must_exist(svc, directory.RESPONSE_POINT, obj.response_point_id)
     if isinstance(obj, User):

@@ -33,9 +33,9 @@ def actor_from_token(svc: Services, token: str) -> User:
 
 
 def update_me(svc: Services, actor: User, body: Any) -> User:
-    """A user's own preferences: language and view (S15, S18)."""
+    """A user's own preferences: language and view (S15, S18), notifications (S16)."""
     data = inputs.require_object(body)
-    inputs.only_keys(data, {"language", "view"})
+    inputs.only_keys(data, {"language", "view", "notify", "notify_email"})
     record = svc.config.get(directory.USER, actor.id) or {}
     changes: dict[str, Any] = {k: v for k, v in data.items() if v is not None}
     updated = {**record, **changes}

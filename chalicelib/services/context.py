@@ -13,6 +13,7 @@ from chalicelib.services.ports import (
     LookupRepository,
     Mailer,
     MailLogRepository,
+    NotificationRepository,
     TicketRepository,
 )
 
@@ -41,4 +42,5 @@ class Services:
     mail_log: MailLogRepository
     blobs: BlobStore
     mailer: Mailer
+    notifications: NotificationRepository
     mail: MailSettings = field(default_factory=MailSettings)

@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 
 from chalicelib.domain.custom_fields import CustomFieldDefinition
 from chalicelib.domain.errors import NotFoundError
+from chalicelib.domain.menu import MenuProfile
 from chalicelib.domain.organisation import (
     DEFAULT_TICKET_TYPES,
     Group,
@@ -25,12 +26,14 @@ USER = "user"
 TICKET_TYPE = "ticket_type"
 CUSTOM_FIELD = "custom_field"
 SETTINGS = "settings"
+MENU_PROFILE = "menu_profile"
 KINDS: dict[str, type[Any]] = {
     RESPONSE_POINT: ResponsePoint,
     GROUP: Group,
     USER: User,
     TICKET_TYPE: TicketType,
     CUSTOM_FIELD: CustomFieldDefinition,
+    MENU_PROFILE: MenuProfile,
 }
 
 

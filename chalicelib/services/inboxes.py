@@ -48,12 +48,12 @@ def inbox_page(
     svc: Services, actor: User, inbox_id: str, *, limit: int, cursor: str | None
 ) -> Page[Ticket]:
     ref = InboxRef.parse(inbox_id)
-    _check_inbox_access(svc, actor, ref)
+    check_inbox_access(svc, actor, ref)
     page = svc.tickets.inbox(ref.kind, ref.key, limit=limit, cursor=cursor)
     return Page(filter_visible(svc, actor, page.items), page.cursor)
 
 
-def _check_inbox_access(svc: Services, actor: User, ref: InboxRef) -> None:
+def check_inbox_access(svc: Services, actor: User, ref: InboxRef) -> None:
     if actor.sees_everything:
         return
     if ref.kind is InboxKind.AGENT:

@@ -24,7 +24,7 @@ from chalicelib.domain.mail_log import MailLogEntry, Outcome
 from chalicelib.domain.organisation import ResponsePoint
 from chalicelib.domain.statuses import Channel, Status
 from chalicelib.domain.ticket import MAX_DESCRIPTION, MAX_TITLE, Ticket
-from chalicelib.services import directory, mail_threading
+from chalicelib.services import directory, mail_threading, notifications, routing
 from chalicelib.services.contacts import find_or_create_contact
 from chalicelib.services.context import Services
 from chalicelib.services.mail_events import inbound_event_data, store_attachments
@@ -223,7 +223,7 @@ def _append(
         EventType.MESSAGE_IN, data, actor=msg.from_addr or SYSTEM_ACTOR, now=now, event_id=event_id
     )
     _add_cc(ticket, msg, svc)
-    svc.tickets.save(ticket, claims={k: ticket.id for k in claims})
+    notifications.saved(svc, ticket, claims={k: ticket.id for k in claims})
     return replace(
         entry, outcome=outcome, ticket_id=ticket.id, event_id=event.event_id, threading_rule=rule
     )
@@ -265,6 +265,10 @@ def _new_ticket(
             "id": follows_up.id,
             "number": follows_up.number,
         }
+    # Matching rules and routing (S2, S3): for every new ticket, whatever the channel.
+    decision = routing.decide(svc, routing.sample_of(msg, entry.recipients, ticket.channel), rp)
+    keep = [name for name in ("title", "description") if getattr(ticket, name)]
+    routing.apply(svc, ticket, decision, SYSTEM_ACTOR, now, keep=keep)
     _add_cc(ticket, msg, svc)
     event_id = new_ulid(now)
     refs, cid_map = store_attachments(svc, msg, ticket.id, event_id)
@@ -281,7 +285,7 @@ def _new_ticket(
     event = ticket.record_message(
         EventType.MESSAGE_IN, data, actor=msg.from_addr or SYSTEM_ACTOR, now=now, event_id=event_id
     )
-    svc.tickets.add(ticket, claims={k: ticket.id for k in claims})
+    notifications.added(svc, ticket, claims={k: ticket.id for k in claims})
     if follows_up is not None:
         _note_follow_up(svc, follows_up.id, ticket, now)
     outcome = Outcome.NEW_LINKED if follows_up else Outcome.CREATED
@@ -290,7 +294,10 @@ def _new_ticket(
     )
     from chalicelib.services.outbound import acknowledge_new_ticket
 
-    acknowledge_new_ticket(svc, ticket, msg, rp)
+    if ticket.is_open:  # a ticket a rule closed at once is not confirmed
+        if ticket.response_point_id != rp.id:
+            rp = directory.response_point(svc, ticket.response_point_id)
+        acknowledge_new_ticket(svc, ticket, msg, rp)
     return result
 
 
@@ -338,7 +345,7 @@ def _bounce(
             event_id=event_id,
         )
         try:
-            svc.tickets.save(ticket, claims=claims)
+            notifications.saved(svc, ticket, claims=claims)
             return replace(
                 entry,
                 outcome=Outcome.APPENDED,

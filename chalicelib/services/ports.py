@@ -17,6 +17,8 @@ from chalicelib.domain.contact import Contact
 from chalicelib.domain.events import TicketEvent
 from chalicelib.domain.inbox import InboxKind
 from chalicelib.domain.mail_log import MailLogEntry
+from chalicelib.domain.notifications import Notification
+from chalicelib.domain.search import SearchCriteria
 from chalicelib.domain.ticket import Ticket
 
 T = TypeVar("T")
@@ -89,6 +91,13 @@ class TicketRepository(abc.ABC):
 
     @abc.abstractmethod
     def query(self, query: TicketQuery) -> Page[Ticket]: ...
+
+    @abc.abstractmethod
+    def search(
+        self, criteria: SearchCriteria, now: datetime, *, limit: int = 50, cursor: str | None = None
+    ) -> Page[Ticket]:
+        """Tickets meeting ``criteria`` (saved searches): one Query on the best index with
+        the rest as a filter, so a page may hold fewer than ``limit`` with a cursor."""
 
 
 class ContactRepository(abc.ABC):
@@ -231,3 +240,22 @@ class MailLogRepository(abc.ABC):
     @abc.abstractmethod
     def quarantined(self, limit: int = 100) -> list[MailLogEntry]:
         """Entries still in quarantine, newest first."""
+
+
+class NotificationRepository(abc.ABC):
+    """Agents' notifications: newest first per user; unread ones counted for the badge."""
+
+    @abc.abstractmethod
+    def add(self, notification: Notification) -> None: ...
+
+    @abc.abstractmethod
+    def for_user(
+        self, user_id: str, *, unread_only: bool = False, limit: int = 50, cursor: str | None = None
+    ) -> Page[Notification]: ...
+
+    @abc.abstractmethod
+    def unread_count(self, user_id: str) -> int: ...
+
+    @abc.abstractmethod
+    def mark_read(self, user_id: str, ids: list[str] | None = None) -> int:
+        """Mark the given notifications (all unread ones with None) read; returns how many."""

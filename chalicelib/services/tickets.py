@@ -11,10 +11,19 @@ from chalicelib.domain.custom_fields import clean_custom_values
 from chalicelib.domain.errors import ConflictError, NotFoundError, ValidationError
 from chalicelib.domain.events import NoteKind, TicketEvent
 from chalicelib.domain.ids import new_ulid
+from chalicelib.domain.matching import Sample
 from chalicelib.domain.organisation import ResponsePoint, User, check_email
 from chalicelib.domain.statuses import Channel, ItilProcess, Priority, Status
+from chalicelib.domain.templates import Template
 from chalicelib.domain.ticket import MAX_DESCRIPTION, Ticket, check_move, check_title
-from chalicelib.services import directory, inputs
+from chalicelib.services import (
+    directory,
+    field_settings,
+    inputs,
+    notifications,
+    routing,
+    templates,
+)
 from chalicelib.services.contacts import find_or_create_contact
 from chalicelib.services.context import Services
 from chalicelib.services.visibility import visible_ticket
@@ -25,8 +34,10 @@ FIRST_TICKET_NUMBER = 10001
 CREATE_KEYS = {
     "title", "description", "priority", "itil_process", "ticket_type", "response_point_id",
     "group_id", "agent_id", "parent_id", "contact_id", "contact", "cc", "bcc",
-    "custom_fields", "template_id", "status", "dormant_until",
+    "custom_fields", "template_id", "status", "dormant_until", "apply_rules",
 }  # fmt: skip
+# Fields a template fills (template_use.prefill); an agent's own value wins.
+PREFILLED = {"title", "description", "priority", "itil_process", "ticket_type", "custom_fields"}
 UPDATE_KEYS = {
     "title", "description", "priority", "itil_process", "ticket_type", "response_point_id",
     "group_id", "agent_id", "parent_id", "cc", "bcc", "custom_fields", "template_id",
@@ -37,15 +48,19 @@ UPDATE_KEYS = {
 def create_ticket(svc: Services, actor: User, body: Any) -> Ticket:
     data = inputs.require_object(body)
     inputs.only_keys(data, CREATE_KEYS)
+    apply_rules = data.get("apply_rules", False)
+    if not isinstance(apply_rules, bool):
+        raise ValidationError("apply_rules must be true or false")
     rp = _response_point_for(svc, inputs.text(data, "response_point_id", max_len=63))
+    field_settings.refuse_hidden_writes(svc, rp.id, data)
     group_id, agent_id = _checked_assignment(
         svc,
         rp,
         inputs.text(data, "group_id", max_len=63),
         inputs.text(data, "agent_id", max_len=63),
     )
-    if group_id is None and agent_id is None and not actor.sees_everything:
-        group_id, agent_id = _own_placement(svc, actor, rp)
+    template_id = inputs.text(data, "template_id", max_len=63)
+    template = _enabled_template(svc, template_id) if template_id else None
     now = svc.clock()
     fields: dict[str, Any] = {
         "title": check_title(inputs.text(data, "title", required=True)),
@@ -62,7 +77,6 @@ def create_ticket(svc: Services, actor: User, body: Any) -> Ticket:
         "custom_fields": clean_custom_values(
             directory.custom_fields(svc), inputs.mapping(data, "custom_fields") or {}
         ),
-        "template_id": inputs.text(data, "template_id", max_len=63),
     }
     initial = inputs.enum(data, "status", Status) or Status.NEW
     dormant_until = inputs.instant(data, "dormant_until")
@@ -80,11 +94,47 @@ def create_ticket(svc: Services, actor: User, body: Any) -> Ticket:
         contact_id=contact.id if contact else None,
         **fields,
     )
-    if initial is not Status.NEW:
+    if template is not None or apply_rules:
+        _route_entered(svc, actor, ticket, data, rp, template, contact)
+    if ticket.group_id is None and ticket.agent_id is None and not actor.sees_everything:
+        ticket.group_id, ticket.agent_id = _own_placement(svc, actor, rp)
+    if initial is not Status.NEW and ticket.is_open:
         ticket.change_status(initial, actor.id, now, dormant_until=dormant_until)
-    svc.tickets.add(ticket)
-    ticket.pending_events.clear()
+    notifications.added(svc, ticket)
     return ticket
+
+
+def _route_entered(
+    svc: Services,
+    actor: User,
+    ticket: Ticket,
+    data: dict[str, Any],
+    rp: ResponsePoint,
+    template: Template | None,
+    contact: Contact | None,
+) -> None:
+    """An agent-entered ticket from a template, or placed by the matching rules as mail is
+    (S2, S3); what the agent wrote stays as written."""
+    written = {k for k, v in data.items() if v not in (None, "", [], {})}
+    keep = written & (PREFILLED | {"response_point_id", "group_id", "agent_id", "status"})
+    if template is not None:
+        decision = routing.for_template(svc, template, rp)
+        routing.apply(svc, ticket, decision, actor.id, svc.clock(), keep=keep, record=False)
+        return
+    sample = Sample(
+        subject=ticket.title,
+        body=ticket.description,
+        sender=contact.emails[0] if contact and contact.emails else "",
+        channel=ticket.channel.value,
+    )
+    routing.apply(svc, ticket, routing.decide(svc, sample, rp), actor.id, svc.clock(), keep=keep)
+
+
+def _enabled_template(svc: Services, template_id: str) -> Template:
+    template = templates.load(svc, template_id)
+    if template is None or not template.enabled:
+        raise ValidationError(f"no enabled template {template_id!r}")
+    return template
 
 
 def get_ticket(svc: Services, actor: User, ticket_id: str) -> tuple[Ticket, list[TicketEvent]]:
@@ -98,6 +148,7 @@ def update_ticket(
     data = inputs.require_object(body)
     inputs.only_keys(data, UPDATE_KEYS)
     ticket = _writable(svc, actor, ticket_id, if_match)
+    field_settings.refuse_hidden_writes(svc, ticket.response_point_id, data)
     now = svc.clock()
     for name in ("title", "description", "template_id", "parent_id"):
         if name in data:
@@ -178,7 +229,7 @@ def _save(svc: Services, actor: User, ticket: Ticket) -> Ticket:
     now = svc.clock()
     ticket.touch_lock(actor.id, now, timedelta(minutes=directory.settings(svc).lock_minutes))
     if ticket.pending_events:
-        svc.tickets.save(ticket)
+        notifications.saved(svc, ticket)
     return ticket
 
 

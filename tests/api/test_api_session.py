@@ -33,6 +33,8 @@ def test_login_returns_a_token_and_the_user(api: Api) -> None:
         "groups": ["kt-second", "it-desk"],
         "language": "sv",
         "view": "standard",
+        "notify": ["message", "assigned", "changed"],
+        "notify_email": True,
     }
 
 

@@ -89,10 +89,10 @@ def test_committed_template_is_what_gen_resources_writes() -> None:
     )
 
 
-def test_ttl_is_on_tickets_history_and_config_counters_and_is_a_number() -> None:
+def test_ttl_is_on_tickets_history_config_counters_and_notifications_and_is_a_number() -> None:
     tables = tables_by_logical_name(committed())
     with_ttl = {name for name, props in tables.items() if "TimeToLiveSpecification" in props}
-    assert with_ttl == {"Tickets", "TicketEvents", "Config"}
+    assert with_ttl == {"Tickets", "TicketEvents", "Config", "Notifications"}
     for name in with_ttl:
         assert tables[name]["TimeToLiveSpecification"] == {
             "AttributeName": "expires_at",

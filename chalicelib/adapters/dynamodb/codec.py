@@ -31,7 +31,12 @@ _PLAIN = (
     "title", "response_point_id", "contact_id", "template_id", "ticket_type", "group_id",
     "agent_id", "parent_id", "locked_by",
 )  # fmt: skip
-_INSTANTS = ("resolved_at", "closed_at", "dormant_until", "locked_until")
+_INSTANTS = (
+    "resolved_at", "closed_at", "dormant_until", "locked_until",
+    "first_response_due", "resolution_due", "first_response_at",
+)  # fmt: skip
+# Every ticket's key in the by_created index (all tickets, newest first).
+ALL_TICKETS = "ticket"
 
 
 def plain(value: Any) -> Any:
@@ -62,6 +67,12 @@ def ticket_to_model(ticket: Ticket) -> TicketModel:
         updated_at=iso(ticket.updated_at),
         version=ticket.version + 1,
         status_updated=f"{ticket.status.value}#{iso(ticket.updated_at)}",
+        template_version=ticket.template_version,
+        steps_done=list(ticket.steps_done) or None,
+        routing=plain(ticket.routing) if ticket.routing else None,
+        sla_breached=ticket.sla_breached or None,
+        title_lc=ticket.title.casefold(),
+        list_pk=ALL_TICKETS,
     )
     for name in _PLAIN:
         setattr(item, name, getattr(ticket, name) or None)
@@ -95,6 +106,10 @@ def ticket_from_model(item: TicketModel) -> Ticket:
         attachments=[_as_dict(a) for a in item.attachments or []],
         custom_fields=_numbers(custom),
         version=int(item.version),
+        template_version=int(item.template_version) if item.template_version else None,
+        steps_done=[int(n) for n in item.steps_done or []],
+        routing=_as_dict(item.routing) if item.routing is not None else None,
+        sla_breached=bool(item.sla_breached),
     )
     for name in _PLAIN:
         setattr(ticket, name, getattr(item, name))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from pynamodb.attributes import (
+    BooleanAttribute,
     ListAttribute,
     MapAttribute,
     NumberAttribute,
@@ -25,6 +26,7 @@ CONTACTS = "Contacts"
 CONFIG = "Config"
 LOOKUPS = "Lookups"
 MAIL_LOG = "MailLog"
+NOTIFICATIONS = "Notifications"
 
 
 def _gsi(name: str, hash_attr: str, range_attr: str) -> type[GlobalSecondaryIndex[Any]]:
@@ -73,7 +75,19 @@ class TicketModel(Model):
     dormant_until = UnicodeAttribute(null=True)
     locked_by = UnicodeAttribute(null=True)
     locked_until = UnicodeAttribute(null=True)
+    template_version = NumberAttribute(null=True)
+    steps_done = ListAttribute(null=True)  # type: ignore[var-annotated]
+    routing = MapAttribute(null=True)  # type: ignore[var-annotated]
+    first_response_due = UnicodeAttribute(null=True)
+    resolution_due = UnicodeAttribute(null=True)
+    first_response_at = UnicodeAttribute(null=True)
+    sla_breached = BooleanAttribute(null=True)
     version = NumberAttribute()
+    # Saved searches (S16): the title lower-cased for word filters (`contains` is
+    # case-sensitive), and one partition holding every ticket by creation time for
+    # searches that name no response point, group, agent, contact or template.
+    title_lc = UnicodeAttribute(null=True)
+    list_pk = UnicodeAttribute(null=True)
 
     # Sparse inbox keys: present only while the ticket is open (domain/inbox.py).
     ib_agent = UnicodeAttribute(null=True)
@@ -95,6 +109,8 @@ class TicketModel(Model):
     by_agent_status = _gsi("by_agent_status", "agent_id", "status_updated")()
     by_contact = _gsi("by_contact", "contact_id", "created_at")()
     by_parent = _gsi("by_parent", "parent_id", "created_at")()
+    by_template = _gsi("by_template", "template_id", "created_at")()
+    by_created = _gsi("by_created", "list_pk", "created_at")()
 
 
 class TicketEventModel(Model):
@@ -187,6 +203,29 @@ class MailLogModel(Model):
     in_quarantine = _gsi("quarantine", "quarantine", "received_at")()
 
 
+class NotificationModel(Model):
+    """Agents' notifications (S16): newest first per user; a sparse index holds the unread
+    ones, so the badge is one Query with Select=COUNT however many were read."""
+
+    class Meta:
+        table_name = NOTIFICATIONS
+        region = "eu-north-1"
+
+    user_id = UnicodeAttribute(hash_key=True)
+    notification_id = UnicodeAttribute(range_key=True)  # ULID: sorts by time
+    at = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    ticket_id = UnicodeAttribute()
+    number = NumberAttribute()
+    title = UnicodeAttribute()
+    actor = UnicodeAttribute()
+    events = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[var-annotated]
+    unread_user = UnicodeAttribute(null=True)  # = user_id while unread (sparse index key)
+    expires_at = NumberAttribute(null=True)  # epoch seconds: TTL removes old notifications
+
+    unread = _gsi("unread", "unread_user", "notification_id")()
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     TicketModel,
     TicketEventModel,
@@ -194,6 +233,7 @@ ALL_MODELS: tuple[type[Model], ...] = (
     ConfigModel,
     LookupModel,
     MailLogModel,
+    NotificationModel,
 )
 LOGICAL_NAMES = {
     TicketModel: TICKETS,
@@ -202,6 +242,7 @@ LOGICAL_NAMES = {
     ConfigModel: CONFIG,
     LookupModel: LOOKUPS,
     MailLogModel: MAIL_LOG,
+    NotificationModel: NOTIFICATIONS,
 }
 
 

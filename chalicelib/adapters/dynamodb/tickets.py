@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.adapters.dynamodb import search
 from chalicelib.adapters.dynamodb.codec import (
     INBOX_INDEX,
     event_from_model,
@@ -23,6 +25,7 @@ from chalicelib.adapters.dynamodb.paging import (
 from chalicelib.domain.errors import NotFoundError
 from chalicelib.domain.events import TicketEvent
 from chalicelib.domain.inbox import InboxKind
+from chalicelib.domain.search import SearchCriteria
 from chalicelib.domain.ticket import Ticket
 from chalicelib.services import lookup_keys
 from chalicelib.services.ports import ListIndex, Page, TicketQuery, TicketRepository
@@ -134,3 +137,8 @@ class DynamoTicketRepository(TicketRepository):
         )
         items, next_cursor = first_page(results)
         return Page([ticket_from_model(TicketModel.from_raw_data(i)) for i in items], next_cursor)
+
+    def search(
+        self, criteria: SearchCriteria, now: datetime, *, limit: int = 50, cursor: str | None = None
+    ) -> Page[Ticket]:
+        return search.search(criteria, now, limit=limit, cursor=cursor)

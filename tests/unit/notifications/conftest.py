@@ -1,0 +1,14 @@
+"""Notification fixtures: the seeded helpdesk of tests.support on in-memory fakes."""
+
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.domain.organisation import User
+from chalicelib.services.context import Services
+from tests.support import seed_helpdesk
+
+
+@pytest.fixture
+def people(svc: Services) -> dict[str, User]:
+    return seed_helpdesk(svc)
