@@ -18,7 +18,7 @@ from chalicelib.channels.errors import MailParseError
 from chalicelib.channels.message import LOOP_HEADER, InboundMessage
 from chalicelib.channels.mime_in import parse_message
 from chalicelib.domain.errors import ConflictError, NotFoundError, ValidationError
-from chalicelib.domain.events import EventType
+from chalicelib.domain.events import EventType, TicketEvent
 from chalicelib.domain.ids import new_ulid
 from chalicelib.domain.mail_log import MailLogEntry, Outcome
 from chalicelib.domain.organisation import ResponsePoint
@@ -203,13 +203,33 @@ def _append(
     channel: str = "email",
 ) -> MailLogEntry:
     event_id = new_ulid(now)
-    refs, cid_map = store_attachments(svc, msg, ticket.id, event_id)
     outcome = Outcome.APPENDED
     if not ticket.is_open and not msg.auto_reply:
         ticket.reopen(SYSTEM_ACTOR, now, reason=f"reply by e-mail from {msg.from_addr}")
         outcome = Outcome.REOPENED
     elif ticket.status is Status.WITH_CONTACT and not msg.auto_reply:
         ticket.change_status(Status.OPEN, SYSTEM_ACTOR, now)  # the customer answered
+    event = _record_inbound(svc, msg, entry, ticket, event_id, message_id, rule, channel, now)
+    _add_cc(ticket, msg, svc)
+    notifications.saved(svc, ticket, claims={k: ticket.id for k in claims})
+    return replace(
+        entry, outcome=outcome, ticket_id=ticket.id, event_id=event.event_id, threading_rule=rule
+    )
+
+
+def _record_inbound(
+    svc: Services,
+    msg: InboundMessage,
+    entry: MailLogEntry,
+    ticket: Ticket,
+    event_id: str,
+    message_id: str,
+    rule: str,
+    channel: str,
+    now: datetime,
+) -> TicketEvent:
+    """Store the attachments under the event's id, then add the message to the history."""
+    refs, cid_map = store_attachments(svc, msg, ticket.id, event_id)
     data = inbound_event_data(
         msg,
         raw_key=entry.raw_key,
@@ -219,13 +239,8 @@ def _append(
         threading_rule=rule,
         channel=channel,
     )
-    event = ticket.record_message(
+    return ticket.record_message(
         EventType.MESSAGE_IN, data, actor=msg.from_addr or SYSTEM_ACTOR, now=now, event_id=event_id
-    )
-    _add_cc(ticket, msg, svc)
-    notifications.saved(svc, ticket, claims={k: ticket.id for k in claims})
-    return replace(
-        entry, outcome=outcome, ticket_id=ticket.id, event_id=event.event_id, threading_rule=rule
     )
 
 
@@ -270,21 +285,8 @@ def _new_ticket(
     keep = [name for name in ("title", "description") if getattr(ticket, name)]
     routing.apply(svc, ticket, decision, SYSTEM_ACTOR, now, keep=keep)
     _add_cc(ticket, msg, svc)
-    event_id = new_ulid(now)
-    refs, cid_map = store_attachments(svc, msg, ticket.id, event_id)
     rule = "new_linked" if follows_up else "new"
-    data = inbound_event_data(
-        msg,
-        raw_key=entry.raw_key,
-        message_id=message_id,
-        attachments=refs,
-        cid_map=cid_map,
-        threading_rule=rule,
-        channel=channel,
-    )
-    event = ticket.record_message(
-        EventType.MESSAGE_IN, data, actor=msg.from_addr or SYSTEM_ACTOR, now=now, event_id=event_id
-    )
+    event = _record_inbound(svc, msg, entry, ticket, new_ulid(now), message_id, rule, channel, now)
     notifications.added(svc, ticket, claims={k: ticket.id for k in claims})
     if follows_up is not None:
         _note_follow_up(svc, follows_up.id, ticket, now)
