@@ -27,7 +27,10 @@ SCREENS = [
     ("contact-card", "contacts/{contact}", "form"),
     *[(f"admin-{s}", f"admin/{s}", "#admin-title") for s in (
         "response-points", "groups", "users", "ticket-types", "custom-fields",
-        "signatures", "settings", "quarantine", "mail-log", "outbox")],
+        "signatures", "settings", "quarantine", "mail-log", "outbox",
+        "templates", "rules", "menu-profiles", "field-settings")],
+    ("search", "search", "[data-testid=search-form]"),
+    ("notifications", "notifications", "[data-testid=notify-prefs]"),
 ]  # fmt: skip
 
 

@@ -84,7 +84,13 @@ def test_a_dispatcher_assigns_two_tickets_to_an_agent(
     second = _new_ticket(admin, "Dispatch två")
     s = sessions("dispatcher")
     page = s.goto("dispatcher")
+    page.wait_for_load_state("networkidle")  # menus and counts in: nothing moves under the click
     page.get_by_role("link", name=re.compile("Första linjen – otilldelade")).click()
+    expect(page.locator("#pool-title")).to_contain_text("Första linjen – otilldelade")
+    # The list draws only the rows in view (windowed): newest first, as a dispatcher would sort.
+    page.get_by_role("button", name="Nr").click()
+    page.get_by_role("button", name="Nr").click()
+    expect(page.get_by_role("columnheader", name="Nr")).to_have_attribute("aria-sort", "descending")
 
     for ticket in (first, second):
         page.get_by_label(f"Välj ärende {ticket['number']}").check()
@@ -188,7 +194,7 @@ def test_a_new_ticket_with_a_new_contact_shows_on_the_contact_card(
     page.locator("[data-field=new-contact-name]").fill("Greta Garbo")
     page.locator("[data-field=new-contact-email]").fill("greta@example.se")
     page.get_by_role("button", name="Skapa ärende").click()
-    expect(page.locator(".ticket-head h2")).to_contain_text("Ny beställning via telefon")
+    expect(page.locator(".ticket-head .ticket-title")).to_contain_text("Ny beställning via telefon")
     s.shot("ticket-new-created")
 
     page.get_by_role("link", name="Greta Garbo").click()

@@ -12,6 +12,8 @@ import { LoginScreen } from "./screens/Login";
 import { NewTicketScreen } from "./screens/NewTicket";
 import { TicketScreen } from "./screens/TicketScreen";
 import { Shell } from "./screens/Shell";
+import { NotificationsScreen } from "./screens/Notifications";
+import { SearchScreen } from "./screens/Search";
 import { directory, helpOpen, loadDirectory } from "./state";
 import { useStore } from "./store";
 
@@ -72,7 +74,13 @@ export function App() {
       content = <DispatcherScreen user={user} dir={dir} />;
       break;
     case "new":
-      content = <NewTicketScreen user={user} dir={dir} />;
+      content = <NewTicketScreen key={route.template ?? ""} user={user} dir={dir} template={route.template} />;
+      break;
+    case "search":
+      content = <SearchScreen user={user} dir={dir} savedId={route.saved} />;
+      break;
+    case "notifications":
+      content = <NotificationsScreen user={user} dir={dir} />;
       break;
     case "contacts":
       content = <ContactSearchScreen />;

@@ -106,6 +106,18 @@ export async function download(path: string, filename: string): Promise<void> {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/** A download that a POST answers (an export of criteria given in the body). */
+export async function downloadPost(path: string, body: unknown, filename: string): Promise<void> {
+  const url = URL.createObjectURL(await (await send("POST", path, body)).blob());
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = filename;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 /** An image of a message (cid: inline images), as a data: URL the sandboxed frame may show. */
 export async function imageAsDataUrl(path: string): Promise<string> {
   const blob = await (await send("GET", path)).blob();

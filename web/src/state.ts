@@ -2,12 +2,14 @@
 import { api, get, session, setSession } from "./api";
 import { setLanguage } from "./i18n";
 import { Store } from "./store";
+import { loadFieldSettings } from "./logic/fieldSettings";
 import type { Directory, Lang, User, View } from "./types";
 
 export const directory = new Store<Directory | null>(null);
 
 export async function loadDirectory(): Promise<Directory> {
-  const loaded = await get<Directory>("/api/ui/directory");
+  // Field settings first: a form drawn from the directory already leaves hidden fields out.
+  const [loaded] = await Promise.all([get<Directory>("/api/ui/directory"), loadFieldSettings()]);
   directory.set(loaded);
   return loaded;
 }

@@ -16,6 +16,8 @@ export interface User {
   groups: string[];
   language: Lang;
   view: View;
+  notify?: string[];
+  notify_email?: boolean;
 }
 
 export interface Lock { by: string; until: string }
@@ -47,6 +49,10 @@ export interface Ticket {
   dormant_until: string | null;
   lock: Lock | null;
   version: number;
+  /** How intake placed it (S2): the rule that matched and why; set by the API. */
+  routing?: unknown;
+  template_version?: number | null;
+  steps_done?: number[];
 }
 
 export interface AttachmentRef {

@@ -5,12 +5,17 @@ import { CollectionScreen } from "./Collection";
 import { MailLogScreen, OutboxScreen, QuarantineScreen } from "./MailScreens";
 import { SettingsScreen } from "./Settings";
 import { SignaturesScreen } from "./Signatures";
+import { FieldSettingsScreen } from "./FieldSettings";
+import { MenuProfilesScreen } from "./MenuProfiles";
+import { RulesScreen } from "./Rules";
+import { TemplatesScreen } from "./Templates";
 import { COLLECTIONS } from "./specs";
 
 const TITLES: Record<AdminSection, Key> = {
   "response-points": "admin.responsePoints", groups: "admin.groups", users: "admin.users",
   "ticket-types": "admin.ticketTypes", "custom-fields": "admin.customFields", signatures: "admin.signatures",
   settings: "admin.settings", quarantine: "admin.quarantine", "mail-log": "admin.mailLog", outbox: "admin.outbox",
+  templates: "admin.templates", rules: "admin.rules", "menu-profiles": "admin.menuProfiles", "field-settings": "admin.fieldSettings",
 };
 
 export function AdminScreen({ section, user }: { section: AdminSection; user: User }) {
@@ -24,6 +29,10 @@ export function AdminScreen({ section, user }: { section: AdminSection; user: Us
   else if (section === "settings") body = <SettingsScreen />;
   else if (section === "quarantine") body = <QuarantineScreen />;
   else if (section === "mail-log") body = <MailLogScreen />;
+  else if (section === "templates") body = <TemplatesScreen />;
+  else if (section === "rules") body = <RulesScreen />;
+  else if (section === "menu-profiles") body = <MenuProfilesScreen />;
+  else if (section === "field-settings") body = <FieldSettingsScreen />;
   else body = <OutboxScreen />;
   return (
     <main id="main" tabIndex={-1} class="page admin">

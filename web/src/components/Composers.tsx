@@ -2,6 +2,9 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api";
 import { t } from "../i18n";
 import { onAction } from "../logic/bus";
+import { onInsertIntoReply, withInserted } from "../logic/insert";
+import { hiddenFor, isShown } from "../logic/fieldSettings";
+import { directory } from "../state";
 import { noteLabel } from "../logic/labels";
 import type { Ticket } from "../types";
 
@@ -22,17 +25,24 @@ async function readFiles(files: FileList | null): Promise<FileData[]> {
 
 /** Submits through ``run`` (which shows errors and reloads); clears on success. */
 type Run = (work: () => Promise<unknown>, done: string) => Promise<boolean>;
+/** The heading level of a composer: one below the ticket's own heading. */
+type Heading = "h2" | "h3";
 
-export function ReplyComposer({ ticket, contactEmail, run }: { ticket: Ticket; contactEmail: string; run: Run }) {
+export function ReplyComposer({ ticket, contactEmail, run, heading: H = "h3" }: { ticket: Ticket; contactEmail: string; run: Run; heading?: Heading }) {
   const [to, setTo] = useState(contactEmail);
-  const [cc, setCc] = useState(ticket.cc.join(", "));
-  const [bcc, setBcc] = useState(ticket.bcc.join(", "));
+  const [cc, setCc] = useState((ticket.cc ?? []).join(", "));
+  const [bcc, setBcc] = useState((ticket.bcc ?? []).join(", "));
   const [text, setText] = useState("");
   const [ask, setAsk] = useState(false);
   const files = useRef<HTMLInputElement>(null);
   const box = useRef<HTMLTextAreaElement>(null);
   useEffect(() => setTo(contactEmail), [contactEmail]);
   useEffect(() => onAction((a) => a === "reply" && box.current?.focus()), []);
+  // A solution text or suggestion from the template panel: appended, then focus to the text.
+  // Fields the response point does not use (S16) are left out of the reply too.
+  const hidden = hiddenFor({ hidden_fields: directory.get()?.hidden_fields ?? [] }, ticket.response_point_id);
+  const shown = (field: string) => isShown(hidden, field);
+  useEffect(() => onInsertIntoReply((snippet) => { setText((before) => withInserted(before, snippet)); box.current?.focus(); }), []);
 
   async function submit(event: Event) {
     event.preventDefault();
@@ -50,16 +60,16 @@ export function ReplyComposer({ ticket, contactEmail, run }: { ticket: Ticket; c
   }
   return (
     <form class="composer" onSubmit={submit} aria-labelledby={`reply-${ticket.id}`}>
-      <h2 id={`reply-${ticket.id}`}>{t("reply.title")}</h2>
+      <H id={`reply-${ticket.id}`} class="section-title">{t("reply.title")}</H>
       <div class="grid3">
         <label>{t("reply.to")}<input type="text" value={to} onInput={(e) => setTo(e.currentTarget.value)} /></label>
-        <label>{t("reply.cc")}<input type="text" value={cc} onInput={(e) => setCc(e.currentTarget.value)} /></label>
-        <label>{t("reply.bcc")}<input type="text" value={bcc} onInput={(e) => setBcc(e.currentTarget.value)} /></label>
+        {shown("cc") && <label>{t("reply.cc")}<input type="text" value={cc} onInput={(e) => setCc(e.currentTarget.value)} /></label>}
+        {shown("bcc") && <label>{t("reply.bcc")}<input type="text" value={bcc} onInput={(e) => setBcc(e.currentTarget.value)} /></label>}
       </div>
       <label>{t("reply.text")}<textarea ref={box} rows={6} required value={text} dir="auto" aria-keyshortcuts="r"
         onInput={(e) => setText(e.currentTarget.value)} /></label>
       <div class="row">
-        <label>{t("reply.attachments")}<input type="file" multiple ref={files} /></label>
+        {shown("attachments") && <label>{t("reply.attachments")}<input type="file" multiple ref={files} /></label>}
         <label class="check"><input type="checkbox" checked={ask} onChange={(e) => setAsk(e.currentTarget.checked)} />{t("reply.ask")}</label>
         <button type="submit" class="primary">{t("reply.send")}</button>
       </div>
@@ -67,7 +77,7 @@ export function ReplyComposer({ ticket, contactEmail, run }: { ticket: Ticket; c
   );
 }
 
-export function NoteComposer({ ticket, run }: { ticket: Ticket; run: Run }) {
+export function NoteComposer({ ticket, run, heading: H = "h3" }: { ticket: Ticket; run: Run; heading?: Heading }) {
   const [kind, setKind] = useState("note");
   const [text, setText] = useState("");
   const box = useRef<HTMLTextAreaElement>(null);
@@ -78,7 +88,7 @@ export function NoteComposer({ ticket, run }: { ticket: Ticket; run: Run }) {
   }
   return (
     <form class="composer" onSubmit={submit} aria-labelledby={`note-${ticket.id}`}>
-      <h2 id={`note-${ticket.id}`}>{t("note.title")}</h2>
+      <H id={`note-${ticket.id}`} class="section-title">{t("note.title")}</H>
       <label>{t("note.kind")}
         <select value={kind} onChange={(e) => setKind(e.currentTarget.value)}>
           {["note", "action", "solution"].map((k) => <option key={k} value={k}>{noteLabel(k)}</option>)}

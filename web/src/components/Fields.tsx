@@ -1,4 +1,5 @@
 import { language, t } from "../i18n";
+import { hiddenFor, isShown } from "../logic/fieldSettings";
 import { itilLabel, priorityLabel } from "../logic/labels";
 import type { CustomFieldDef, Directory } from "../types";
 
@@ -33,7 +34,8 @@ export function customValue(def: CustomFieldDef, raw: string): string | number |
 
 /** The assignment and classification fields shared by the ticket form and the new ticket form. */
 export function ClassificationFields({ values, set, dir, disabled }: { values: Values; set: (k: string, v: string) => void; dir: Directory; disabled?: boolean }) {
-  const shown = (field: string) => !dir.hidden_fields.includes(field);
+  const hidden = hiddenFor(dir, values.response_point_id);
+  const shown = (field: string) => isShown(hidden, field);
   const groups = dir.groups.filter((g) => g.response_point_id === values.response_point_id);
   const agents = dir.users.filter((u) => u.active && (!values.group_id || u.groups.includes(values.group_id) || u.roles.includes("dispatcher")));
   const lang = language.get();

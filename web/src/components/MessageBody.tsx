@@ -4,14 +4,33 @@ import { t } from "../i18n";
 import { escapeText, prepareMessageHtml, srcdocFor } from "../logic/messageHtml";
 
 const FRAME_CSS = "message-frame.css";
+/** Past this height (CSS px) a message scrolls inside its frame instead of growing the page. */
+const MAX_FRAME_HEIGHT = 2000;
 
 /**
- * A message shown in a sandboxed frame: no allow-scripts, so nothing in it can run.
- * allow-same-origin (without allow-scripts) only lets this page measure the frame's
- * height; allow-popups lets links open in a new tab, outside the sandbox.
+ * A message shown in a sandboxed frame, as tall as its content.
+ *
+ * The sandbox is "allow-same-origin allow-popups allow-popups-to-escape-sandbox" and never
+ * "allow-scripts": nothing in the message can run, so the same-origin token grants the
+ * message nothing (the known hole, a framed page's script removing its own sandbox, needs
+ * allow-scripts). What it grants is to *this* page: we can read the frame's document and
+ * measure its content from outside. That is how the frame gets its height. The other ways
+ * were worse: a script inside the frame posting its height needs allow-scripts, the very
+ * thing the sandbox is for, and a fixed height with a scrollbar leaves short messages
+ * padded with blank space and long ones in a box within the page.
+ *
+ * We measure <html>'s own box, not documentElement.scrollHeight, which never reports
+ * less than the frame's current height (so a frame could grow but never shrink), and add
+ * a horizontal scrollbar if a wide table or image causes one, and the frame's borders.
+ * We measure again whenever the content's size changes: on load (images arrive as data:
+ * URLs, which reloads the srcdoc), when the frame's width changes (window resized, PRO
+ * pane, view switched) and when the content changes by itself (a <details> opened). A
+ * ResizeObserver of this page watching the frame's <html> sees all of that without any
+ * script running inside the frame. Beyond MAX_FRAME_HEIGHT the frame scrolls.
  */
 export function MessageFrame({ html, text, title }: { html: string; text: string; title: string }) {
   const frame = useRef<HTMLIFrameElement>(null);
+  const watcher = useRef<ResizeObserver | null>(null);
   const [images, setImages] = useState<Record<string, string>>({});
   const prepared = html ? prepareMessageHtml(html, images) : null;
   const body = prepared ? prepared.body : `<pre>${escapeText(text)}</pre>`;
@@ -24,15 +43,32 @@ export function MessageFrame({ html, text, title }: { html: string; text: string
     );
   }, [html]);
 
+  useEffect(() => () => watcher.current?.disconnect(), []);
+
   const fit = () => {
-    const doc = frame.current?.contentDocument;
-    if (frame.current && doc?.documentElement) {
-      frame.current.style.height = `${Math.min(2000, doc.documentElement.scrollHeight + 4)}px`;
-    }
+    const el = frame.current;
+    const doc = el?.contentDocument;
+    const root = doc?.documentElement;
+    if (!el || !doc || !root) return;
+    const content = root.getBoundingClientRect().height;
+    const scrollbar = Math.max(0, (doc.defaultView?.innerHeight ?? 0) - root.clientHeight);
+    const borders = el.offsetHeight - el.clientHeight;
+    const height = `${Math.min(MAX_FRAME_HEIGHT, Math.ceil(content + scrollbar + borders))}px`;
+    if (el.style.height !== height) el.style.height = height;
+  };
+  const loaded = () => {
+    fit();
+    // Each load is a new document: watch its <html>, whose box follows both the content
+    // and the frame's width.
+    watcher.current?.disconnect();
+    const root = frame.current?.contentDocument?.documentElement;
+    if (typeof ResizeObserver === "undefined" || !root) return;
+    watcher.current = new ResizeObserver(fit);
+    watcher.current.observe(root);
   };
   return (
     <iframe ref={frame} class="message-frame" title={title} sandbox="allow-same-origin allow-popups allow-popups-to-escape-sandbox"
-      srcdoc={srcdocFor(body, new URL(FRAME_CSS, document.baseURI).pathname)} onLoad={fit} referrerpolicy="no-referrer" />
+      srcdoc={srcdocFor(body, new URL(FRAME_CSS, document.baseURI).pathname)} onLoad={loaded} referrerpolicy="no-referrer" />
   );
 }
 

@@ -73,6 +73,9 @@ function describe(event: TicketEvent, dir: Directory): string {
     case "message_out": return d.automatic ? t("event.messageAuto") : d.asked_customer ? t("event.messageAsk") : t("event.messageOut");
     case "linked": return t("event.linked", { number: s(d.number) });
     case "note": return noteLabel(s(d.kind));
+    case "template_applied": return t("event.templateApplied", { template: s(d.template_id), version: s(d.version) });
+    case "routed": return d.rule_id ? t("event.routedByRule", { rule: s(d.rule_name ?? d.rule_id) }) : t("event.routedNoRule");
+    case "step_checked": return t(d.done ? "event.stepDone" : "event.stepUndone", { n: Number(d.step) + 1 });
     default: return event.type;
   }
 }

@@ -2,10 +2,12 @@
 
 export type AdminSection =
   | "response-points" | "groups" | "users" | "ticket-types" | "custom-fields"
-  | "signatures" | "settings" | "quarantine" | "mail-log" | "outbox";
+  | "signatures" | "settings" | "quarantine" | "mail-log" | "outbox"
+  | "templates" | "rules" | "menu-profiles" | "field-settings";
 export const ADMIN_SECTIONS: AdminSection[] = [
   "response-points", "groups", "users", "ticket-types", "custom-fields",
   "signatures", "settings", "quarantine", "mail-log", "outbox",
+  "templates", "rules", "menu-profiles", "field-settings",
 ];
 
 export type Route =
@@ -13,7 +15,9 @@ export type Route =
   | { name: "inbox"; inbox: string; ticket: string | null }
   | { name: "ticket"; ticket: string }
   | { name: "dispatcher" }
-  | { name: "new" }
+  | { name: "new"; template: string | null }
+  | { name: "search"; saved: string | null }
+  | { name: "notifications" }
   | { name: "contacts" }
   | { name: "contact"; contact: string }
   | { name: "admin"; section: AdminSection }
@@ -32,7 +36,11 @@ export function parseRoute(hash: string): Route {
     case "dispatcher":
       return { name: "dispatcher" };
     case "new":
-      return { name: "new" };
+      return { name: "new", template: a ?? null };
+    case "search":
+      return { name: "search", saved: a ?? null };
+    case "notifications":
+      return { name: "notifications" };
     case "contacts":
       return a ? { name: "contact", contact: a } : { name: "contacts" };
     case "admin":

@@ -10,24 +10,36 @@ const STATUS_RANK = {
   new: 0, open: 1, with_contact: 2, with_external: 3, dormant: 4, dormant_until: 5, resolved: 6, closed: 7,
 } as const;
 
+// One collator for every comparison: String.prototype.localeCompare builds one per call,
+// which made a re-sort of 500 titles cost tens of milliseconds. Same rules as before
+// (the browser's locale, lower-cased text), so the order is unchanged.
+let collator: Intl.Collator | null = null;
+
+/**
+ * ``items`` in the order ``sort`` asks for; ties (and unknown keys) by ticket number.
+ * Each ticket's key is worked out once (decorate, sort, undecorate), not in every comparison.
+ */
 export function sortTickets(items: Ticket[], sort: Sort | null, contactName: (t: Ticket) => string): Ticket[] {
   if (!sort) return items;
-  const key = (t: Ticket): string | number => {
+  const sign = sort.dir === "asc" ? 1 : -1;
+  if (sort.column === "title" || sort.column === "contact") {
+    const text = sort.column === "title" ? (t: Ticket) => t.title : contactName;
+    const compare = (collator ??= new Intl.Collator()).compare;
+    const keyed = items.map((t) => ({ t, k: text(t).toLocaleLowerCase() }));
+    keyed.sort((a, b) => sign * compare(a.k, b.k) || a.t.number - b.t.number);
+    return keyed.map((x) => x.t);
+  }
+  const key = (t: Ticket): number => {
     switch (sort.column) {
       case "number": return t.number;
-      case "title": return t.title.toLocaleLowerCase();
-      case "contact": return contactName(t).toLocaleLowerCase();
       case "status": return STATUS_RANK[t.status];
       case "priority": return PRIORITY_RANK[t.priority];
-      case "age": return -Date.parse(t.created_at); // ascending age: the youngest first
+      default: return -Date.parse(t.created_at); // ascending age: the youngest first
     }
   };
-  const sign = sort.dir === "asc" ? 1 : -1;
-  return [...items].sort((a, b) => {
-    const ka = key(a), kb = key(b);
-    const order = typeof ka === "number" && typeof kb === "number" ? ka - kb : String(ka).localeCompare(String(kb));
-    return order === 0 ? a.number - b.number : sign * order;
-  });
+  const keyed = items.map((t) => ({ t, k: key(t) }));
+  keyed.sort((a, b) => sign * (a.k - b.k) || a.t.number - b.t.number);
+  return keyed.map((x) => x.t);
 }
 
 export function nextSort(current: Sort | null, column: SortColumn): Sort {

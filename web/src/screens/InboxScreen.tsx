@@ -5,9 +5,8 @@ import { t } from "../i18n";
 import { onAction } from "../logic/bus";
 import { errorText } from "../logic/errors";
 import { inboxLabel } from "../logic/labels";
-import { go, href, type Route } from "../logic/route";
+import { go, href, parseRoute, type Route } from "../logic/route";
 import { currentList } from "../state";
-import { useStore } from "../store";
 import type { Directory, Inbox, InboxPage, Ticket, User } from "../types";
 import { TicketView } from "./TicketView";
 
@@ -61,7 +60,6 @@ export function InboxScreen({ route, user, dir }: { route: Route; user: User; di
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
-  const list = useStore(currentList);
   const pro = user.view === "pro";
 
   async function load(from: string | null) {
@@ -86,17 +84,23 @@ export function InboxScreen({ route, user, dir }: { route: Route; user: User; di
   }, [inboxId]);
 
   // j/k walk the list; in the standard view they open the next ticket, in PRO they move the selection.
+  // The list's order is read when the key is pressed: this screen does not subscribe to it,
+  // so a re-sort redraws the table alone, not the whole screen.
   useEffect(
     () =>
       onAction((action) => {
         if (action !== "next" && action !== "previous") return;
-        const ids = list.ids;
+        const ids = currentList.get().ids;
         if (!ids.length) return;
-        const at = ticketId ? ids.indexOf(ticketId) : -1;
+        // The open ticket as the address says now, not as this screen last drew it: a second
+        // press (a held key) can come before the screen has redrawn for the first.
+        const now = parseRoute(location.hash);
+        const open = now.name === "inbox" && now.inbox === inboxId ? now.ticket : ticketId;
+        const at = open ? ids.indexOf(open) : -1;
         const to = action === "next" ? Math.min(ids.length - 1, at + 1) : Math.max(0, at - 1);
         go(href.inbox(inboxId, ids[to]));
       }),
-    [list, ticketId, inboxId],
+    [ticketId, inboxId],
   );
 
   const refresh = () => {
@@ -122,6 +126,8 @@ export function InboxScreen({ route, user, dir }: { route: Route; user: User; di
   );
 
   if (!pro && ticketId) {
+    // The list is not drawn here, so nothing changes currentList while this is shown.
+    const list = currentList.get();
     const at = list.ids.indexOf(ticketId);
     return (
       <main id="main" tabIndex={-1} class="page standard-ticket">
@@ -132,7 +138,7 @@ export function InboxScreen({ route, user, dir }: { route: Route; user: User; di
           <a href={at >= 0 && at < list.ids.length - 1 ? href.inbox(inboxId, list.ids[at + 1]) : undefined}
             aria-disabled={at < 0 || at >= list.ids.length - 1} aria-keyshortcuts="j">{t("ticket.next")}</a>
         </nav>
-        <TicketView key={ticketId} ticketId={ticketId} user={user} dir={dir} onChanged={refresh} />
+        <TicketView key={ticketId} ticketId={ticketId} user={user} dir={dir} onChanged={refresh} level={1} />
       </main>
     );
   }

@@ -3,6 +3,7 @@ import { api, get, q } from "../api";
 import { ClassificationFields, CustomFieldInput, customValue, type Values } from "../components/Fields";
 import { t } from "../i18n";
 import { errorText } from "../logic/errors";
+import { hiddenFor, isShown } from "../logic/fieldSettings";
 import { go, href } from "../logic/route";
 import { say } from "../state";
 import type { Contact, Directory, Ticket, User } from "../types";
@@ -42,7 +43,7 @@ export function ContactPicker({ chosen, onChoose }: { chosen: Contact | null; on
   );
 }
 
-export function NewTicketScreen({ user, dir }: { user: User; dir: Directory }) {
+export function NewTicketScreen({ user, dir, template = null }: { user: User; dir: Directory; template?: string | null }) {
   const firstGroup = dir.groups.find((g) => user.groups.includes(g.id));
   const [values, setValues] = useState<Values>({
     title: "", description: "", priority: "medium", ticket_type: "", itil_process: "",
@@ -52,6 +53,15 @@ export function NewTicketScreen({ user, dir }: { user: User; dir: Directory }) {
   const [contact, setContact] = useState<Contact | null>(null);
   const [newContact, setNewContact] = useState({ name: "", email: "", phone: "" });
   const [busy, setBusy] = useState(false);
+  const [templateId, setTemplateId] = useState(template ?? "");
+  const [applyRules, setApplyRules] = useState(false);
+  const [templates, setTemplates] = useState<{ id: string; title: string; response_point_id: string }[]>([]);
+  useEffect(() => void get<{ items: { id: string; title: string; response_point_id: string }[] }>("/api/templates").then((r) => {
+    setTemplates(r.items);
+    const chosen = r.items.find((x) => x.id === template);
+    if (chosen) setValues((before) => ({ ...before, response_point_id: chosen.response_point_id, group_id: "" }));
+  }).catch(() => setTemplates([])), []);
+  const hidden = hiddenFor(dir, values.response_point_id);
   const set = (k: string, v: string) => setValues((before) => ({ ...before, [k]: v }));
 
   async function submit(event: Event) {
@@ -64,6 +74,8 @@ export function NewTicketScreen({ user, dir }: { user: User; dir: Directory }) {
       if (value !== null) custom[def.id] = value;
     }
     if (Object.keys(custom).length) body.custom_fields = custom;
+    if (templateId) body.template_id = templateId;
+    if (applyRules) body.apply_rules = true;
     if (contact) body.contact_id = contact.id;
     else if (newContact.name || newContact.email || newContact.phone) {
       body.contact = Object.fromEntries(Object.entries(newContact).filter(([, v]) => v));
@@ -96,11 +108,18 @@ export function NewTicketScreen({ user, dir }: { user: User; dir: Directory }) {
             </div>
           )}
         </fieldset>
+        <label>{t("newTicket.template")}
+          <select value={templateId} data-field="template" onChange={(e) => setTemplateId(e.currentTarget.value)}>
+            <option value="">–</option>
+            {templates.map((x) => <option key={x.id} value={x.id}>{x.title}</option>)}
+          </select>
+        </label>
+        <label class="check"><input type="checkbox" checked={applyRules} onChange={(e) => setApplyRules(e.currentTarget.checked)} />{t("newTicket.applyRules")}</label>
         <ClassificationFields values={values} set={set} dir={dir} />
-        {!dir.hidden_fields.includes("description") && (
+        {isShown(hidden, "description") && (
           <label class="wide">{t("field.description")}<textarea rows={5} value={values.description} dir="auto" onInput={(e) => set("description", e.currentTarget.value)} /></label>
         )}
-        {dir.custom_fields.map((def) => <CustomFieldInput key={def.id} def={def} value={values[`cf:${def.id}`] ?? ""} onChange={(v) => set(`cf:${def.id}`, v)} />)}
+        {dir.custom_fields.filter((def) => isShown(hidden, `custom_fields.${def.id}`)).map((def) => <CustomFieldInput key={def.id} def={def} value={values[`cf:${def.id}`] ?? ""} onChange={(v) => set(`cf:${def.id}`, v)} />)}
         <div class="wide"><button type="submit" class="primary" disabled={busy}>{t("newTicket.create")}</button></div>
       </form>
     </main>

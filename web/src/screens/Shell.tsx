@@ -8,6 +8,8 @@ import { href, go, type Route } from "../logic/route";
 import { actionFor } from "../logic/shortcuts";
 import { chooseLanguage, chooseView, helpOpen, say } from "../state";
 import { useStore } from "../store";
+import { QuickMenu } from "../components/QuickMenu";
+import { pollUnread, unread } from "../logic/notices";
 import type { Ticket, User } from "../types";
 
 export async function pickNext(user: User): Promise<void> {
@@ -28,6 +30,8 @@ export function Shell({ user, route, children }: { user: User; route: Route; chi
   const lang = useStore(language);
   const isAdmin = user.roles.includes("admin");
   const isDispatcher = isAdmin || user.roles.includes("dispatcher");
+  const unreadCount = useStore(unread);
+  useEffect(() => pollUnread(), [user.id]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -63,6 +67,7 @@ export function Shell({ user, route, children }: { user: User; route: Route; chi
             <li><a href="#/" aria-current={route.name === "home" || route.name === "inbox" ? "page" : undefined}>{t("nav.inboxes")}</a></li>
             {isDispatcher && <li><a href="#/dispatcher" aria-current={current("dispatcher")}>{t("nav.dispatcher")}</a></li>}
             <li><a href="#/new" aria-current={current("new")}>{t("nav.newTicket")}</a></li>
+            <li><a href="#/search" aria-current={route.name === "search" ? "page" : undefined}>{t("nav.search")}</a></li>
             <li><a href="#/contacts" aria-current={route.name === "contacts" || route.name === "contact" ? "page" : undefined}>{t("nav.contacts")}</a></li>
             {isAdmin && <li><a href={href.admin("groups")} aria-current={current("admin")}>{t("nav.admin")}</a></li>}
           </ul>
@@ -79,11 +84,16 @@ export function Shell({ user, route, children }: { user: User; route: Route; chi
             onClick={() => chooseLanguage(lang === "sv" ? "en" : "sv").catch((e) => say(errorText(e), "error"))}>
             {t("lang.switchTo")}
           </button>
+          <a href="#/notifications" class="notice-badge" data-testid="notification-badge" aria-current={current("notifications")}
+            aria-label={unreadCount ? t("notice.badgeLabel", { n: unreadCount }) : t("notice.title")}>
+            {t("notice.short")}{unreadCount > 0 && <span class="count" aria-hidden="true">{unreadCount}</span>}
+          </a>
           <button type="button" onClick={() => helpOpen.set(true)} aria-keyshortcuts="?">{t("help.open")}</button>
           <span class="me" title={user.email}>{user.name}</span>
           <button type="button" onClick={logout}>{t("nav.logout")}</button>
         </div>
       </header>
+      <QuickMenu userId={user.id} />
       {children}
     </div>
   );

@@ -5,7 +5,8 @@ import { TicketView } from "./TicketView";
 export function TicketScreen({ ticketId, user, dir }: { ticketId: string; user: User; dir: Directory }) {
   return (
     <main id="main" tabIndex={-1} class="page standard-ticket">
-      <TicketView ticketId={ticketId} user={user} dir={dir} />
+      {/* The ticket is the page here: its title is the page's h1. */}
+      <TicketView ticketId={ticketId} user={user} dir={dir} level={1} />
     </main>
   );
 }

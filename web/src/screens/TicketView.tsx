@@ -3,6 +3,8 @@ import { api, ApiError, get } from "../api";
 import { ClassificationFields, CustomFieldInput, customValue, type Values } from "../components/Fields";
 import { NoteComposer, ReplyComposer } from "../components/Composers";
 import { Timeline } from "../components/Timeline";
+import { RoutingInfo, type Routing, TemplatePanel } from "../components/TemplatePanel";
+import { hiddenFor, isShown } from "../logic/fieldSettings";
 import { fmtDateTime, t } from "../i18n";
 import { onAction } from "../logic/bus";
 import { errorText } from "../logic/errors";
@@ -17,9 +19,9 @@ const PLAIN = ["title", "priority", "ticket_type", "itil_process", "response_poi
 function valuesOf(ticket: Ticket): Values {
   const values: Values = {};
   for (const k of PLAIN) values[k] = String(ticket[k] ?? "");
-  values.cc = ticket.cc.join(", ");
-  values.bcc = ticket.bcc.join(", ");
-  for (const [k, v] of Object.entries(ticket.custom_fields)) values[`cf:${k}`] = String(v);
+  values.cc = (ticket.cc ?? []).join(", "); // a hidden field (S16) is not in the API's answer
+  values.bcc = (ticket.bcc ?? []).join(", ");
+  for (const [k, v] of Object.entries(ticket.custom_fields ?? {})) values[`cf:${k}`] = String(v);
   return values;
 }
 
@@ -40,7 +42,16 @@ function changes(ticket: Ticket, values: Values, dir: Directory): Record<string,
   return body;
 }
 
-export function TicketView({ ticketId, user, dir, onChanged }: { ticketId: string; user: User; dir: Directory; onChanged?: () => void }) {
+/**
+ * One ticket. ``level`` is its heading's level: 1 where the ticket is the page (the standalone
+ * ticket page, the standard view), 2 beside the list in the PRO view (the list holds the h1);
+ * its sections are one level below, so the outline never skips a level.
+ */
+export function TicketView({ ticketId, user, dir, onChanged, level = 2 }: {
+  ticketId: string; user: User; dir: Directory; onChanged?: () => void; level?: 1 | 2;
+}) {
+  const Title = level === 1 ? "h1" : "h2";
+  const Section = level === 1 ? "h2" : "h3";
   const [ticket, setTicket] = useState<TicketWithEvents | null>(null);
   const [contact, setContact] = useState<Contact | null>(null);
   const [values, setValues] = useState<Values>({});
@@ -97,13 +108,16 @@ export function TicketView({ ticketId, user, dir, onChanged }: { ticketId: strin
   const release = () => ticket && canRelease(ticket, user, now) && run(() => api("POST", `/api/tickets/${ticket.id}/release`), t("release.done"));
   useEffect(() => onAction((a) => (a === "pick" ? void pick() : a === "release" ? void release() : undefined)), [ticket]);
 
-  if (error) return <section class="ticket"><p class="notice notice-error" role="alert">{error}</p></section>;
-  if (!ticket) return <section class="ticket" aria-busy="true"><p class="muted">{t("common.loading")}</p></section>;
+  // Before the ticket is there (or when it cannot be shown) the page still has its heading.
+  const placeholderTitle = level === 1 ? <Title class="visually-hidden">{t("ticket.paneLabel")}</Title> : null;
+  if (error) return <section class="ticket">{placeholderTitle}<p class="notice notice-error" role="alert">{error}</p></section>;
+  if (!ticket) return <section class="ticket" aria-busy="true">{placeholderTitle}<p class="muted">{t("common.loading")}</p></section>;
 
   const locked = lockedByOther(ticket, user, now);
   const moves = statusMoves(ticket, dir.status_moves);
   const set = (k: string, v: string) => setValues((before) => ({ ...before, [k]: v }));
-  const shown = (field: string) => !dir.hidden_fields.includes(field);
+  const hidden = hiddenFor(dir, ticket.response_point_id);
+  const shown = (field: string) => isShown(hidden, field);
   const contactEmail = contact?.emails[0] ?? "";
 
   async function saveFields(event: Event) {
@@ -123,7 +137,7 @@ export function TicketView({ ticketId, user, dir, onChanged }: { ticketId: strin
   return (
     <article class="ticket" aria-labelledby={`t-${ticket.id}`} data-version={ticket.version}>
       <header class="ticket-head">
-        <h2 id={`t-${ticket.id}`}><span class="muted">#{ticket.number}</span> <span dir="auto">{ticket.title}</span></h2>
+        <Title id={`t-${ticket.id}`} class="ticket-title"><span class="muted">#{ticket.number}</span> <span dir="auto">{ticket.title}</span></Title>
         <p class="meta">
           <span class={`badge status-${ticket.status}`} data-testid="ticket-status">{statusLabel(ticket.status)}</span>
           <span class={`prio prio-${ticket.priority}`}>{priorityLabel(ticket.priority)}</span>
@@ -165,24 +179,26 @@ export function TicketView({ ticketId, user, dir, onChanged }: { ticketId: strin
 
       <div class="ticket-body">
         <section class="ticket-main">
-          <h3 class="visually-hidden">{t("ticket.history")}</h3>
+          <Section class="visually-hidden">{t("ticket.history")}</Section>
           <Timeline ticketId={ticket.id} events={ticket.events} dir={dir} />
           {!locked && ticket.status !== "closed" && (
             <>
-              <ReplyComposer ticket={ticket} contactEmail={contactEmail} run={run} />
-              <NoteComposer ticket={ticket} run={run} />
+              <ReplyComposer ticket={ticket} contactEmail={contactEmail} run={run} heading={Section} />
+              <NoteComposer ticket={ticket} run={run} heading={Section} />
             </>
           )}
         </section>
         <aside class="ticket-side">
+          <RoutingInfo routing={ticket.routing as Routing | null} heading={Section} />
+          <TemplatePanel ticket={ticket} locked={locked} run={run} heading={Section} />
           <section class="contact-box" aria-labelledby={`c-${ticket.id}`}>
-            <h3 id={`c-${ticket.id}`}>{t("contact.title")}</h3>
+            <Section id={`c-${ticket.id}`} class="section-title">{t("contact.title")}</Section>
             {contact ? (
               <p><a href={href.contact(contact.id)} dir="auto">{contact.name || contactEmail}</a><br /><span class="muted">{contactEmail}</span></p>
             ) : <p class="muted">{t("contact.none")}</p>}
           </section>
           <form class="fields" onSubmit={saveFields} aria-labelledby={`f-${ticket.id}`}>
-            <h3 id={`f-${ticket.id}`}>{t("ticket.fields")}</h3>
+            <Section id={`f-${ticket.id}`} class="section-title">{t("ticket.fields")}</Section>
             <fieldset disabled={locked}>
               <legend class="visually-hidden">{t("ticket.fields")}</legend>
               {shown("title") && <label>{t("field.title")}<input type="text" value={values.title} dir="auto" onInput={(e) => set("title", e.currentTarget.value)} /></label>}
@@ -191,7 +207,7 @@ export function TicketView({ ticketId, user, dir, onChanged }: { ticketId: strin
               {shown("cc") && <label>{t("field.cc")}<input type="text" value={values.cc} onInput={(e) => set("cc", e.currentTarget.value)} /></label>}
               {shown("bcc") && <label>{t("field.bcc")}<input type="text" value={values.bcc} onInput={(e) => set("bcc", e.currentTarget.value)} /></label>}
               {shown("description") && <label>{t("field.description")}<textarea rows={4} value={values.description} dir="auto" onInput={(e) => set("description", e.currentTarget.value)} /></label>}
-              {shown("custom_fields") && dir.custom_fields.map((def) => (
+              {dir.custom_fields.filter((def) => shown(`custom_fields.${def.id}`)).map((def) => (
                 <CustomFieldInput key={def.id} def={def} value={values[`cf:${def.id}`] ?? ""} onChange={(v) => set(`cf:${def.id}`, v)} />
               ))}
               <button type="submit" class="primary" disabled={busy}>{t("common.save")}</button>
