@@ -201,7 +201,7 @@ class Row extends Component<RowProps> {
         <td role="cell" class="title col-title"><a href={href} aria-current={selected ? "true" : undefined} dir="auto" title={ticket.title}>{ticket.title}</a></td>
         <td role="cell" class="col-contact" dir="auto" title={contact || undefined}>{contact}</td>
         <td role="cell" class="col-status"><span class={`badge status-${ticket.status}`} title={status}>{status}</span></td>
-        <td role="cell" class="col-priority"><span class={`prio prio-${ticket.priority}`}>{priorityLabel(ticket.priority)}</span></td>
+        <td role="cell" class={`col-priority prio prio-${ticket.priority}`}>{priorityLabel(ticket.priority)}</td>
         <td role="cell" class="num col-age">{t(AGE_KEYS[age.unit], { n: age.n })}</td>
         <td role="cell" class="col-lock" title={lock || undefined}>{lock}</td>
       </tr>
