@@ -41,7 +41,7 @@ from chalicelib.domain.signatures import Signature, resolve
 from chalicelib.domain.statuses import Status
 from chalicelib.domain.subject_tag import reply_subject
 from chalicelib.domain.ticket import Ticket
-from chalicelib.services import directory, inputs, mail_threading, notifications
+from chalicelib.services import directory, field_settings, inputs, mail_threading, notifications
 from chalicelib.services.context import Services
 from chalicelib.services.ports import OutgoingMail
 from chalicelib.services.records_mail import SIGNATURE
@@ -66,14 +66,20 @@ def send_reply(svc: Services, actor: User, ticket_id: str, body: Any) -> TicketE
     if not isinstance(ask, bool):
         raise ValidationError("ask_customer must be true or false")
     ticket = _writable(svc, actor, ticket_id, None)
+    # cc, bcc and attachments hidden at this response point are not used in replies either.
+    used = {k: v for k, v in data.items() if k in ("cc", "bcc", "attachments") and v}
+    field_settings.refuse_hidden_writes(svc, ticket.response_point_id, used)
     rp = directory.response_point(svc, ticket.response_point_id)
     contact = svc.contacts.get(ticket.contact_id) if ticket.contact_id else None
     to = [check_email(a) for a in inputs.string_list(data, "to") or []] or _contact_address(contact)
     if not to:
         raise ValidationError("the ticket's contact has no e-mail address; give 'to'")
     # The ticket's cc/bcc unless the agent says otherwise; an empty list means nobody.
-    cc = [check_email(a) for a in _given_or(inputs.string_list(data, "cc"), ticket.cc)]
-    bcc = [check_email(a) for a in _given_or(inputs.string_list(data, "bcc"), ticket.bcc)]
+    hidden = field_settings.hidden_fields(svc, ticket.response_point_id)
+    ticket_cc = [] if "cc" in hidden else ticket.cc  # a hidden field is not used at all
+    ticket_bcc = [] if "bcc" in hidden else ticket.bcc
+    cc = [check_email(a) for a in _given_or(inputs.string_list(data, "cc"), ticket_cc)]
+    bcc = [check_email(a) for a in _given_or(inputs.string_list(data, "bcc"), ticket_bcc)]
     files = _attachments(data.get("attachments"))
     event_data: dict[str, Any] = {"asked_customer": ask, "agent": actor.id}
     kept = files
