@@ -330,22 +330,7 @@ def _bounce(
     for attempt in range(3):
         ticket = svc.tickets.get(ticket_id)
         event_id = new_ulid(now)
-        refs, cid_map = store_attachments(svc, msg, ticket.id, event_id)
-        data = inbound_event_data(
-            msg,
-            raw_key=entry.raw_key,
-            message_id=message_id,
-            attachments=refs,
-            cid_map=cid_map,
-            threading_rule="bounce",
-        )
-        ticket.record_message(
-            EventType.MESSAGE_IN,
-            data,
-            actor=msg.from_addr or SYSTEM_ACTOR,
-            now=now,
-            event_id=event_id,
-        )
+        _record_inbound(svc, msg, entry, ticket, event_id, message_id, "bounce", "email", now)
         try:
             notifications.saved(svc, ticket, claims=claims)
             return replace(
