@@ -10,7 +10,7 @@ from typing import Any
 from chalice.app import Blueprint, Response
 
 from chalicelib.api.present import event_json
-from chalicelib.api.routing import Call, endpoint
+from chalicelib.api.routing import MAX_FILE_BODY_BYTES, Call, endpoint
 from chalicelib.domain.errors import NotFoundError, ValidationError
 from chalicelib.domain.mail_log import MailLogEntry
 from chalicelib.domain.organisation import Role
@@ -59,7 +59,9 @@ def download(payload: bytes, content_type: str, filename: str, *, inline: bool =
     )
 
 
-@endpoint(bp, "/api/tickets/{ticket_id}/replies", ["POST"], status=201)
+@endpoint(
+    bp, "/api/tickets/{ticket_id}/replies", ["POST"], status=201, max_body=MAX_FILE_BODY_BYTES
+)
 def send_reply(call: Call) -> dict[str, Any]:
     return event_json(
         outbound.send_reply(call.svc, call.actor, call.params["ticket_id"], call.body())
@@ -127,7 +129,7 @@ def delete_signature(call: Call) -> dict[str, Any]:
     return {"deleted": call.params["signature_id"]}
 
 
-@endpoint(bp, "/api/admin/signatures/{signature_id}/logo", ["PUT"])
+@endpoint(bp, "/api/admin/signatures/{signature_id}/logo", ["PUT"], max_body=MAX_FILE_BODY_BYTES)
 def put_logo(call: Call) -> dict[str, Any]:
     return mail_admin.put_signature_logo(
         call.svc, call.actor, call.params["signature_id"], call.body()

@@ -28,6 +28,8 @@ from chalicelib.services.context import Services
 logger = Logger(service="servit-api")
 
 MAX_BODY_BYTES = 1_000_000
+# Replies and logos carry files as base64 in JSON: up to what a synchronous Lambda takes (6 MB).
+MAX_FILE_BODY_BYTES = 5_800_000
 _VERSION = re.compile(r'^(?:W/)?"?(\d{1,12})"?$')
 
 
@@ -71,14 +73,20 @@ Handler = Callable[[Call], Any]
 
 
 def endpoint(
-    bp: Blueprint, path: str, methods: list[str], *, auth: bool = True, status: int = 200
+    bp: Blueprint,
+    path: str,
+    methods: list[str],
+    *,
+    auth: bool = True,
+    status: int = 200,
+    max_body: int = MAX_BODY_BYTES,
 ) -> Callable[[Handler], Handler]:
     def register(handler: Handler) -> Handler:
         @functools.wraps(handler)
         def view(**params: str) -> Response:
             request = bp.current_request
             try:
-                call = _call(request, params, auth)
+                call = _call(request, params, auth, max_body)
                 result = handler(call)
             except ServITError as error:
                 return to_response(error)
@@ -99,10 +107,10 @@ def endpoint(
     return register
 
 
-def _call(request: Any, params: dict[str, str], auth: bool) -> Call:
+def _call(request: Any, params: dict[str, str], auth: bool, max_body: int) -> Call:
     raw = request.raw_body or b""
-    if len(raw) > MAX_BODY_BYTES:
-        raise PayloadTooLargeError(f"the body is larger than {MAX_BODY_BYTES} bytes")
+    if len(raw) > max_body:
+        raise PayloadTooLargeError(f"the body is larger than {max_body} bytes")
     headers = {k.lower(): v for k, v in (request.headers or {}).items()}
     svc = bootstrap.services()
     actor = _actor(svc, headers) if auth else _ANONYMOUS

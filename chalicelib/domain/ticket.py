@@ -6,6 +6,7 @@ writes the ticket and those events in one transaction.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -366,4 +367,9 @@ def check_title(value: Any) -> str:
         raise ValidationError("a ticket needs a title")
     if len(value) > MAX_TITLE:
         raise ValidationError(f"a title is at most {MAX_TITLE} characters")
-    return value.strip()
+    # A title becomes a mail subject: line breaks and control characters would make every
+    # reply a header-injection refusal, so they become spaces here, once.
+    return " ".join(_CONTROL.sub(" ", value).split())
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")

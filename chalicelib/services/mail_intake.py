@@ -152,6 +152,21 @@ def _file(
         try:
             if ticket_id is not None:
                 ticket = svc.tickets.get(ticket_id)
+                if rule == "subject_tag" and not _sender_belongs(svc, msg, ticket):
+                    # A number in a subject is easy to guess: a stranger's mail does not join
+                    # the ticket (nor reach its contact's portal); it opens one linked to it.
+                    return _new_ticket(
+                        svc,
+                        msg,
+                        entry,
+                        rp,
+                        message_id,
+                        claims,
+                        now,
+                        follows_up=ticket,
+                        channel=channel,
+                        contact_id=contact_id,
+                    )
                 if (
                     not ticket.is_open
                     and not msg.auto_reply
@@ -215,6 +230,23 @@ def _append(
     return replace(
         entry, outcome=outcome, ticket_id=ticket.id, event_id=event.event_id, threading_rule=rule
     )
+
+
+def _sender_belongs(svc: Services, msg: InboundMessage, ticket: Ticket) -> bool:
+    """The sender is the ticket's contact, on its cc, or of the contact's mail domain."""
+    sender = msg.from_addr.lower()
+    if not sender:
+        return False
+    if sender in {a.lower() for a in ticket.cc}:
+        return True
+    if ticket.contact_id is None:
+        return False
+    try:
+        emails = [e.lower() for e in svc.contacts.get(ticket.contact_id).emails]
+    except NotFoundError:
+        return False
+    domains = {e.rpartition("@")[2] for e in emails}
+    return sender in emails or sender.rpartition("@")[2] in domains
 
 
 def _record_inbound(

@@ -50,7 +50,7 @@ from chalicelib.services.tickets import _writable
 
 logger = Logger(service="servit-mail")
 
-MAX_REPLY_ATTACHMENT_BYTES = 25 * 1024 * 1024
+MAX_REPLY_ATTACHMENT_BYTES = 4 * 1024 * 1024  # base64 in a request that Lambda caps at 6 MB
 MAX_TEXT = 100_000
 
 
@@ -402,7 +402,7 @@ def _attachments(value: Any) -> list[OutboundAttachment]:
             raise ValidationError(f"attachment {name!r} is not valid base64") from None
         total += len(payload)
         if total > MAX_REPLY_ATTACHMENT_BYTES:
-            raise PayloadTooLargeError("attachments above 25 MB in all")
+            raise PayloadTooLargeError("attachments above 4 MB in all")
         files.append(OutboundAttachment(name, ctype, payload))
     return files
 

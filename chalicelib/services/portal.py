@@ -59,14 +59,25 @@ def _grant(svc: Services, token: str) -> tuple[portal_token.PortalGrant, Ticket,
     return grant, ticket, contact
 
 
-def _is_public(event: TicketEvent) -> bool:
+def _is_public(event: TicketEvent, contact: Contact) -> bool:
     # Bounces are robots' mail about our delivery; they can name bcc recipients.
-    return event.type in PUBLIC_EVENTS and not event.data.get("bounce")
+    if event.type not in PUBLIC_EVENTS or event.data.get("bounce"):
+        return False
+    if event.type not in MESSAGES:
+        return True
+    # Only the contact's own conversation: not our mail to a supplier, not a stranger's mail.
+    addresses = {str(a).lower() for a in event.data.get("to") or []}
+    addresses |= {str(a).lower() for a in event.data.get("cc") or []}
+    addresses.add(str(event.data.get("from") or "").lower())
+    return (
+        bool(addresses & {e.lower() for e in contact.emails})
+        or event.data.get("channel") == "portal"
+    )
 
 
 def view(svc: Services, token: str) -> PortalView:
     _, ticket, contact = _grant(svc, token)
-    events = [e for e in svc.tickets.events(ticket.id) if _is_public(e)]
+    events = [e for e in svc.tickets.events(ticket.id) if _is_public(e, contact)]
     rp = directory.response_point(svc, ticket.response_point_id)
     language = (
         contact.language.value if contact.language.value in ("sv", "en") else rp.language.value
@@ -78,9 +89,9 @@ def attachment(
     svc: Services, token: str, event_id: str, index: int
 ) -> tuple[dict[str, Any], bytes]:
     """A file of a public message of this ticket, and nothing else."""
-    _, ticket, _ = _grant(svc, token)
+    _, ticket, contact = _grant(svc, token)
     for event in svc.tickets.events(ticket.id):
-        if event.event_id == event_id and event.type in MESSAGES and _is_public(event):
+        if event.event_id == event_id and event.type in MESSAGES and _is_public(event, contact):
             files = event.data.get("attachments") or []
             if 0 <= index < len(files):
                 ref = files[index]

@@ -103,7 +103,10 @@ class DynamoTicketRepository(TicketRepository):
             return None
 
     def events(self, ticket_id: str) -> list[TicketEvent]:
-        return [event_from_model(e) for e in TicketEventModel.query(ticket_id)]
+        # Strongly consistent: the history read right after a change shows that change.
+        return [
+            event_from_model(e) for e in TicketEventModel.query(ticket_id, consistent_read=True)
+        ]
 
     def inbox(
         self, kind: InboxKind, key: str, *, limit: int = 50, cursor: str | None = None
