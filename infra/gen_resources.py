@@ -435,12 +435,150 @@ def alarms(app_name: str, api_stage: str) -> dict[str, Any]:
     }
 
 
+def web_hosting() -> dict[str, Any]:
+    """The agent UI in AWS: web/dist in a private bucket behind CloudFront, which also passes
+    /api and /portal to API Gateway, so the browser sees one origin (as with the local front
+    door) and the same strict Content-Security-Policy (local/web_proxy.UI_CSP) holds."""
+    from local.web_proxy import UI_CSP
+
+    caching_disabled = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"  # AWS managed cache policy
+    all_viewer_but_host = "b689b0a8-53d0-40ab-baf2-68738e2966ac"  # AWS managed request policy
+    optimized = "658327ea-f89d-4fab-a63d-7e88639e58f6"  # AWS managed: CachingOptimized
+
+    def api_behaviour(pattern: str) -> dict[str, Any]:
+        return {
+            "PathPattern": pattern,
+            "TargetOriginId": "api",
+            "ViewerProtocolPolicy": "redirect-to-https",
+            "AllowedMethods": ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"],
+            "CachePolicyId": caching_disabled,
+            "OriginRequestPolicyId": all_viewer_but_host,
+            "Compress": True,
+        }
+
+    return {
+        "WebBucket": {
+            "Type": "AWS::S3::Bucket",
+            "Properties": {
+                "BucketEncryption": {
+                    "ServerSideEncryptionConfiguration": [
+                        {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+                    ]
+                },
+                "PublicAccessBlockConfiguration": {
+                    "BlockPublicAcls": True,
+                    "BlockPublicPolicy": True,
+                    "IgnorePublicAcls": True,
+                    "RestrictPublicBuckets": True,
+                },
+            },
+        },
+        "WebOriginAccessControl": {
+            "Type": "AWS::CloudFront::OriginAccessControl",
+            "Properties": {
+                "OriginAccessControlConfig": {
+                    "Name": sub("servit-${Stage}-web"),
+                    "OriginAccessControlOriginType": "s3",
+                    "SigningBehavior": "always",
+                    "SigningProtocol": "sigv4",
+                }
+            },
+        },
+        "WebHeadersPolicy": {
+            "Type": "AWS::CloudFront::ResponseHeadersPolicy",
+            "Properties": {
+                "ResponseHeadersPolicyConfig": {
+                    "Name": sub("servit-${Stage}-web-headers"),
+                    "SecurityHeadersConfig": {
+                        "ContentSecurityPolicy": {
+                            "ContentSecurityPolicy": UI_CSP,
+                            "Override": True,
+                        },
+                        "ContentTypeOptions": {"Override": True},
+                        "ReferrerPolicy": {"ReferrerPolicy": "no-referrer", "Override": True},
+                        "FrameOptions": {"FrameOption": "DENY", "Override": True},
+                        "StrictTransportSecurity": {
+                            "AccessControlMaxAgeSec": 31536000,
+                            "IncludeSubdomains": True,
+                            "Override": True,
+                        },
+                    },
+                }
+            },
+        },
+        "WebDistribution": {
+            "Type": "AWS::CloudFront::Distribution",
+            "Properties": {
+                "DistributionConfig": {
+                    "Enabled": True,
+                    "Comment": sub("ServIT ${Stage}: agent UI, API and portal on one origin"),
+                    "DefaultRootObject": "index.html",
+                    "HttpVersion": "http2",
+                    "Origins": [
+                        {
+                            "Id": "web",
+                            "DomainName": {"Fn::GetAtt": ["WebBucket", "RegionalDomainName"]},
+                            "OriginAccessControlId": {
+                                "Fn::GetAtt": ["WebOriginAccessControl", "Id"]
+                            },
+                            "S3OriginConfig": {"OriginAccessIdentity": ""},
+                        },
+                        {
+                            "Id": "api",
+                            "DomainName": sub(
+                                "${RestAPI}.execute-api.${AWS::Region}.amazonaws.com"
+                            ),
+                            "OriginPath": "/api",
+                            "CustomOriginConfig": {"OriginProtocolPolicy": "https-only"},
+                        },
+                    ],
+                    "DefaultCacheBehavior": {
+                        "TargetOriginId": "web",
+                        "ViewerProtocolPolicy": "redirect-to-https",
+                        "CachePolicyId": optimized,
+                        "ResponseHeadersPolicyId": ref("WebHeadersPolicy"),
+                        "Compress": True,
+                    },
+                    "CacheBehaviors": [api_behaviour("/api/*"), api_behaviour("/portal/*")],
+                }
+            },
+        },
+        "WebBucketPolicy": {
+            "Type": "AWS::S3::BucketPolicy",
+            "Properties": {
+                "Bucket": ref("WebBucket"),
+                "PolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Sid": "CloudFrontReadsTheUI",
+                            "Effect": "Allow",
+                            "Principal": {"Service": "cloudfront.amazonaws.com"},
+                            "Action": "s3:GetObject",
+                            "Resource": sub("arn:${AWS::Partition}:s3:::${WebBucket}/*"),
+                            "Condition": {
+                                "StringEquals": {
+                                    "AWS:SourceArn": sub(
+                                        "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:"
+                                        "distribution/${WebDistribution}"
+                                    )
+                                }
+                            },
+                        }
+                    ],
+                },
+            },
+        },
+    }
+
+
 def build_template() -> dict[str, Any]:
     chalice = json.loads(CHALICE_CONFIG.read_text(encoding="utf-8"))
     resources: dict[str, Any] = {}
     for part in (
         tables(),
         mail_bucket(),
+        web_hosting(),
         inbound_mail(),
         user_pool(),
         functions(),
@@ -505,6 +643,9 @@ def build_template() -> dict[str, Any]:
                 "Value": {"Fn::GetAtt": [table_logical_id("TicketEvents"), "StreamArn"]}
             },
             "AlarmTopicArn": {"Value": ref("AlarmTopic")},
+            "WebUrl": {"Value": sub("https://${WebDistribution.DomainName}/")},
+            "WebBucketName": {"Value": ref("WebBucket")},
+            "WebDistributionId": {"Value": ref("WebDistribution")},
         },
     }
 
