@@ -3,6 +3,7 @@ import { api, get } from "../api";
 import { t } from "../i18n";
 import { errorText } from "../logic/errors";
 import { say } from "../state";
+import { FilePicker } from "../components/FilePicker";
 
 interface Signature { id: string; scope: string; text: string; html: string; logo_key: string; logo_content_type: string }
 
@@ -47,7 +48,7 @@ export function SignaturesScreen() {
         <p id="scope-help" class="muted wide">{t("admin.scopeHelp")}</p>
         <label class="wide">{t("admin.signatureText")}<textarea rows={4} required value={form.text} onInput={(e) => setForm({ ...form, text: e.currentTarget.value })} /></label>
         <label class="wide">{t("admin.signatureHtml")}<textarea rows={3} value={form.html} onInput={(e) => setForm({ ...form, html: e.currentTarget.value })} /></label>
-        <label>{t("admin.logo")}<input type="file" accept="image/png,image/jpeg,image/gif" onChange={(e) => setLogo(e.currentTarget.files?.[0] ?? null)} /></label>
+        <FilePicker label={t("admin.logo")} accept="image/png,image/jpeg,image/gif" onFiles={(chosen) => setLogo(chosen[0] ?? null)} />
         <div class="wide"><button type="submit" class="primary">{t("common.save")}</button></div>
       </form>
       <table class="tickets">

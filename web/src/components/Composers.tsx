@@ -7,6 +7,7 @@ import { hiddenFor, isShown } from "../logic/fieldSettings";
 import { directory } from "../state";
 import { noteLabel } from "../logic/labels";
 import type { Ticket } from "../types";
+import { FilePicker } from "./FilePicker";
 
 const splitAddresses = (text: string): string[] => text.split(/[,;\s]+/).map((a) => a.trim()).filter(Boolean);
 
@@ -69,7 +70,7 @@ export function ReplyComposer({ ticket, contactEmail, run, heading: H = "h3" }: 
       <label>{t("reply.text")}<textarea ref={box} rows={6} required value={text} dir="auto" aria-keyshortcuts="r"
         onInput={(e) => setText(e.currentTarget.value)} /></label>
       <div class="row">
-        {shown("attachments") && <label>{t("reply.attachments")}<input type="file" multiple ref={files} /></label>}
+        {shown("attachments") && <FilePicker label={t("reply.attachments")} multiple inputRef={files} />}
         <label class="check"><input type="checkbox" checked={ask} onChange={(e) => setAsk(e.currentTarget.checked)} />{t("reply.ask")}</label>
         <button type="submit" class="primary">{t("reply.send")}</button>
       </div>
