@@ -5,6 +5,7 @@ import { errorText } from "../logic/errors";
 import type { AdminSection } from "../logic/route";
 import { directory, loadDirectory, say } from "../state";
 import { useStore } from "../store";
+import type { Directory } from "../types";
 import { type CollectionSpec, type FieldSpec, fromForm, type Item, toForm } from "./specs";
 
 type Form = Record<string, string | string[] | boolean>;
@@ -54,11 +55,17 @@ function FieldInput({ field, value, onChange, editing }: { field: FieldSpec; val
   }
 }
 
-function cell(field: FieldSpec, value: unknown): string {
+/** A value as the list shows it: ids that have a label (the catalogue's, or a name from the directory) are shown by it. */
+function cell(field: FieldSpec, value: unknown, dir: Directory | null | undefined): string {
   if (field.kind === "bool") return value ? t("common.yes") : t("common.no");
-  if (Array.isArray(value)) return value.join(", ");
-  const fixed = field.fixed?.find((o) => o.value === value);
-  return fixed ? t(fixed.label) : value === undefined || value === null ? "" : String(value);
+  const options = field.options && dir ? field.options(dir) : [];
+  const label = (v: unknown): string => {
+    if (v === undefined || v === null) return "";
+    const fixed = field.fixed?.find((o) => o.value === v);
+    if (fixed) return t(fixed.label);
+    return options.find((o) => o.value === v)?.label ?? String(v);
+  };
+  return Array.isArray(value) ? value.map(label).join(", ") : label(value);
 }
 
 export function CollectionScreen({ section, spec }: { section: AdminSection; spec: CollectionSpec }) {
@@ -99,6 +106,7 @@ export function CollectionScreen({ section, spec }: { section: AdminSection; spe
       say(errorText(e), "error");
     }
   }
+  const dir = useStore(directory);
   const columns = spec.fields.filter((f) => f.inList);
   return (
     <section aria-labelledby="admin-title">
@@ -123,7 +131,7 @@ export function CollectionScreen({ section, spec }: { section: AdminSection; spe
         <tbody>
           {items.map((item) => (
             <tr key={String(item.id)}>
-              {columns.map((f) => <td key={f.name} dir="auto">{cell(f, item[f.name])}</td>)}
+              {columns.map((f) => <td key={f.name} dir="auto">{cell(f, item[f.name], dir)}</td>)}
               <td class="row">
                 <button type="button" class="link" onClick={() => open(item)} aria-label={t("admin.editItem", { id: String(item.id) })}>{t("admin.edit")}</button>
                 {spec.deletable && <button type="button" class="link" onClick={() => remove(item)} aria-label={t("admin.deleteItem", { id: String(item.id) })}>{t("admin.delete")}</button>}

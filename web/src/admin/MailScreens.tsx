@@ -12,8 +12,8 @@ const OUTCOME_KEYS: Record<string, Key> = {
 };
 const outcome = (o: string) => (OUTCOME_KEYS[o] ? t(OUTCOME_KEYS[o]) : o);
 
-function LogTable({ items, caption, actions }: { items: MailLogEntry[]; caption: string; actions?: (e: MailLogEntry) => preact.ComponentChildren }) {
-  if (!items.length) return <p class="empty">{t("list.empty")}</p>;
+function LogTable({ items, caption, empty, actions }: { items: MailLogEntry[]; caption: string; empty: string; actions?: (e: MailLogEntry) => preact.ComponentChildren }) {
+  if (!items.length) return <p class="empty">{empty}</p>;
   return (
     <table class="tickets" data-testid="mail-log">
       <caption class="visually-hidden">{caption}</caption>
@@ -58,7 +58,7 @@ export function QuarantineScreen() {
     <section aria-labelledby="admin-title">
       <h1 id="admin-title">{t("admin.quarantine")}</h1>
       <p class="muted">{t("mail.quarantineHelp")}</p>
-      <LogTable items={items} caption={t("admin.quarantine")} actions={(e) => (
+      <LogTable items={items} caption={t("admin.quarantine")} empty={t("mail.quarantineEmpty")} actions={(e) => (
         <>
           <button type="button" class="link" onClick={() => replay(e)}>{t("mail.replay")}</button>
           <button type="button" class="link" onClick={() => download(`/api/admin/quarantine/${e.id}/raw`, `${e.id}.eml`).catch((x) => say(errorText(x), "error"))}>{t("message.original")}</button>
@@ -93,7 +93,7 @@ export function MailLogScreen() {
         <label>{t("mail.days")}<input type="number" min="1" max="365" value={days} onInput={(e) => setDays(e.currentTarget.value)} /></label>
         <button type="submit">{t("common.search")}</button>
       </form>
-      <LogTable items={items} caption={t("admin.mailLog")} />
+      <LogTable items={items} caption={t("admin.mailLog")} empty={t("mail.logEmpty")} />
     </section>
   );
 }

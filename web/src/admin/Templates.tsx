@@ -279,7 +279,7 @@ export function TemplatesScreen() {
         <tbody>
           {items.map((item) => (
             <tr key={item.id}>
-              <td>{item.id}</td><td dir="auto">{item.title}</td><td>{item.response_point_id}</td><td>{item.version}</td>
+              <td>{item.id}</td><td dir="auto">{item.title}</td><td dir="auto">{dir?.response_points.find((r) => r.id === item.response_point_id)?.name ?? item.response_point_id}</td><td>{item.version}</td>
               <td>{item.enabled ? t("common.yes") : t("common.no")}</td>
               <td class="row">
                 <button type="button" class="link" onClick={() => setOpen({ item, creating: false })} aria-label={t("admin.editItem", { id: item.id })}>{t("admin.edit")}</button>

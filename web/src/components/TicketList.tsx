@@ -16,6 +16,14 @@ const COLUMNS: { column: SortColumn; key: "list.number" | "list.title" | "list.c
   { column: "age", key: "list.age" },
 ];
 
+/** A padlock drawn inline (an emoji needs a font the machine may lack); decorative, the words are beside it. */
+const LockIcon = () => (
+  <svg class="lock-icon" aria-hidden="true" focusable="false" viewBox="0 0 16 16" width="14" height="14">
+    <path d="M5 7V5a3 3 0 0 1 6 0v2" fill="none" stroke="currentColor" stroke-width="1.6" />
+    <rect x="3" y="7" width="10" height="8" rx="1.5" fill="currentColor" />
+  </svg>
+);
+
 const AGE_KEYS = { min: "age.min", h: "age.h", d: "age.d" } as const;
 
 /** A row's height in CSS pixels as styles.css draws it (one line, fixed); measured once drawn. */
@@ -153,7 +161,10 @@ export function TicketList(props: TicketListProps) {
               </th>
             );
           })}
-          <th role="columnheader" scope="col" class="col-lock">{t("list.lock")}</th>
+          {/* In the narrow PRO list the lock column shows only an icon; the words stay for screen readers. */}
+          <th role="columnheader" scope="col" class="col-lock" title={t("list.lock")}>
+            <LockIcon /><span class="lock-text">{t("list.lock")}</span>
+          </th>
         </tr>
       </thead>
       <tbody role="rowgroup" ref={body} style={spacers}>
@@ -203,7 +214,9 @@ class Row extends Component<RowProps> {
         <td role="cell" class="col-status"><span class={`badge status-${ticket.status}`} title={status}>{status}</span></td>
         <td role="cell" class={`col-priority prio prio-${ticket.priority}`}>{priorityLabel(ticket.priority)}</td>
         <td role="cell" class="num col-age">{t(AGE_KEYS[age.unit], { n: age.n })}</td>
-        <td role="cell" class="col-lock" title={lock || undefined}>{lock}</td>
+        <td role="cell" class="col-lock" title={lock || undefined}>
+          {lock && <><LockIcon /><span class="lock-text">{lock}</span></>}
+        </td>
       </tr>
     );
   }

@@ -298,6 +298,8 @@ export const en: Record<keyof typeof sv, string> = {
   "mail.messageId": "Message-ID",
   "mail.days": "Days back",
   "mail.quarantineHelp": "Mail that could not be taken in. Download the original, or replay it once the fault is fixed.",
+  "mail.quarantineEmpty": "Nothing in quarantine.",
+  "mail.logEmpty": "No mail in the log for this period.",
   "mail.outboxHelp": "Mail ServIT has sent in the local stack, newest first.",
   "outcome.created": "New ticket",
   "outcome.appended": "Added to a ticket",

@@ -296,6 +296,8 @@ export const sv = {
   "mail.messageId": "Message-ID",
   "mail.days": "Dagar bakåt",
   "mail.quarantineHelp": "Mejl som inte kunde tas emot. Ladda ner originalet eller kör det igen när felet är rättat.",
+  "mail.quarantineEmpty": "Inget i karantänen.",
+  "mail.logEmpty": "Ingen post i loggen för perioden.",
   "mail.outboxHelp": "Mejl som ServIT har skickat i den lokala miljön, senaste först.",
   "outcome.created": "Nytt ärende",
   "outcome.appended": "Lagt till ärende",
