@@ -213,6 +213,11 @@ def test_a_template_and_rule_built_in_the_ui_route_a_mail_and_the_rest_follows(
     page = s.goto("new")
     expect(page.get_by_label("Svarsställe")).to_have_value("kundtjanst")
     expect(page.get_by_label("ITIL-process")).to_have_count(0)
+    # ... and from the search form once Kundtjänst is chosen there: hidden everywhere.
+    page = s.goto("search")
+    expect(page.get_by_label("ITIL-process")).to_have_count(1)
+    page.locator("[name=s-response_point_id]").select_option("kundtjanst")
+    expect(page.get_by_label("ITIL-process")).to_have_count(0)
     assert not [c for c in s.console if "pageerror" in c], s.console
 
 

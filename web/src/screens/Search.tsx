@@ -5,6 +5,7 @@ import { fmtDateTime, type Key, language, t } from "../i18n";
 import { errorText } from "../logic/errors";
 import { itilLabel, channelLabel, priorityLabel, statusLabel } from "../logic/labels";
 import { go } from "../logic/route";
+import { hiddenFor, isShown } from "../logic/fieldSettings";
 import { say } from "../state";
 import type { Contact, Directory, Status, Ticket, User } from "../types";
 import { ContactPicker } from "./NewTicket";
@@ -43,6 +44,9 @@ function fromCriteria(c: Criteria): { form: Record<string, string>; statuses: st
 
 export function SearchScreen({ user, dir, savedId }: { user: User; dir: Directory; savedId: string | null }) {
   const [form, setForm] = useState<Record<string, string>>({});
+  // Fields hidden at the chosen response point (or everywhere, when none is chosen) are not
+  // offered as criteria either: hidden means hidden everywhere.
+  const shown = (field: string) => isShown(hiddenFor(dir, form.response_point_id || null), field);
   const [statuses, setStatuses] = useState<string[]>([]);
   const [custom, setCustom] = useState<Record<string, string>>({});
   const [contact, setContact] = useState<Contact | null>(null);
@@ -170,10 +174,10 @@ export function SearchScreen({ user, dir, savedId }: { user: User; dir: Director
           {select("response_point_id", t("field.responsePoint"), dir.response_points.map((r) => ({ value: r.id, label: r.name })))}
           {select("group_id", t("field.group"), groups.map((g) => ({ value: g.id, label: g.name })))}
           {select("agent_id", t("field.agent"), [{ value: "me", label: t("search.me") }, ...dir.users.map((u) => ({ value: u.id, label: u.name }))])}
-          {select("ticket_type", t("field.type"), dir.ticket_types.map((x) => ({ value: x.id, label: lang === "sv" ? x.name_sv : x.name_en })))}
+          {shown("ticket_type") && select("ticket_type", t("field.type"), dir.ticket_types.map((x) => ({ value: x.id, label: lang === "sv" ? x.name_sv : x.name_en })))}
           {select("template_id", t("search.template"), templates.map((x) => ({ value: x.id, label: x.title })))}
           {select("priority", t("field.priority"), dir.priorities.map((p) => ({ value: p, label: priorityLabel(p) })))}
-          {select("itil_process", t("field.itil"), dir.itil_processes.map((p) => ({ value: p, label: itilLabel(p) })))}
+          {shown("itil_process") && select("itil_process", t("field.itil"), dir.itil_processes.map((p) => ({ value: p, label: itilLabel(p) })))}
           {select("channel", t("search.channel"), dir.channels.map((c) => ({ value: c, label: channelLabel(c) })))}
           {select("sla_state", t("search.sla"), SLA_STATES.map((s) => ({ value: s, label: t(`search.sla.${s}` as Key) })))}
           <fieldset class="wide">
@@ -187,7 +191,7 @@ export function SearchScreen({ user, dir, savedId }: { user: User; dir: Director
               <label>{t("search.to")}<input type="date" name={`s-${r}_to`} value={form[`${r}_to`] ?? ""} onInput={(e) => set(`${r}_to`, e.currentTarget.value)} /></label>
             </fieldset>
           ))}
-          {dir.custom_fields.map((def) => (
+          {dir.custom_fields.filter((def) => shown(`custom_fields.${def.id}`)).map((def) => (
             <label key={def.id}>{def.label}
               <input type={def.type === "number" ? "number" : def.type === "date" ? "date" : "text"} name={`s-cf-${def.id}`} value={custom[def.id] ?? ""}
                 onInput={(e) => setCustom({ ...custom, [def.id]: e.currentTarget.value })} />
