@@ -103,6 +103,22 @@ def tables() -> dict[str, Any]:
     return resources
 
 
+# Both buckets: encrypted at rest, and no way to make anything in them public.
+PRIVATE_ENCRYPTED_BUCKET: dict[str, Any] = {
+    "BucketEncryption": {
+        "ServerSideEncryptionConfiguration": [
+            {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+        ]
+    },
+    "PublicAccessBlockConfiguration": {
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    },
+}
+
+
 def mail_bucket() -> dict[str, Any]:
     bucket_arn = sub("arn:${AWS::Partition}:s3:::${MailBucket}")
     return {
@@ -111,17 +127,7 @@ def mail_bucket() -> dict[str, Any]:
             **RETAIN,
             "Properties": {
                 "BucketName": sub("servit-${Stage}-mail-${AWS::AccountId}-${AWS::Region}"),
-                "BucketEncryption": {
-                    "ServerSideEncryptionConfiguration": [
-                        {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
-                    ]
-                },
-                "PublicAccessBlockConfiguration": {
-                    "BlockPublicAcls": True,
-                    "BlockPublicPolicy": True,
-                    "IgnorePublicAcls": True,
-                    "RestrictPublicBuckets": True,
-                },
+                **PRIVATE_ENCRYPTED_BUCKET,
                 "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
                 # Versions are an undo for deletes and overwrites; quarantine/ has no rule at
                 # all, so neither its objects nor their old versions ever expire.
@@ -460,17 +466,7 @@ def web_hosting() -> dict[str, Any]:
         "WebBucket": {
             "Type": "AWS::S3::Bucket",
             "Properties": {
-                "BucketEncryption": {
-                    "ServerSideEncryptionConfiguration": [
-                        {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
-                    ]
-                },
-                "PublicAccessBlockConfiguration": {
-                    "BlockPublicAcls": True,
-                    "BlockPublicPolicy": True,
-                    "IgnorePublicAcls": True,
-                    "RestrictPublicBuckets": True,
-                },
+                **PRIVATE_ENCRYPTED_BUCKET,
             },
         },
         "WebOriginAccessControl": {

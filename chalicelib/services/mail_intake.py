@@ -152,26 +152,16 @@ def _file(
         try:
             if ticket_id is not None:
                 ticket = svc.tickets.get(ticket_id)
-                if rule == "subject_tag" and not _sender_belongs(svc, msg, ticket):
-                    # A number in a subject is easy to guess: a stranger's mail does not join
-                    # the ticket (nor reach its contact's portal); it opens one linked to it.
-                    return _new_ticket(
-                        svc,
-                        msg,
-                        entry,
-                        rp,
-                        message_id,
-                        claims,
-                        now,
-                        follows_up=ticket,
-                        channel=channel,
-                        contact_id=contact_id,
-                    )
-                if (
+                stranger = rule == "subject_tag" and not _sender_belongs(svc, msg, ticket)
+                too_late = (
                     not ticket.is_open
                     and not msg.auto_reply
                     and not within_reopen_window(svc, ticket, now)
-                ):
+                )
+                if stranger or too_late:
+                    # A number in a subject is easy to guess: a stranger's mail does not join the
+                    # ticket (nor reach its contact's portal); a reply after the reopen window does
+                    # not reopen it. Either opens a new ticket linked to the old one.
                     return _new_ticket(
                         svc,
                         msg,
