@@ -16,6 +16,7 @@ STATUS_BY_ERROR: tuple[tuple[type[errors.ServITError], int], ...] = (
     (errors.ConflictError, 409),
     (errors.PayloadTooLargeError, 413),
     (errors.ValidationError, 422),
+    (errors.UnavailableError, 503),
 )
 
 

@@ -71,3 +71,9 @@ class PayloadTooLargeError(ServITError):
     """Input above a size limit (HTTP 413)."""
 
     code = "too_large"
+
+
+class UnavailableError(ServITError):
+    """A service we depend on did not answer; trying again later may work (HTTP 503)."""
+
+    code = "unavailable"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 from collections.abc import Iterator
@@ -14,7 +15,8 @@ import pytest
 from moto import mock_aws
 
 from chalicelib.adapters.identity_cognito import ROLE_GROUPS, CognitoIdentity
-from chalicelib.domain.errors import AuthenticationError
+from chalicelib.api.errors import status_for
+from chalicelib.domain.errors import AuthenticationError, UnavailableError
 
 REGION = "eu-north-1"
 
@@ -91,3 +93,99 @@ def test_a_tampered_token_is_refused(cognito: CognitoIdentity) -> None:
     forged = f"{header}.{payload[:-4]}AAAA.{signature}"
     with pytest.raises(AuthenticationError):
         cognito.verify(forged)
+
+
+class _Keys:
+    """A JWKS endpoint whose answer the test controls, counting the fetches."""
+
+    def __init__(self, *answers: dict[str, Any] | Exception) -> None:
+        self.answers = list(answers)
+        self.calls = 0
+
+    def __call__(self, url: str) -> dict[str, Any]:
+        assert url.endswith("/.well-known/jwks.json")
+        self.calls += 1
+        answer = self.answers[min(self.calls, len(self.answers)) - 1]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _with_kid(token: str, kid: str) -> str:
+    """The token with its header naming another key (the signature no longer matters)."""
+    head, *rest = token.split(".")
+    header = json.loads(base64.urlsafe_b64decode(head + "=="))
+    encoded = base64.urlsafe_b64encode(json.dumps({**header, "kid": kid}).encode())
+    return ".".join([encoded.rstrip(b"=").decode(), *rest])
+
+
+def _identity(cognito: CognitoIdentity, keys: _Keys, clock: _Clock, **kw: Any) -> CognitoIdentity:
+    return CognitoIdentity(
+        cognito._client, user_pool_id=cognito.user_pool_id, client_id=cognito.client_id,
+        region=REGION, fetch=keys, clock=clock, **kw,
+    )  # fmt: skip
+
+
+def test_rotated_keys_are_fetched_again_when_a_token_names_a_new_key(
+    cognito: CognitoIdentity,
+) -> None:
+    cognito.register("agent1", "agent1@example.com", ["agent"], "Very-Secret-1")
+    token = cognito.login("agent1", "Very-Secret-1")
+    old = {"keys": [{**moto_jwks()["keys"][0], "kid": "retired-key"}]}
+    keys, clock = _Keys(moto_jwks()), _Clock()
+    identity = _identity(cognito, keys, clock, jwks=old)  # cached before Cognito rotated
+
+    assert identity.verify(token).user_id == "agent1"
+    assert keys.calls == 1
+    identity.verify(token)  # the new key is cached now
+    assert keys.calls == 1
+
+
+def test_unknown_key_ids_refetch_at_most_once_a_minute(cognito: CognitoIdentity) -> None:
+    cognito.register("agent1", "agent1@example.com", ["agent"], "Very-Secret-1")
+    token = cognito.login("agent1", "Very-Secret-1")
+    junk = _with_kid(token, "made-up")
+    keys, clock = _Keys(moto_jwks()), _Clock()
+    identity = _identity(cognito, keys, clock)
+
+    for _ in range(20):
+        with pytest.raises(AuthenticationError, match="unknown key"):
+            identity.verify(junk)
+    assert keys.calls == 1  # the first fetch; the flood did not refetch
+    clock.now += 61
+    with pytest.raises(AuthenticationError):
+        identity.verify(junk)
+    assert keys.calls == 2
+
+
+def test_an_unreachable_jwks_is_a_503_not_a_crash(cognito: CognitoIdentity) -> None:
+    cognito.register("agent1", "agent1@example.com", ["agent"], "Very-Secret-1")
+    token = cognito.login("agent1", "Very-Secret-1")
+    keys, clock = _Keys(OSError("connection reset"), moto_jwks()), _Clock()
+    identity = _identity(cognito, keys, clock)
+
+    with pytest.raises(UnavailableError) as raised:
+        identity.verify(token)
+    assert status_for(raised.value) == 503
+    assert identity.verify(token).user_id == "agent1"  # the next request fetches again
+
+
+def test_a_failed_refetch_keeps_the_keys_we_had(cognito: CognitoIdentity) -> None:
+    cognito.register("agent1", "agent1@example.com", ["agent"], "Very-Secret-1")
+    token = cognito.login("agent1", "Very-Secret-1")
+    keys, clock = _Keys(moto_jwks(), ValueError("not a JWKS document")), _Clock()
+    identity = _identity(cognito, keys, clock)
+    identity.verify(token)
+    clock.now += 120
+    with pytest.raises(AuthenticationError):
+        identity.verify(_with_kid(token, "rotated"))
+    assert keys.calls == 2
+    assert identity.verify(token).user_id == "agent1"  # still verifies with the old keys
