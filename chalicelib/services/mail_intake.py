@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 from datetime import datetime
+from time import sleep
 
 from aws_lambda_powertools import Logger
 
@@ -36,10 +37,13 @@ from chalicelib.services.mail_routing import (
     within_reopen_window,
 )
 from chalicelib.services.tickets import FIRST_TICKET_NUMBER, TICKET_NUMBER_COUNTER
+from chalicelib.services.transient import is_transient
 
 logger = Logger(service="servit-mail")
 
 SYSTEM_ACTOR = "system:mail"
+# Seconds to wait before trying a mail again after throttling or a timeout (then: quarantine).
+RETRY_DELAYS = (0.2, 1.0, 3.0)
 # What the stdlib may raise on hostile headers when we only want a best-effort reading.
 
 
@@ -56,27 +60,42 @@ def ingest(
         recipients=[r.lower() for r in envelope_recipients],
     )
     raw = b""
-    try:
-        raw = svc.blobs.get(raw_key)
-        if len(raw) > svc.mail.max_message_bytes:
-            entry = file_oversize(svc, raw, entry, now)
-        else:
-            entry = _process(
-                svc, parse_message(raw, max_attachments=svc.mail.max_attachments), raw, entry, now
+    for attempt, delay in enumerate((*RETRY_DELAYS, None), start=1):
+        try:
+            raw = svc.blobs.get(raw_key)
+            if len(raw) > svc.mail.max_message_bytes:
+                entry = file_oversize(svc, raw, entry, now)
+            else:
+                parsed = parse_message(raw, max_attachments=svc.mail.max_attachments)
+                entry = _process(svc, parsed, raw, entry, now)
+        except MailParseError as error:
+            entry = replace(
+                identified(entry, raw),
+                outcome=Outcome.QUARANTINED,
+                reason=f"cannot parse: {error.message}",
             )
-    except MailParseError as error:
-        entry = replace(
-            identified(entry, raw),
-            outcome=Outcome.QUARANTINED,
-            reason=f"cannot parse: {error.message}",
-        )
-    except Exception as error:  # the intake boundary: any failure keeps the mail, in quarantine
-        logger.exception("mail intake failed", extra={"raw_key": raw_key})
-        entry = replace(
-            identified(entry, raw),
-            outcome=Outcome.QUARANTINED,
-            reason=f"processing failed: {type(error).__name__}: {error}"[:1000],
-        )
+        except Exception as error:  # the intake boundary: any failure keeps the mail
+            if delay is not None and is_transient(error):
+                # Throttling or a timeout: every step is idempotent (the raw key is claimed in
+                # the ticket's own transaction), so the whole mail is simply tried again.
+                logger.warning(
+                    "mail intake: transient failure, trying again",
+                    extra={"raw_key": raw_key, "attempt": attempt, "error": repr(error)},
+                )
+                sleep(delay)
+                continue
+            logger.exception("mail intake failed", extra={"raw_key": raw_key})
+            kind = (
+                "transient failure, still failing after retries"
+                if is_transient(error)
+                else "processing failed"
+            )
+            entry = replace(
+                identified(entry, raw),
+                outcome=Outcome.QUARANTINED,
+                reason=f"{kind}: {type(error).__name__}: {error}"[:1000],
+            )
+        break
     svc.mail_log.put(entry)
     logger.info(
         "mail processed",
