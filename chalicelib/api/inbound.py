@@ -34,6 +34,21 @@ def stored_mail(notification: dict[str, Any]) -> tuple[str, list[str]] | None:
     return str(action["objectKey"]), [str(r) for r in recipients]
 
 
+def scan_hold(notification: dict[str, Any]) -> str | None:
+    """Why SES's own scan says the mail must wait in quarantine, or None.
+
+    SES's receipt carries ``virusVerdict`` and ``spamVerdict`` (PASS, FAIL, GRAY,
+    PROCESSING_FAILED). A virus or spam FAIL is held for an admin, who can download the
+    original and replay it if it is harmless; anything else is filed as usual.
+    """
+    receipt = notification.get("receipt", {})
+    if (receipt.get("virusVerdict") or {}).get("status") == "FAIL":
+        return "held: SES's virus scan found a virus (virusVerdict FAIL)"
+    if (receipt.get("spamVerdict") or {}).get("status") == "FAIL":
+        return "held: SES marked the mail as spam (spamVerdict FAIL); replay files it"
+    return None
+
+
 @bp.on_sns_message(topic=INBOUND_MAIL_TOPIC)
 def inbound_mail(event: SNSEvent) -> None:
     try:
@@ -49,4 +64,4 @@ def inbound_mail(event: SNSEvent) -> None:
         return
     key, recipients = found
     # Idempotent: a redelivered notification finds the raw key claimed: logged as a duplicate.
-    mail_intake.ingest(bootstrap.services(), key, recipients)
+    mail_intake.ingest(bootstrap.services(), key, recipients, hold=scan_hold(notification))

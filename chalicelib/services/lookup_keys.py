@@ -24,5 +24,10 @@ def raw_mail(raw_key: str) -> str:
     return f"mailraw#{raw_key}"
 
 
+def held_mail(raw_key: str) -> str:
+    """A mail SES's scan flagged: the quarantine entry it went to (redeliveries find it)."""
+    return f"mailheld#{raw_key}"
+
+
 def bounce(address: str) -> str:
     return f"bounce#{address.strip().lower()}"

@@ -25,7 +25,7 @@ from chalicelib.domain.mail_log import MailLogEntry, Outcome
 from chalicelib.domain.organisation import ResponsePoint
 from chalicelib.domain.statuses import Channel, Status
 from chalicelib.domain.ticket import MAX_DESCRIPTION, MAX_TITLE, Ticket
-from chalicelib.services import directory, mail_threading, notifications, routing
+from chalicelib.services import directory, lookup_keys, mail_threading, notifications, routing
 from chalicelib.services.contacts import find_or_create_contact
 from chalicelib.services.context import Services
 from chalicelib.services.mail_events import inbound_event_data, store_attachments
@@ -48,10 +48,28 @@ RETRY_DELAYS = (0.2, 1.0, 3.0)
 
 
 def ingest(
-    svc: Services, raw_key: str, envelope_recipients: list[str], *, entry_id: str | None = None
+    svc: Services,
+    raw_key: str,
+    envelope_recipients: list[str],
+    *,
+    entry_id: str | None = None,
+    hold: str | None = None,
 ) -> MailLogEntry:
-    """Process one stored raw message; returns (and records) where it went."""
+    """Process one stored raw message; returns (and records) where it went.
+
+    ``hold`` is why the mail must not be filed yet (SES's scan found a virus or spam): it
+    goes to the quarantine with that reason, once however often it is delivered; an
+    admin's replay (which passes no hold) files it.
+    """
     now = svc.clock()
+    if hold is not None:
+        earlier = svc.lookups.get(lookup_keys.held_mail(raw_key))
+        if earlier is not None:
+            logger.info("held mail delivered again", extra={"raw_key": raw_key})
+            try:
+                return svc.mail_log.get(earlier)
+            except NotFoundError:
+                pass  # the log entry was never written: hold it now
     entry = MailLogEntry(
         id=entry_id or new_ulid(now),
         received_at=now,
@@ -63,7 +81,9 @@ def ingest(
     for attempt, delay in enumerate((*RETRY_DELAYS, None), start=1):
         try:
             raw = svc.blobs.get(raw_key)
-            if len(raw) > svc.mail.max_message_bytes:
+            if hold is not None:
+                entry = replace(identified(entry, raw), outcome=Outcome.QUARANTINED, reason=hold)
+            elif len(raw) > svc.mail.max_message_bytes:
                 entry = file_oversize(svc, raw, entry, now)
             else:
                 parsed = parse_message(raw, max_attachments=svc.mail.max_attachments)
@@ -97,6 +117,8 @@ def ingest(
             )
         break
     svc.mail_log.put(entry)
+    if hold is not None and entry.reason == hold:  # after the log entry it points to
+        svc.lookups.put(lookup_keys.held_mail(raw_key), entry.id)
     logger.info(
         "mail processed",
         extra={"raw_key": raw_key, "outcome": entry.outcome.value, "ticket_id": entry.ticket_id},

@@ -16,6 +16,7 @@ from chalicelib import bootstrap
 from chalicelib.adapters.blobs_s3 import S3BlobStore
 from chalicelib.adapters.mail_ses import SesMailer
 from chalicelib.domain.errors import NotFoundError
+from chalicelib.services import mail_intake
 from chalicelib.services.context import Services
 from chalicelib.services.ports import OutgoingMail
 from tests.support import FrozenClock, fake_services, seed_helpdesk
@@ -112,3 +113,48 @@ def test_a_notification_that_is_not_a_stored_mail_is_ignored(s3_services: Servic
         event = client.events.generate_sns_event(message=json.dumps({"notificationType": "Bounce"}))
         client.lambda_.invoke("inbound_mail", event)
     assert s3_services.mail_log.quarantined() == []
+
+
+def _verdicts(notification: dict[str, Any], *, spam: str, virus: str) -> dict[str, Any]:
+    receipt = {**notification["receipt"], "spamVerdict": {"status": spam},
+               "virusVerdict": {"status": virus}, "spfVerdict": {"status": "PASS"}}  # fmt: skip
+    return {**notification, "receipt": receipt}
+
+
+@pytest.mark.parametrize(
+    ("spam", "virus", "held_for"),
+    [("PASS", "FAIL", "virus"), ("FAIL", "PASS", "spam"), ("FAIL", "FAIL", "virus")],
+)
+def test_mail_ses_flags_waits_in_quarantine_once_and_replay_files_it(
+    s3_services: Services, spam: str, virus: str, held_for: str
+) -> None:
+    # Given a stored mail whose SES receipt says its scan failed
+    boto3.client("s3", region_name=REGION).put_object(Bucket=BUCKET, Key="inbound/bad", Body=RAW)
+    notification = ses_notification("inbound/bad", ["kundtjanst@example.com"])
+    message = json.dumps(_verdicts(notification, spam=spam, virus=virus))
+
+    # When SNS delivers the notification (twice: at least once)
+    with Client(app.app) as client:
+        event = client.events.generate_sns_event(message=message)
+        client.lambda_.invoke("inbound_mail", event)
+        client.lambda_.invoke("inbound_mail", event)
+
+    # Then no ticket was opened; one quarantine entry says why, and knows the sender
+    [held] = s3_services.mail_log.quarantined()
+    assert held_for in held.reason
+    assert (held.sender, held.subject) == ("kund@example.se", "Trasig skrivare")
+    assert s3_services.lookups.get("contact_email#kund@example.se") is None  # nothing filed
+    # And an admin who judges it harmless replays it into a ticket
+    replayed = mail_intake.replay(s3_services, held.id)
+    assert replayed.outcome.value == "created"
+    assert s3_services.tickets.get(replayed.ticket_id or "").title == "Trasig skrivare"
+
+
+def test_mail_that_passed_or_was_not_scanned_is_filed(s3_services: Services) -> None:
+    boto3.client("s3", region_name=REGION).put_object(Bucket=BUCKET, Key="inbound/ok", Body=RAW)
+    notification = ses_notification("inbound/ok", ["kundtjanst@example.com"])
+    message = json.dumps(_verdicts(notification, spam="GRAY", virus="PROCESSING_FAILED"))
+    with Client(app.app) as client:
+        client.lambda_.invoke("inbound_mail", client.events.generate_sns_event(message=message))
+    [entry] = s3_services.mail_log.by_message_id("sns-1@example.se")
+    assert entry.outcome.value == "created"
