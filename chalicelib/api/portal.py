@@ -14,8 +14,8 @@ from chalicelib import bootstrap
 from chalicelib.api.mail import download
 from chalicelib.domain.errors import AuthenticationError, NotFoundError, ServITError
 from chalicelib.domain.events import EventType
-from chalicelib.domain.timefmt import iso
-from chalicelib.services import portal
+from chalicelib.domain.timefmt import iso, local_text
+from chalicelib.services import directory, portal
 from chalicelib.services.rendering import render
 
 bp = Blueprint(__name__)
@@ -114,12 +114,14 @@ def show(token: str) -> Response:
     svc = bootstrap.services()
     shown = portal.view(svc, token)
     t = TEXTS[shown.language]
+    time_zone = directory.settings(svc).time_zone
     messages = []
     for event in shown.events:
         if event.type in (EventType.MESSAGE_IN, EventType.MESSAGE_OUT):
             messages.append(
                 {
-                    "at": iso(event.at)[:16].replace("T", " "),
+                    "at": local_text(event.at, time_zone),
+                    "at_iso": iso(event.at),
                     "inbound": event.type == EventType.MESSAGE_IN,
                     "text": event.data.get("stripped_text") or event.data.get("text") or "",
                     "attachments": event.data.get("attachments") or [],

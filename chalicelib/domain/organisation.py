@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from chalicelib.domain.errors import ValidationError
 from chalicelib.domain.subject_tag import check_format as check_tag_format
+from chalicelib.domain.timefmt import DEFAULT_TIME_ZONE, check_time_zone
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -204,8 +205,11 @@ class Settings:
     lock_minutes: int = 30
     default_response_point_id: str = ""
     hidden_fields: list[str] = field(default_factory=list)
+    # The organisation's clock: times in the agent UI and the customer portal are shown in it.
+    time_zone: str = DEFAULT_TIME_ZONE
 
     def __post_init__(self) -> None:
+        self.time_zone = check_time_zone(self.time_zone)
         if (
             isinstance(self.lock_minutes, bool)
             or not isinstance(self.lock_minutes, int)

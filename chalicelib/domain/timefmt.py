@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from datetime import UTC, datetime
+
+from chalicelib.domain.errors import ValidationError
+
+DEFAULT_TIME_ZONE = "Europe/Stockholm"
 
 _FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
@@ -18,3 +23,22 @@ def parse_iso(text: str) -> datetime:
     except ValueError:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def check_time_zone(value: object) -> str:
+    """An IANA time zone name zoneinfo knows (the tzdata package ships them to Lambda)."""
+    if isinstance(value, str) and 0 < len(value) <= 64 and value != "localtime":
+        try:
+            zoneinfo.ZoneInfo(str(value))
+            return str(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            pass
+    raise ValidationError(
+        f"time_zone must be an IANA time zone such as Europe/Stockholm, not {value!r}"
+    )
+
+
+def local_text(at: datetime, time_zone: str) -> str:
+    """``2026-11-28 20:36 CET``: an instant as people in ``time_zone`` read it."""
+    local = at.astimezone(zoneinfo.ZoneInfo(time_zone))
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"

@@ -61,6 +61,7 @@ def ui_directory(svc: Services, actor: User) -> dict[str, Any]:
         ],
         "hidden_fields": list(settings.hidden_fields),
         "default_response_point_id": settings.default_response_point_id,
+        "time_zone": settings.time_zone,
         # The domain's status machine, so the UI offers only the moves it allows.
         "status_moves": {s.value: sorted(m.value for m in TRANSITIONS[s]) for s in Status},
         "statuses": [s.value for s in Status],

@@ -250,7 +250,11 @@ def test_settings_are_read_and_changed(api: Api) -> None:
         "lock_minutes": 5,
         "default_response_point_id": "kundtjanst",
         "hidden_fields": ["bcc"],
+        "time_zone": "Europe/Stockholm",
     }
+    moved = admin.put("/api/admin/settings", {"time_zone": "Europe/Helsinki"})
+    assert moved.body["time_zone"] == "Europe/Helsinki"
+    assert admin.get("/api/ui/directory").body["time_zone"] == "Europe/Helsinki"
 
 
 @pytest.mark.parametrize(
@@ -262,9 +266,23 @@ def test_settings_are_read_and_changed(api: Api) -> None:
         ({"default_response_point_id": []}, 422),
         ({"default_response_point_id": {"a": 1}}, 422),
         ({"hidden_fields": "cc"}, 422),
+        ({"time_zone": "Mars/Olympus"}, 422),
+        ({"time_zone": ""}, 422),
+        ({"time_zone": "../../etc/passwd"}, 422),
         ([], 400),
     ],
-    ids=["lock-zero", "lock-text", "unknown-rp", "rp-list", "rp-object", "hidden-text", "array"],
+    ids=[
+        "lock-zero",
+        "lock-text",
+        "unknown-rp",
+        "rp-list",
+        "rp-object",
+        "hidden-text",
+        "tz-unknown",
+        "tz-empty",
+        "tz-path",
+        "array",
+    ],
 )
 def test_bad_settings_are_refused_and_tickets_still_work(api: Api, body: Any, status: int) -> None:
     admin = api.as_user("admin")

@@ -1,6 +1,6 @@
 // Shared state of the signed-in UI: the directory, notices, the open list, the view.
 import { api, get, session, setSession } from "./api";
-import { setLanguage } from "./i18n";
+import { setLanguage, setTimeZone } from "./i18n";
 import { Store } from "./store";
 import { loadFieldSettings } from "./logic/fieldSettings";
 import type { Directory, Lang, User, View } from "./types";
@@ -10,6 +10,7 @@ export const directory = new Store<Directory | null>(null);
 export async function loadDirectory(): Promise<Directory> {
   // Field settings first: a form drawn from the directory already leaves hidden fields out.
   const [loaded] = await Promise.all([get<Directory>("/api/ui/directory"), loadFieldSettings()]);
+  if (loaded.time_zone) setTimeZone(loaded.time_zone); // before the lists redraw with it
   directory.set(loaded);
   return loaded;
 }

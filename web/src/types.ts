@@ -108,6 +108,7 @@ export interface Directory {
   custom_fields: CustomFieldDef[];
   hidden_fields: string[];
   default_response_point_id: string;
+  time_zone: string;
   status_moves: Record<Status, Status[]>;
   statuses: Status[];
   priorities: Priority[];

@@ -4,6 +4,7 @@ file downloads, and a plain error page for any link that is not right."""
 from __future__ import annotations
 
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -242,3 +243,23 @@ def test_portal_pages_forbid_scripts_and_framing(svc: Services, web: Web, ticket
     policy = page.headers["Content-Security-Policy"]
     assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy
     assert "<script" not in page.text
+
+
+@pytest.mark.parametrize("time_zone", ["Europe/Stockholm", "America/New_York"])
+def test_the_link_page_tells_times_in_the_organisations_time_zone(
+    svc: Services, web: Web, ticket_id: str, clock: FrozenClock, time_zone: str
+) -> None:
+    # Given an organisation in a time zone, and an answer sent by link
+    assert web.as_user("admin").put("/api/admin/settings", {"time_zone": time_zone}).status == 200
+    token = answer_by_link(svc, web, ticket_id)
+
+    # When the customer opens the link
+    page = web.anonymous().get(f"/portal/t/{token}")
+
+    # Then each message's time is the local one, with the zone's name (CET, EST...), and the
+    # instant is machine-readable
+    local = clock.now.astimezone(ZoneInfo(time_zone))
+    assert local.utcoffset() and local.tzname() in {"CET", "CEST", "EST", "EDT"}
+    assert f"{local:%Y-%m-%d %H:%M} {local.tzname()}</time>" in page.text, page.text
+    assert f'datetime="{clock.now:%Y-%m-%dT%H:%M}' in page.text
+    assert " UTC<" not in page.text

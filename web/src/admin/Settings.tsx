@@ -5,7 +5,10 @@ import { errorText } from "../logic/errors";
 import { directory, loadDirectory, say } from "../state";
 import { useStore } from "../store";
 
-interface Settings { lock_minutes: number; default_response_point_id: string; hidden_fields: string[] }
+interface Settings { lock_minutes: number; default_response_point_id: string; hidden_fields: string[]; time_zone: string }
+
+// The browser's list of IANA zones; the server checks the choice against its own (tzdata).
+const ZONES: string[] = (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.("timeZone") ?? [];
 
 // Fields an organisation may hide (S10: "admins can hide fields that their organisation does not use").
 const HIDEABLE: { field: string; label: Key }[] = [
@@ -41,6 +44,11 @@ export function SettingsScreen() {
           <select value={s.default_response_point_id} onChange={(e) => setSettings({ ...s, default_response_point_id: e.currentTarget.value })}>
             <option value="">–</option>
             {dir?.response_points.map((r) => <option key={r.id} value={r.id}>{r.name}</option>)}
+          </select>
+        </label>
+        <label>{t("admin.timeZone")}
+          <select name="time-zone" value={s.time_zone} onChange={(e) => setSettings({ ...s, time_zone: e.currentTarget.value })}>
+            {(ZONES.includes(s.time_zone) ? ZONES : [s.time_zone, ...ZONES]).map((z) => <option key={z} value={z}>{z}</option>)}
           </select>
         </label>
         <fieldset class="wide">

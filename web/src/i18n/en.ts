@@ -283,6 +283,7 @@ export const en: Record<keyof typeof sv, string> = {
   "admin.signatureHtml": "HTML (optional)",
   "admin.logo": "Logo",
   "admin.lockMinutes": "Lock for minutes",
+  "admin.timeZone": "Time zone (times in the UI and on the customer page)",
   "admin.defaultRp": "Default response point",
   "admin.hiddenFields": "Hidden fields",
 

@@ -6,7 +6,17 @@ import { sv } from "./sv";
 
 export type Key = keyof typeof sv;
 export const catalogues: Record<Lang, Record<Key, string>> = { sv, en };
-export const TIME_ZONE = "Europe/Stockholm";
+// The organisation's time zone (Settings.time_zone, from the directory): every time is shown in it.
+let timeZone = "Europe/Stockholm";
+export function setTimeZone(zone: string): void {
+  if (zone && zone !== timeZone) {
+    timeZone = zone;
+    formats.clear();
+  }
+}
+export function currentTimeZone(): string {
+  return timeZone;
+}
 const LOCALES: Record<Lang, string> = { sv: "sv-SE", en: "en-GB" };
 const LANG_KEY = "servit.lang";
 
@@ -41,7 +51,7 @@ function format(kind: "datetime" | "date"): Intl.DateTimeFormat {
   let found = formats.get(id);
   if (!found) {
     found = new Intl.DateTimeFormat(LOCALES[language.get()], {
-      timeZone: TIME_ZONE,
+      timeZone,
       dateStyle: "medium",
       ...(kind === "datetime" ? { timeStyle: "short" } : {}),
     });

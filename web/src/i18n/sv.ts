@@ -281,6 +281,7 @@ export const sv = {
   "admin.signatureHtml": "HTML (valfritt)",
   "admin.logo": "Logotyp",
   "admin.lockMinutes": "Lås i minuter",
+  "admin.timeZone": "Tidszon (tider i gränssnittet och på kundsidan)",
   "admin.defaultRp": "Standardsvarsställe",
   "admin.hiddenFields": "Dolda fält",
 
