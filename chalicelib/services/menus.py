@@ -36,10 +36,16 @@ def my_menu(svc: Services, actor: User) -> dict[str, Any]:
     mine = sorted((p for p in profiles if p.given_to(actor.id, roles)),
                   key=lambda p: (p.position, p.id))  # fmt: skip
     links: list[dict[str, Any]] = []
+    seen: set[tuple[str, str, str]] = set()
     for profile in mine:
         for link in profile.links:
             resolved = _resolve(svc, actor, link)
-            if resolved is not None and resolved not in links:
+            if resolved is None:
+                continue
+            # The same link in two of the user's profiles is shown once, where it comes first.
+            key = (resolved["kind"], resolved["target"], resolved["label"])
+            if key not in seen:
+                seen.add(key)
                 links.append({**resolved, "profile_id": profile.id})
     return {"profiles": [p.id for p in mine], "links": links}
 

@@ -3,9 +3,10 @@ import { useEffect, useState } from "preact/hooks";
 import { api, get } from "../api";
 import { type Key, t } from "../i18n";
 import { errorText } from "../logic/errors";
+import { inboxLabel } from "../logic/labels";
 import { directory, say } from "../state";
 import { useStore } from "../store";
-import type { Inbox, Role } from "../types";
+import type { Directory, Role } from "../types";
 import type { SavedSearch } from "../screens/Search";
 import { refusal, type TemplateItem } from "./Templates";
 
@@ -18,13 +19,28 @@ export const LINK_KINDS: { value: string; label: Key }[] = [
 ];
 const ROLES: { value: Role; label: Key }[] = [{ value: "agent", label: "role.agent" }, { value: "dispatcher", label: "role.dispatcher" }, { value: "admin", label: "role.admin" }];
 
-interface Choices { searches: SavedSearch[]; inboxes: Inbox[]; templates: TemplateItem[] }
+interface Choices { searches: SavedSearch[]; templates: TemplateItem[] }
+
+/** The inboxes a link may name: every group's and response point's (not the admin's own list,
+ * which holds only the admin's inboxes); whoever cannot open one does not get the link. */
+export function menuInboxes(dir: Pick<Directory, "groups" | "response_points" | "users">): { value: string; label: string }[] {
+  const ids = [
+    ...dir.groups.flatMap((g) => [`group:${g.id}`, `pool-group:${g.id}`]),
+    ...dir.response_points.flatMap((r) => [`rp:${r.id}`, `pool-rp:${r.id}`]),
+  ];
+  return ids.map((id) => ({ value: id, label: inboxLabel(dir as Directory, id, "") }));
+}
 
 function TargetInput({ link, n, choices, onChange }: { link: MenuLink; n: number; choices: Choices; onChange: (v: string) => void }) {
+  const dir = useStore(directory);
   const options = link.kind === "saved_search" ? choices.searches.filter((s) => s.shared).map((s) => ({ value: s.id, label: s.name }))
-    : link.kind === "inbox" ? choices.inboxes.map((i) => ({ value: i.id, label: i.name }))
+    : link.kind === "inbox" ? (dir ? menuInboxes(dir) : [])
     : link.kind === "new_from_template" ? choices.templates.filter((x) => x.enabled).map((x) => ({ value: x.id, label: x.title }))
     : null;
+  // A stored target no longer offered (a search unshared, a template turned off) stays shown.
+  if (options && link.target && !options.some((o) => o.value === link.target)) {
+    options.push({ value: link.target, label: link.kind === "inbox" && dir ? inboxLabel(dir, link.target, "") : link.target });
+  }
   if (!options) return <label>{t("menu.url")}<input type="url" name={`link-target-${n}`} required value={link.target} onInput={(e) => onChange(e.currentTarget.value)} /></label>;
   return (
     <label>{t("menu.target")}
@@ -59,7 +75,7 @@ function ProfileForm({ initial, creating, choices, onDone }: { initial: Profile;
   }
   return (
     <form class="card form-grid" onSubmit={save} aria-label={creating ? t("menu.new") : t("menu.editTitle", { name: initial.name })} data-testid="menu-form">
-      {problem && <p class="wide notice notice-error" role="alert">{problem}</p>}
+      {problem && <p class="wide notice notice-error" role="alert" data-testid="menu-error">{problem}</p>}
       <label>{t("admin.id")}<input name="menu-id" required readOnly={!creating} value={p.id} onInput={(e) => setP({ ...p, id: e.currentTarget.value })} /></label>
       <label>{t("admin.name")}<input name="menu-name" required value={p.name} onInput={(e) => setP({ ...p, name: e.currentTarget.value })} /></label>
       <label>{t("menu.position")}<input name="menu-position" type="number" value={p.position} onInput={(e) => setP({ ...p, position: Number(e.currentTarget.value) || 0 })} /></label>
@@ -110,15 +126,16 @@ function ProfileForm({ initial, creating, choices, onDone }: { initial: Profile;
 }
 
 export function MenuProfilesScreen() {
+  const dir = useStore(directory);
   const [items, setItems] = useState<Profile[]>([]);
-  const [choices, setChoices] = useState<Choices>({ searches: [], inboxes: [], templates: [] });
+  const [choices, setChoices] = useState<Choices>({ searches: [], templates: [] });
   const [open, setOpen] = useState<{ p: Profile; creating: boolean } | null>(null);
   const load = () => get<{ items: Profile[] }>("/api/admin/menu-profiles").then((r) => setItems(r.items)).catch((e) => say(errorText(e), "error"));
   useEffect(() => {
     void load();
     Promise.all([
-      get<{ items: SavedSearch[] }>("/api/saved-searches"), get<{ items: Inbox[] }>("/api/inboxes"), get<{ items: TemplateItem[] }>("/api/admin/templates"),
-    ]).then(([s, i, x]) => setChoices({ searches: s.items, inboxes: i.items, templates: x.items })).catch((e) => say(errorText(e), "error"));
+      get<{ items: SavedSearch[] }>("/api/saved-searches"), get<{ items: TemplateItem[] }>("/api/admin/templates"),
+    ]).then(([s, x]) => setChoices({ searches: s.items, templates: x.items })).catch((e) => say(errorText(e), "error"));
   }, []);
   async function remove(p: Profile) {
     if (!confirm(t("admin.confirmDelete", { id: p.id }))) return;
@@ -145,10 +162,10 @@ export function MenuProfilesScreen() {
         </tr></thead>
         <tbody>
           {items.map((p) => (
-            <tr key={p.id}>
+            <tr key={p.id} data-menu={p.id}>
               <td>{p.id}</td><td dir="auto">{p.name}</td>
               <td>{p.links.map((l) => l.label || l.target).join(", ")}</td>
-              <td>{[...p.roles.map((r) => t(ROLES.find((x) => x.value === r)?.label ?? "role.agent")), ...p.users].join(", ")}</td>
+              <td data-testid="menu-given-to">{[...p.roles.map((r) => t(ROLES.find((x) => x.value === r)?.label ?? "role.agent")), ...p.users.map((u) => dir?.users.find((x) => x.id === u)?.name ?? u)].join(", ")}</td>
               <td class="row">
                 <button type="button" class="link" onClick={() => setOpen({ p, creating: false })} aria-label={t("admin.editItem", { id: p.id })}>{t("admin.edit")}</button>
                 <button type="button" class="link" onClick={() => remove(p)} aria-label={t("admin.deleteItem", { id: p.id })}>{t("admin.delete")}</button>

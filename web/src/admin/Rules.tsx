@@ -1,13 +1,13 @@
 // Admin → Matching rules (S2, S3): ordered, first match wins; conditions; the dry run.
 import { useEffect, useState } from "preact/hooks";
-import { api, get } from "../api";
+import { api, ApiError, get } from "../api";
 import { type Key, t } from "../i18n";
 import { errorText } from "../logic/errors";
 import { channelLabel, groupName, rpName, statusLabel, userName } from "../logic/labels";
 import { directory, say } from "../state";
 import { useStore } from "../store";
 import type { Status } from "../types";
-import { refusal, type TemplateItem } from "./Templates";
+import type { TemplateItem } from "./Templates";
 
 export interface Condition { field: string; operator: string; value: string; whole_word: boolean }
 export interface Rule { id: string; name: string; conditions: Condition[]; position: number; combine: string; template_id: string; close: boolean; enabled: boolean }
@@ -32,6 +32,12 @@ export function whyText(why: Why): string {
   return t("rule.whyLine", { field: label(FIELDS, why.field), operator: label(OPERATORS, why.operator), value: why.value, matched: why.matched });
 }
 
+/** A refused save or dry run in words: what did not happen, then the API's reason. */
+export function ruleRefusal(e: unknown, what: Key): string {
+  if (e instanceof ApiError && (e.code === "invalid" || e.code === "bad_request")) return `${t(what)}: ${e.message}`;
+  return `${t(what)}: ${errorText(e)}`;
+}
+
 const blankCondition = (): Condition => ({ field: "subject", operator: "contains", value: "", whole_word: false });
 const blankRule = (): Rule => ({ id: "", name: "", conditions: [blankCondition()], position: 0, combine: "all", template_id: "", close: false, enabled: true });
 
@@ -49,12 +55,12 @@ function RuleForm({ initial, creating, templates, nextPosition, onDone }: { init
       say(t("admin.saved"));
       onDone();
     } catch (e) {
-      setProblem(refusal(e));
+      setProblem(ruleRefusal(e, "rule.refused"));
     }
   }
   return (
     <form class="card form-grid" onSubmit={save} aria-label={creating ? t("rule.new") : t("rule.editTitle", { name: initial.name })} data-testid="rule-form">
-      {problem && <p class="wide notice notice-error" role="alert">{problem}</p>}
+      {problem && <p class="wide notice notice-error" role="alert" data-testid="rule-error">{problem}</p>}
       <label>{t("admin.id")}<input name="rule-id" required readOnly={!creating} value={rule.id} onInput={(e) => setRule({ ...rule, id: e.currentTarget.value })} /></label>
       <label>{t("admin.name")}<input name="rule-name" required value={rule.name} onInput={(e) => setRule({ ...rule, name: e.currentTarget.value })} /></label>
       <fieldset class="wide">
@@ -123,13 +129,18 @@ function DryRunForm() {
   async function run(event: Event) {
     event.preventDefault();
     const recipients = sample.recipient.split(/[,;\s]+/).filter(Boolean);
+    if (mode === "raw" && !raw.trim()) {
+      setResult(null);
+      setProblem(t("rule.rawEmpty"));
+      return;
+    }
     const body = mode === "raw" ? { raw, recipients } : { subject: sample.subject, body: sample.body, sender: sample.sender, recipients, channel: sample.channel };
     try {
       setResult(await api<DryRun>("POST", "/api/admin/rules/test", body));
       setProblem(null);
     } catch (e) {
       setResult(null);
-      setProblem(refusal(e));
+      setProblem(ruleRefusal(e, mode === "raw" ? "rule.rawRefused" : "rule.dryRunRefused"));
     }
   }
   const inboxText = (r: DryRun) => (r.closed ? t("rule.closedAtOnce")
@@ -142,8 +153,8 @@ function DryRunForm() {
       <form class="form-grid" onSubmit={run} data-testid="dry-run-form">
         <fieldset class="wide">
           <legend>{t("rule.dryRunInput")}</legend>
-          <label class="check"><input type="radio" name="dry-mode" checked={mode === "sample"} onChange={() => setMode("sample")} />{t("rule.dryRunSample")}</label>
-          <label class="check"><input type="radio" name="dry-mode" checked={mode === "raw"} onChange={() => setMode("raw")} />{t("rule.dryRunRaw")}</label>
+          <label class="check"><input type="radio" name="dry-mode" checked={mode === "sample"} onChange={() => { setMode("sample"); setProblem(null); }} />{t("rule.dryRunSample")}</label>
+          <label class="check"><input type="radio" name="dry-mode" checked={mode === "raw"} onChange={() => { setMode("raw"); setProblem(null); }} />{t("rule.dryRunRaw")}</label>
         </fieldset>
         <label>{t("rule.field.recipient")}<input name="dry-recipient" value={sample.recipient} onInput={(e) => setSample({ ...sample, recipient: e.currentTarget.value })} /></label>
         {mode === "sample" ? (
@@ -158,11 +169,11 @@ function DryRunForm() {
             <label class="wide">{t("rule.field.body")}<textarea name="dry-body" rows={3} value={sample.body} onInput={(e) => setSample({ ...sample, body: e.currentTarget.value })} /></label>
           </>
         ) : (
-          <label class="wide">{t("rule.rawMail")}<textarea name="dry-raw" rows={8} required value={raw} onInput={(e) => setRaw(e.currentTarget.value)} /></label>
+          <label class="wide">{t("rule.rawMail")}<textarea name="dry-raw" rows={8} value={raw} aria-invalid={problem !== null} aria-describedby={problem ? "dry-run-problem" : undefined} onInput={(e) => setRaw(e.currentTarget.value)} /></label>
         )}
         <div class="wide"><button type="submit" class="primary">{t("rule.dryRunGo")}</button></div>
       </form>
-      {problem && <p class="notice notice-error" role="alert">{problem}</p>}
+      {problem && <p class="notice notice-error" role="alert" id="dry-run-problem" data-testid="dry-run-error">{problem}</p>}
       {result && dir && (
         <dl class="dry-result" data-testid="dry-run-result" aria-live="polite">
           <dt>{t("rule.matched")}</dt>
@@ -174,7 +185,7 @@ function DryRunForm() {
           <dd data-testid="dry-inbox" data-inbox={result.inbox}>{inboxText(result)}</dd>
           <dt>{t("list.status")}</dt>
           <dd>{statusLabel(result.status as Status)}</dd>
-          {result.timed_out.length > 0 && (<><dt>{t("rule.timedOut")}</dt><dd>{result.timed_out.join(", ")}</dd></>)}
+          {result.timed_out.length > 0 && (<><dt>{t("rule.timedOut")}</dt><dd data-testid="dry-timed-out">{result.timed_out.join(", ")}</dd></>)}
         </dl>
       )}
     </section>
@@ -220,7 +231,7 @@ export function RulesScreen() {
     <section aria-labelledby="admin-title">
       <div class="list-head">
         <h1 id="admin-title">{t("admin.rules")}</h1>
-        <button type="button" class="primary" onClick={() => setOpen({ rule: blankRule(), creating: true })}>{t("admin.add")}</button>
+        <button type="button" class="primary" onClick={() => { setOpen({ rule: blankRule(), creating: true }); void load(); }}>{t("admin.add")}</button>
       </div>
       <p class="muted">{t("rule.orderHint")}</p>
       {open && <RuleForm key={open.rule.id} initial={open.rule} creating={open.creating} templates={templates} nextPosition={Math.min(1_000_000, Math.max(0, ...rules.map((r) => r.position)) + 10)} onDone={() => { setOpen(null); void load(); }} />}

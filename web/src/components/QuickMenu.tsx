@@ -29,7 +29,7 @@ export function QuickMenu({ userId }: { userId: string }) {
     <nav class="quick-menu" aria-label={t("quick.label")} data-testid="quick-menu">
       <ul>
         {links.map((link) => (
-          <li key={`${link.kind}:${link.target}`}>
+          <li key={`${link.kind}:${link.target}:${link.label}`}>
             {link.kind === "url"
               ? <a href={link.target} target="_blank" rel="noopener noreferrer">{link.label}</a>
               : <a href={linkHref(link)}>{link.label}</a>}

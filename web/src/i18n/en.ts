@@ -529,4 +529,8 @@ export const en: Record<keyof typeof sv, string> = {
   "tpl.noRules": "none",
   "tpl.toRules": "Go to the matching rules",
   "tpl.copyTitle": "Copy the template {id}",
+  "rule.refused": "The rule was not saved",
+  "rule.dryRunRefused": "The dry run could not be made",
+  "rule.rawRefused": "The e-mail could not be read",
+  "rule.rawEmpty": "Paste the whole e-mail, with its headers, before the dry run.",
 };

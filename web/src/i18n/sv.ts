@@ -527,4 +527,8 @@ export const sv = {
   "tpl.noRules": "inga",
   "tpl.toRules": "Till matchningsreglerna",
   "tpl.copyTitle": "Kopiera mallen {id}",
+  "rule.refused": "Regeln sparades inte",
+  "rule.dryRunRefused": "Provkörningen gick inte att göra",
+  "rule.rawRefused": "E-postmeddelandet gick inte att läsa",
+  "rule.rawEmpty": "Klistra in hela e-postmeddelandet, med rubriker, innan du provkör.",
 };

@@ -4,6 +4,7 @@ import { ClassificationFields, CustomFieldInput, customValue, type Values } from
 import { t } from "../i18n";
 import { errorText } from "../logic/errors";
 import { hiddenFor, isShown } from "../logic/fieldSettings";
+import { type PrefillTemplate, prefillFrom } from "../logic/templatePrefill";
 import { go, href } from "../logic/route";
 import { say } from "../state";
 import type { Contact, Directory, Ticket, User } from "../types";
@@ -55,21 +56,28 @@ export function NewTicketScreen({ user, dir, template = null }: { user: User; di
   const [busy, setBusy] = useState(false);
   const [templateId, setTemplateId] = useState(template ?? "");
   const [applyRules, setApplyRules] = useState(false);
-  const [templates, setTemplates] = useState<{ id: string; title: string; response_point_id: string }[]>([]);
-  useEffect(() => void get<{ items: { id: string; title: string; response_point_id: string }[] }>("/api/templates").then((r) => {
+  const [templates, setTemplates] = useState<PrefillTemplate[]>([]);
+  useEffect(() => void get<{ items: PrefillTemplate[] }>("/api/templates").then((r) => {
     setTemplates(r.items);
+    // "New ticket from template X" (#/new/X, the quick menu): the form shows what X fills in.
     const chosen = r.items.find((x) => x.id === template);
-    if (chosen) setValues((before) => ({ ...before, response_point_id: chosen.response_point_id, group_id: "" }));
+    if (chosen) setValues((before) => prefillFrom(before, chosen));
   }).catch(() => setTemplates([])), []);
+  function chooseTemplate(id: string) {
+    setTemplateId(id);
+    const chosen = templates.find((x) => x.id === id);
+    if (chosen) setValues((before) => prefillFrom(before, chosen));
+  }
   const hidden = hiddenFor(dir, values.response_point_id);
   const set = (k: string, v: string) => setValues((before) => ({ ...before, [k]: v }));
 
   async function submit(event: Event) {
     event.preventDefault();
     const body: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(values)) if (v && !k.startsWith("cf:")) body[k] = v;
+    // A field the response point does not use is not sent (a template may have filled it).
+    for (const [k, v] of Object.entries(values)) if (v && !k.startsWith("cf:") && isShown(hidden, k)) body[k] = v;
     const custom: Record<string, unknown> = {};
-    for (const def of dir.custom_fields) {
+    for (const def of dir.custom_fields.filter((d) => isShown(hidden, `custom_fields.${d.id}`))) {
       const value = customValue(def, values[`cf:${def.id}`] ?? "");
       if (value !== null) custom[def.id] = value;
     }
@@ -109,7 +117,7 @@ export function NewTicketScreen({ user, dir, template = null }: { user: User; di
           )}
         </fieldset>
         <label>{t("newTicket.template")}
-          <select value={templateId} data-field="template" onChange={(e) => setTemplateId(e.currentTarget.value)}>
+          <select value={templateId} data-field="template" onChange={(e) => chooseTemplate(e.currentTarget.value)}>
             <option value="">–</option>
             {templates.map((x) => <option key={x.id} value={x.id}>{x.title}</option>)}
           </select>
