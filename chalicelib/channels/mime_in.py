@@ -8,6 +8,7 @@ reading is returned. Only bytes that are not a mail at all raise
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 from email import errors, policy
@@ -143,14 +144,37 @@ def _check_is_mail(raw: bytes) -> int:
     return end.end() if end else len(raw)
 
 
+_BOUNDARY_PARAM = re.compile(rb'boundary\s*=\s*(?:"([^"\r\n]+)"|([^\s;"\r\n]+))', re.I)
+
+
+def _ascii_boundaries(raw: bytes) -> tuple[bytes, list[str]]:
+    """Rename 8-bit MIME boundaries (``boundary="gräns"``, against RFC 2046) to ASCII ones.
+
+    The stdlib reads the body's bytes as ASCII with surrogate escapes but the parameter as
+    text, so an 8-bit boundary never matches its delimiter lines and every part is lost.
+    """
+    renamed: list[str] = []
+    for match in _BOUNDARY_PARAM.finditer(raw):
+        value = match.group(1) or match.group(2)
+        if value.isascii() or b"\n--" + value not in raw:
+            continue
+        safe = b"servit-8bit-" + hashlib.sha256(value).hexdigest()[:24].encode()
+        raw = raw.replace(match.group(0), b'boundary="' + safe + b'"').replace(
+            b"\n--" + value, b"\n--" + safe
+        )
+        renamed.append(value.decode("utf-8", "replace"))
+    return raw, [f"8-bit MIME boundary {b!r} read as an ASCII one" for b in renamed]
+
+
 def _parse(raw: bytes) -> tuple[Message, list[str]]:
+    raw, renamed = _ascii_boundaries(raw)
     try:
-        return BytesParser(policy=policy.default).parsebytes(raw), []
+        return BytesParser(policy=policy.default).parsebytes(raw), renamed
     except _PARSER_FAILURES:
         # The structured header parser choked (it runs while the parser looks
         # for boundaries); the old one reads the same structure.
         lenient = BytesParser(policy=policy.compat32).parsebytes(raw)
-        return lenient, ["headers too broken for the strict parser; parsed leniently"]
+        return lenient, [*renamed, "headers too broken for the strict parser; parsed leniently"]
 
 
 def _hint_charset(msg: Message) -> str | None:

@@ -139,3 +139,37 @@ def test_any_bytes_either_parse_or_raise_mail_parse_error(raw: bytes) -> None:
         return
     assert "<script" not in msg.html_sanitised
     assert msg.size == len(raw)
+
+
+def _eight_bit_boundary_mail(boundary: str, quoted: bool = True) -> bytes:
+    param = f'"{boundary}"' if quoted else boundary
+    return (
+        "From: Märta <marta@kund.example>\r\nTo: kundtjanst@servit.example\r\n"
+        "Subject: Fakturan\r\nMIME-Version: 1.0\r\n"
+        f"Content-Type: multipart/mixed; boundary={param}\r\n\r\n"
+        f"--{boundary}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+        "Hej, fakturan från mars är fel.\r\n"
+        f"--{boundary}\r\nContent-Type: application/pdf; name=faktura.pdf\r\n"
+        "Content-Disposition: attachment; filename=faktura.pdf\r\n"
+        "Content-Transfer-Encoding: base64\r\n\r\n"
+        f"{base64.b64encode(b'%PDF-1.4 test').decode()}\r\n"
+        f"--{boundary}--\r\n"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("boundary", "quoted"), [("gräns-ÅÄÖ-1", True), ("gräns", False), ("границя=_42", True)]
+)
+def test_an_8_bit_boundary_still_finds_every_part(boundary: str, quoted: bool) -> None:
+    msg = parse_message(_eight_bit_boundary_mail(boundary, quoted))
+
+    assert "fakturan från mars är fel" in msg.text
+    assert [a.filename for a in msg.attachments] == ["faktura.pdf"]
+    assert msg.attachments[0].size == len(b"%PDF-1.4 test")
+    assert any("8-bit MIME boundary" in p for p in msg.problems)
+
+
+def test_an_ascii_boundary_is_left_as_it_is() -> None:
+    msg = parse_message(_eight_bit_boundary_mail("plain-boundary-7"))
+    assert "fakturan från mars är fel" in msg.text
+    assert not any("8-bit" in p for p in msg.problems)
