@@ -4,6 +4,7 @@ from chalice import Chalice
 
 from chalicelib.api import (
     admin,
+    calendars,
     contacts,
     inbound,
     mail,
@@ -36,6 +37,7 @@ BLUEPRINTS = (
     templates,
     rules,
     searches,
+    calendars,
 )
 for module in BLUEPRINTS:
     app.register_blueprint(module.bp)

@@ -6,10 +6,12 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from chalicelib.domain import calendars as calendars_domain
 from chalicelib.domain.organisation import User
 from chalicelib.services import (
     admin,
     assignment,
+    calendars,
     directory,
     rules,
     saved_searches,
@@ -94,8 +96,18 @@ def seed(svc: Services) -> int:
     return made
 
 
+OFFICE = {"start": "08:00", "end": "17:00"}
+CALENDARS = [
+    {"id": "kontorstid", "name": "Kontorstid Sverige", "time_zone": "Europe/Stockholm",
+     "hours": {day: OFFICE for day in ("mon", "tue", "wed", "thu", "fri")},
+     "holiday_country": "SE", "closed_dates": ["2026-12-24", "2026-12-31"]},
+    {"id": "dygnet-runt", "name": "Dygnet runt", "time_zone": "Europe/Stockholm",
+     "hours": {day: {"start": "00:00", "end": "24:00"} for day in calendars_domain.WEEKDAYS}},
+]  # fmt: skip
+
 INVOICE_TEMPLATE = {
     "title": "Fakturafrågor", "response_point_id": "kundtjanst", "group_id": "kt-faktura",
+    "calendar_id": "kontorstid",
     "ticket_types": [{"id": "order", "instruction": "Kontrollera ordern i affärssystemet."}],
     "default_ticket_type": "order",
     "description": "Fakturaärende från {{ contact_name }}.",
@@ -116,6 +128,8 @@ INVOICE_TEMPLATE = {
 def _seed_routing(svc: Services, root: User) -> None:
     """A template with a matching rule (mail about an invoice goes to Fakturor, prefilled),
     a shared saved search and a menu profile for every agent (issue 5)."""
+    for calendar in CALENDARS:
+        calendars.save_calendar(svc, root, calendar["id"], calendar, create=True)
     templates.save_template(svc, root, "faktura", INVOICE_TEMPLATE, create=True)
     rules.save_rule(svc, root, "fakturor", {
         "name": "Fakturor", "template_id": "faktura", "combine": "any", "position": 10,

@@ -14,7 +14,7 @@ from chalicelib.domain.organisation import Role, User, check_slug
 from chalicelib.domain.records import from_record, to_record
 from chalicelib.domain.templates import Template
 from chalicelib.domain.timefmt import iso
-from chalicelib.services import directory, inputs, template_texts
+from chalicelib.services import calendars, directory, inputs, template_texts
 from chalicelib.services.context import Services
 from chalicelib.services.visibility import require_role
 
@@ -143,11 +143,12 @@ def _check_references(svc: Services, template: Template) -> None:
     for ticket_type in template.ticket_types:
         if ticket_type["id"] not in types:
             raise ValidationError(f"no ticket type {ticket_type['id']!r}")
+    must(calendars.CALENDAR, template.calendar_id)
+    # Prefilled custom field values: only those given are kept, each checked as the
+    # field's type asks (a required field may stay empty: the ticket form asks for it).
     definitions = directory.custom_fields(svc)
     unknown = set(template.custom_fields) - set(definitions)
     if unknown:
         raise ValidationError(f"unknown custom fields: {sorted(unknown)}")
-    template.custom_fields = {
-        key: definitions[key].clean(value) for key, value in template.custom_fields.items()
-    }
-    template.custom_fields = {k: v for k, v in template.custom_fields.items() if v is not None}
+    given = {k: v for k, v in template.custom_fields.items() if v is not None and v != ""}
+    template.custom_fields = {key: definitions[key].clean(value) for key, value in given.items()}

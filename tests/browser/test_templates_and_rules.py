@@ -263,4 +263,12 @@ def test_the_open_forms_are_axe_clean(sessions: Callable[..., Session], lang: st
     page.get_by_test_id("menu-links").locator(":scope > button").click()
     s.shot(f"menu-form-{lang}")
     problems["menu-form"] = _serious(page)
+
+    page = s.goto("admin/calendars")
+    page.locator(".list-head button.primary").click()
+    calendar = page.get_by_test_id("calendar-form")
+    calendar.locator("[name=cal-country]").select_option("DE")  # the region choice shows too
+    calendar.get_by_test_id("cal-dates").locator(":scope > button").click()
+    s.shot(f"calendar-form-{lang}")
+    problems["calendar-form"] = _serious(page)
     assert {k: v for k, v in problems.items() if v} == {}

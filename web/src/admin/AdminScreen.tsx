@@ -1,6 +1,7 @@
 import { type Key, t } from "../i18n";
 import { ADMIN_SECTIONS, type AdminSection, href } from "../logic/route";
 import type { User } from "../types";
+import { CalendarsScreen } from "./Calendars";
 import { CollectionScreen } from "./Collection";
 import { MailLogScreen, OutboxScreen, QuarantineScreen } from "./MailScreens";
 import { SettingsScreen } from "./Settings";
@@ -15,7 +16,7 @@ const TITLES: Record<AdminSection, Key> = {
   "response-points": "admin.responsePoints", groups: "admin.groups", users: "admin.users",
   "ticket-types": "admin.ticketTypes", "custom-fields": "admin.customFields", signatures: "admin.signatures",
   settings: "admin.settings", quarantine: "admin.quarantine", "mail-log": "admin.mailLog", outbox: "admin.outbox",
-  templates: "admin.templates", rules: "admin.rules", "menu-profiles": "admin.menuProfiles", "field-settings": "admin.fieldSettings",
+  templates: "admin.templates", calendars: "admin.calendars", rules: "admin.rules", "menu-profiles": "admin.menuProfiles", "field-settings": "admin.fieldSettings",
 };
 
 export function AdminScreen({ section, user }: { section: AdminSection; user: User }) {
@@ -30,6 +31,7 @@ export function AdminScreen({ section, user }: { section: AdminSection; user: Us
   else if (section === "quarantine") body = <QuarantineScreen />;
   else if (section === "mail-log") body = <MailLogScreen />;
   else if (section === "templates") body = <TemplatesScreen />;
+  else if (section === "calendars") body = <CalendarsScreen />;
   else if (section === "rules") body = <RulesScreen />;
   else if (section === "menu-profiles") body = <MenuProfilesScreen />;
   else if (section === "field-settings") body = <FieldSettingsScreen />;

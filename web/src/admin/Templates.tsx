@@ -1,12 +1,14 @@
 // Admin → Templates (S12): list, create, edit, disable, copy; every field; the version shown.
 import { useEffect, useState } from "preact/hooks";
 import { api, ApiError, get } from "../api";
+import { CustomFieldInput, customValue } from "../components/Fields";
 import { fmtDateTime, language, t } from "../i18n";
 import { errorText } from "../logic/errors";
 import { itilLabel, priorityLabel, statusLabel } from "../logic/labels";
 import { directory, say } from "../state";
 import { useStore } from "../store";
-import type { Priority, Status } from "../types";
+import type { CustomFieldDef, Priority, Status } from "../types";
+import type { CalendarItem } from "./Calendars";
 
 export interface TemplateItem {
   id: string;
@@ -45,6 +47,27 @@ function blank(rp: string): TemplateItem {
   };
 }
 
+/** The form's text for a prefilled value, and the stored values from the form's texts:
+ * only fields with a value are kept, numbers as numbers. */
+export function prefillTexts(values: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v === null || v === undefined ? "" : String(v)]));
+}
+export function prefillValues(defs: CustomFieldDef[], texts: Record<string, string>): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const def of defs) {
+    const value = customValue(def, texts[def.id] ?? "");
+    if (value !== null) values[def.id] = value;
+  }
+  return values;
+}
+
+/** A template's field as an optional input; a stored choice the field no longer offers is
+ * still shown (and refused by the API on save, with its reason). */
+function prefillDef(def: CustomFieldDef, value: string): CustomFieldDef {
+  const options = def.type === "select" && value && !def.options.includes(value) ? [...def.options, value] : def.options;
+  return { ...def, required: false, options };
+}
+
 /** An API refusal in words: a template that does not render says where and why. */
 export function refusal(e: unknown): string {
   if (e instanceof ApiError && (e.code === "template_render" || e.code === "invalid")) return `${t("tpl.refused")}: ${e.message}`;
@@ -55,6 +78,11 @@ function TemplateForm({ initial, creating, onDone }: { initial: TemplateItem; cr
   const dir = useStore(directory);
   const [tpl, setTpl] = useState<TemplateItem>(initial);
   const [problem, setProblem] = useState<string | null>(null);
+  const [prefill, setPrefill] = useState<Record<string, string>>(() => prefillTexts(initial.custom_fields ?? {}));
+  const [calendars, setCalendars] = useState<CalendarItem[]>([]);
+  useEffect(() => {
+    get<{ items: CalendarItem[] }>("/api/admin/calendars").then((r) => setCalendars(r.items)).catch(() => undefined);
+  }, []);
   const [history, setHistory] = useState<{ versions: Version[]; rules: { id: string; name: string }[] }>({ versions: [], rules: [] });
   useEffect(() => {
     if (creating) return;
@@ -79,7 +107,8 @@ function TemplateForm({ initial, creating, onDone }: { initial: TemplateItem; cr
   }
   async function save(event: Event) {
     event.preventDefault();
-    const { updated_at: _u, ...body } = tpl;
+    const { updated_at: _u, ...rest } = tpl;
+    const body = { ...rest, custom_fields: prefillValues(dir?.custom_fields ?? [], prefill) };
     try {
       if (creating) await api("POST", "/api/admin/templates", body);
       else await api("PUT", `/api/admin/templates/${encodeURIComponent(tpl.id)}`, body);
@@ -140,7 +169,13 @@ function TemplateForm({ initial, creating, onDone }: { initial: TemplateItem; cr
           {dir.itil_processes.map((p) => <option key={p} value={p}>{itilLabel(p)}</option>)}
         </select>
       </label>
-      <label>{t("tpl.calendar")}<input name="tpl-calendar" value={tpl.calendar_id} onInput={(e) => set("calendar_id", e.currentTarget.value)} /></label>
+      <label>{t("tpl.calendar")}
+        <select name="tpl-calendar" value={tpl.calendar_id} onChange={(e) => set("calendar_id", e.currentTarget.value)}>
+          <option value="">{t("tpl.noCalendar")}</option>
+          {tpl.calendar_id && !calendars.some((c) => c.id === tpl.calendar_id) && <option value={tpl.calendar_id}>{tpl.calendar_id}</option>}
+          {calendars.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+        </select>
+      </label>
       <label class="wide">{t("tpl.ticketTitle")}<input name="tpl-ticket-title" value={tpl.ticket_title} onInput={(e) => set("ticket_title", e.currentTarget.value)} /></label>
       <p class="wide muted">{t("tpl.placeholders")}</p>
       <label class="wide">{t("field.description")}<textarea name="tpl-description" rows={3} value={tpl.description} onInput={(e) => set("description", e.currentTarget.value)} /></label>
@@ -192,6 +227,15 @@ function TemplateForm({ initial, creating, onDone }: { initial: TemplateItem; cr
           ))}
         </ol>
         <button type="button" onClick={() => set("steps", [...tpl.steps, ""])}>{t("tpl.addStep")}</button>
+      </fieldset>
+
+      <fieldset class="wide form-grid" data-testid="tpl-prefill">
+        <legend>{t("tpl.prefill")}</legend>
+        <p class="wide muted">{dir.custom_fields.length ? t("tpl.prefillHint") : t("tpl.noCustomFields")}</p>
+        {dir.custom_fields.map((def) => (
+          <CustomFieldInput key={def.id} def={prefillDef(def, prefill[def.id] ?? "")} value={prefill[def.id] ?? ""}
+            onChange={(v) => setPrefill((before) => ({ ...before, [def.id]: v }))} />
+        ))}
       </fieldset>
 
       <fieldset class="wide">

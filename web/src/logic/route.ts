@@ -3,11 +3,11 @@
 export type AdminSection =
   | "response-points" | "groups" | "users" | "ticket-types" | "custom-fields"
   | "signatures" | "settings" | "quarantine" | "mail-log" | "outbox"
-  | "templates" | "rules" | "menu-profiles" | "field-settings";
+  | "templates" | "calendars" | "rules" | "menu-profiles" | "field-settings";
 export const ADMIN_SECTIONS: AdminSection[] = [
   "response-points", "groups", "users", "ticket-types", "custom-fields",
   "signatures", "settings", "quarantine", "mail-log", "outbox",
-  "templates", "rules", "menu-profiles", "field-settings",
+  "templates", "calendars", "rules", "menu-profiles", "field-settings",
 ];
 
 export type Route =

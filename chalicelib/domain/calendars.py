@@ -1,0 +1,199 @@
+"""Calendars (S12): the opening hours a template names, kept as config items.
+
+A calendar is a time zone, weekly opening hours (one period per weekday, or closed), a
+country's public holidays (from the ``holidays`` package, optionally for one subdivision)
+and dates of its own when it is closed. ``is_open`` answers for one instant. SLA due
+times do not use calendars yet: they run in elapsed time (``domain/sla.py``).
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cache
+from typing import Any
+
+import holidays
+
+from chalicelib.domain.errors import ValidationError
+from chalicelib.domain.organisation import check_name, check_slug
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # date.weekday() order
+MAX_CLOSED_DATES = 1000
+END_OF_DAY = "24:00"  # an end time only: open until midnight
+_HHMM = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
+
+
+@cache
+def time_zones() -> frozenset[str]:
+    """The IANA time zone names this system knows (its zoneinfo, or the tzdata package)."""
+    return frozenset(zoneinfo.available_timezones())
+
+
+@cache
+def holiday_countries() -> dict[str, tuple[str, ...]]:
+    """Country code -> its subdivision codes, as the ``holidays`` package knows them."""
+    return {
+        code: tuple(subdivisions)
+        for code, subdivisions in holidays.list_supported_countries().items()
+    }
+
+
+@cache
+def _holidays(country: str, subdivision: str) -> holidays.HolidayBase:
+    # Years are filled in on first lookup (expand=True); one object per calendar setting.
+    return holidays.country_holidays(country, subdiv=subdivision or None)
+
+
+def _shown(value: object) -> str:
+    """A bad value as the reason quotes it: short, whatever was sent."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _minutes(value: str) -> int:
+    if value == END_OF_DAY:
+        return 24 * 60
+    hours, minutes = value.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def _check_time(value: object, what: str, *, end: bool) -> str:
+    if isinstance(value, str) and (_HHMM.fullmatch(value) or (end and value == END_OF_DAY)):
+        return value
+    allowed = "HH:MM (00:00-23:59, or 24:00 for midnight)" if end else "HH:MM (00:00-23:59)"
+    raise ValidationError(f"{what} must be a time {allowed}, not {_shown(value)}")
+
+
+def _day(name: str, value: object) -> dict[str, Any]:
+    """One weekday: ``{"closed": true}`` or ``{"start": "08:00", "end": "17:00"}``."""
+    if value is None:
+        return {"closed": True}
+    if not isinstance(value, dict) or set(value) - {"closed", "start", "end"}:
+        raise ValidationError(
+            f"hours.{name} must be {{'closed': true}} or {{'start': 'HH:MM', 'end': 'HH:MM'}}"
+        )
+    closed = value.get("closed", False)
+    if not isinstance(closed, bool):
+        raise ValidationError(f"hours.{name}.closed must be true or false")
+    if closed:
+        return {"closed": True}
+    start = _check_time(value.get("start"), f"hours.{name}.start", end=False)
+    end = _check_time(value.get("end"), f"hours.{name}.end", end=True)
+    if _minutes(end) <= _minutes(start):
+        raise ValidationError(f"hours.{name}: the end {end} must be after the start {start}")
+    return {"closed": False, "start": start, "end": end}
+
+
+def check_hours(value: object) -> dict[str, dict[str, Any]]:
+    """All seven weekdays, each closed or open start-end; a day left out is closed."""
+    if not isinstance(value, dict):
+        raise ValidationError(f"hours must be an object with the weekdays {list(WEEKDAYS)}")
+    unknown = set(value) - set(WEEKDAYS)
+    if unknown:
+        raise ValidationError(
+            f"hours knows only the weekdays {list(WEEKDAYS)}, not {sorted(unknown)}"
+        )
+    return {day: _day(day, value.get(day)) for day in WEEKDAYS}
+
+
+def check_time_zone(value: object) -> str:
+    if not isinstance(value, str) or value not in time_zones():
+        raise ValidationError(
+            f"time_zone must be an IANA time zone such as Europe/Stockholm, not {_shown(value)}"
+        )
+    return value
+
+
+def check_holidays(country: object, subdivision: object) -> tuple[str, str]:
+    """('', '') for no public holidays, else a supported country and one of its subdivisions."""
+    if country in (None, ""):
+        if subdivision not in (None, ""):
+            raise ValidationError("holiday_subdivision needs a holiday_country")
+        return "", ""
+    if not isinstance(country, str) or country.strip().upper() not in holiday_countries():
+        raise ValidationError(
+            "holiday_country must be a country code the holidays package knows, "
+            f"such as SE, not {_shown(country)}"
+        )
+    code = country.strip().upper()
+    if subdivision in (None, ""):
+        return code, ""
+    known = holiday_countries()[code]
+    if isinstance(subdivision, str) and subdivision.strip() in known:
+        return code, subdivision.strip()
+    if isinstance(subdivision, str) and subdivision.strip().upper() in known:
+        return code, subdivision.strip().upper()
+    choices = f"one of {list(known)}" if known else "left empty: it has none"
+    raise ValidationError(
+        f"holiday_subdivision of {code} must be {choices}, not {_shown(subdivision)}"
+    )
+
+
+def check_closed_dates(value: object) -> list[str]:
+    if not isinstance(value, list | tuple):
+        raise ValidationError("closed_dates must be a list of dates YYYY-MM-DD")
+    if len(value) > MAX_CLOSED_DATES:
+        raise ValidationError(f"closed_dates has at most {MAX_CLOSED_DATES} dates")
+    found: set[str] = set()
+    for item in value:
+        try:
+            if not isinstance(item, str) or len(item) != 10:
+                raise ValueError
+            found.add(date.fromisoformat(item).isoformat())
+        except ValueError:
+            raise ValidationError(
+                f"closed_dates: {_shown(item)} is not a date YYYY-MM-DD"
+            ) from None
+    return sorted(found)
+
+
+@dataclass
+class Calendar:
+    id: str
+    name: str
+    time_zone: str = "Europe/Stockholm"
+    # {"mon": {"closed": false, "start": "08:00", "end": "17:00"}, ..., "sun": {"closed": true}}
+    hours: dict[str, Any] = field(default_factory=dict)
+    holiday_country: str = ""  # ISO code known to the holidays package; "" = none
+    holiday_subdivision: str = ""
+    closed_dates: list[str] = field(default_factory=list)  # ISO dates, in the calendar's zone
+
+    def __post_init__(self) -> None:
+        check_slug(self.id, "calendar id")
+        self.name = check_name(self.name, "name")
+        self.time_zone = check_time_zone(self.time_zone)
+        self.hours = check_hours(self.hours)
+        self.holiday_country, self.holiday_subdivision = check_holidays(
+            self.holiday_country, self.holiday_subdivision
+        )
+        self.closed_dates = check_closed_dates(self.closed_dates)
+
+    def is_holiday(self, day: date) -> bool:
+        return bool(self.holiday_country) and day in _holidays(
+            self.holiday_country, self.holiday_subdivision
+        )
+
+
+def is_open(calendar: Calendar, moment: datetime) -> bool:
+    """Whether ``calendar`` is open at the instant ``moment`` (which must carry its zone).
+
+    The instant is read as the calendar's local date and wall-clock time; it is open when
+    that date is neither a public holiday nor one of its closed dates and the time lies in
+    the weekday's period, start included and end excluded.
+    """
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("is_open needs a datetime with a time zone")
+    local = moment.astimezone(zoneinfo.ZoneInfo(calendar.time_zone))
+    day = local.date()
+    hours = calendar.hours[WEEKDAYS[day.weekday()]]
+    if hours.get("closed", False):
+        return False
+    if day.isoformat() in calendar.closed_dates or calendar.is_holiday(day):
+        return False
+    since_midnight = (local.hour * 3600 + local.minute * 60 + local.second) * 10**6
+    since_midnight += local.microsecond
+    start, end = (_minutes(hours[k]) * 60 * 10**6 for k in ("start", "end"))
+    return start <= since_midnight < end
