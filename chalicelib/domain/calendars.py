@@ -19,17 +19,12 @@ import holidays
 
 from chalicelib.domain.errors import ValidationError
 from chalicelib.domain.organisation import check_name, check_slug
+from chalicelib.domain.timefmt import check_time_zone
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # date.weekday() order
 MAX_CLOSED_DATES = 1000
 END_OF_DAY = "24:00"  # an end time only: open until midnight
 _HHMM = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
-
-
-@cache
-def time_zones() -> frozenset[str]:
-    """The IANA time zone names this system knows (its zoneinfo, or the tzdata package)."""
-    return frozenset(zoneinfo.available_timezones())
 
 
 @cache
@@ -97,14 +92,6 @@ def check_hours(value: object) -> dict[str, dict[str, Any]]:
             f"hours knows only the weekdays {list(WEEKDAYS)}, not {sorted(unknown)}"
         )
     return {day: _day(day, value.get(day)) for day in WEEKDAYS}
-
-
-def check_time_zone(value: object) -> str:
-    if not isinstance(value, str) or value not in time_zones():
-        raise ValidationError(
-            f"time_zone must be an IANA time zone such as Europe/Stockholm, not {_shown(value)}"
-        )
-    return value
 
 
 def check_holidays(country: object, subdivision: object) -> tuple[str, str]:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.domain.calendars import Calendar, holiday_countries, time_zones
+from chalicelib.domain.calendars import Calendar, holiday_countries
 from chalicelib.domain.errors import ConflictError, NotFoundError
 from chalicelib.domain.organisation import Role, User, check_slug
 from chalicelib.domain.records import from_record, to_record
+from chalicelib.domain.timefmt import time_zones
 from chalicelib.services import inputs
 from chalicelib.services.context import Services
 from chalicelib.services.visibility import require_role
