@@ -30,14 +30,20 @@ type Run = (work: () => Promise<unknown>, done: string) => Promise<boolean>;
 type Heading = "h2" | "h3";
 
 export function ReplyComposer({ ticket, contactEmail, run, heading: H = "h3" }: { ticket: Ticket; contactEmail: string; run: Run; heading?: Heading }) {
+  const ticketCc = (ticket.cc ?? []).join(", ");
+  const ticketBcc = (ticket.bcc ?? []).join(", ");
   const [to, setTo] = useState(contactEmail);
-  const [cc, setCc] = useState((ticket.cc ?? []).join(", "));
-  const [bcc, setBcc] = useState((ticket.bcc ?? []).join(", "));
+  const [cc, setCc] = useState(ticketCc);
+  const [bcc, setBcc] = useState(ticketBcc);
   const [text, setText] = useState("");
   const [ask, setAsk] = useState(false);
   const files = useRef<HTMLInputElement>(null);
   const box = useRef<HTMLTextAreaElement>(null);
   useEffect(() => setTo(contactEmail), [contactEmail]);
+  // The ticket's cc/bcc changed (saved in its fields): the reply copies the new addresses, not
+  // the ones it was opened with (what the reply names wins over the ticket's in the API).
+  useEffect(() => setCc(ticketCc), [ticketCc]);
+  useEffect(() => setBcc(ticketBcc), [ticketBcc]);
   useEffect(() => onAction((a) => a === "reply" && box.current?.focus()), []);
   // A solution text or suggestion from the template panel: appended, then focus to the text.
   // Fields the response point does not use (S16) are left out of the reply too.

@@ -34,25 +34,41 @@ export function RoutingInfo({ routing, heading: H }: { routing: Routing | null |
   );
 }
 
-export function TemplatePanel({ ticket, locked, run, heading: H }: { ticket: Ticket; locked: boolean; run: Run; heading: "h2" | "h3" }) {
+/**
+ * ``saveEdits`` stores what the agent has typed into the ticket's fields but not yet saved,
+ * before the template is applied: without it, the reload after applying would throw those
+ * edits away, and with overwrite off the template would fill fields the agent had filled.
+ */
+export function TemplatePanel({ ticket, locked, run, heading: H, saveEdits }: {
+  ticket: Ticket; locked: boolean; run: Run; heading: "h2" | "h3"; saveEdits?: () => Promise<unknown>;
+}) {
   const [guidance, setGuidance] = useState<Guidance | null>(null);
   const [templates, setTemplates] = useState<{ id: string; title: string }[]>([]);
   const [chosen, setChosen] = useState("");
   const [overwrite, setOverwrite] = useState(false);
-  useEffect(() => {
+  const loadGuidance = () =>
     get<Guidance>(`/api/tickets/${encodeURIComponent(ticket.id)}/guidance`).then(setGuidance).catch(() => setGuidance(null));
-  }, [ticket.id, ticket.version]);
+  useEffect(() => void loadGuidance(), [ticket.id, ticket.version]);
   useEffect(() => void get<{ items: { id: string; title: string }[] }>("/api/templates").then((r) => setTemplates(r.items)).catch(() => setTemplates([])), []);
 
   async function apply(event: Event) {
     event.preventDefault();
     if (!chosen) return;
-    if (await run(() => api("POST", `/api/tickets/${encodeURIComponent(ticket.id)}/template`, { template_id: chosen, overwrite }), t("tp.applied"))) {
+    const work = async () => {
+      await saveEdits?.();
+      return api("POST", `/api/tickets/${encodeURIComponent(ticket.id)}/template`, { template_id: chosen, overwrite });
+    };
+    if (await run(work, t("tp.applied"))) {
       setOverwrite(false);
     }
   }
-  const tick = (step: number, done: boolean) =>
-    run(() => api("POST", `/api/tickets/${encodeURIComponent(ticket.id)}/steps`, { step, done }), done ? t("tp.stepDone") : t("tp.stepUndone"));
+  // The box shows the click at once (a controlled box would spring back until the answer);
+  // a refusal reads the checklist again.
+  async function tick(step: number, done: boolean) {
+    setGuidance((g) => g && { ...g, steps: g.steps?.map((x) => (x.step === step ? { ...x, done } : x)) });
+    const ok = await run(() => api("POST", `/api/tickets/${encodeURIComponent(ticket.id)}/steps`, { step, done }), done ? t("tp.stepDone") : t("tp.stepUndone"));
+    if (!ok) await loadGuidance();
+  }
   const g = guidance;
   return (
     <section class="template-box" aria-labelledby={`tpl-${ticket.id}`} data-testid="template-panel">
@@ -61,14 +77,19 @@ export function TemplatePanel({ ticket, locked, run, heading: H }: { ticket: Tic
         <p data-testid="ticket-template">{t("tp.current", { title: g.template.title, version: g.template.version })}</p>
       ) : <p class="muted">{t("tp.none")}</p>}
       {!locked && ticket.status !== "closed" && (
-        <form class="row apply-template" onSubmit={apply}>
+        <form class="apply-template" onSubmit={apply}>
           <label>{t("tp.choose")}
             <select name="apply-template" value={chosen} onChange={(e) => setChosen(e.currentTarget.value)}>
               <option value="">–</option>
               {templates.map((x) => <option key={x.id} value={x.id}>{x.title}</option>)}
             </select>
           </label>
-          <label class="check"><input type="checkbox" name="apply-overwrite" checked={overwrite} onChange={(e) => setOverwrite(e.currentTarget.checked)} />{t("tp.overwrite")}</label>
+          <div class="overwrite">
+            <input type="checkbox" id={`overwrite-${ticket.id}`} name="apply-overwrite" checked={overwrite}
+              aria-describedby={`overwrite-hint-${ticket.id}`} onChange={(e) => setOverwrite(e.currentTarget.checked)} />
+            <label for={`overwrite-${ticket.id}`}>{t("tp.overwrite")}</label>
+            <p id={`overwrite-hint-${ticket.id}`} class="muted small">{t(overwrite ? "tp.overwriteOn" : "tp.overwriteOff")}</p>
+          </div>
           <button type="submit" disabled={!chosen}>{t("tp.apply")}</button>
         </form>
       )}

@@ -573,4 +573,6 @@ export const en: Record<keyof typeof sv, string> = {
   "tpl.prefillHint": "Only the fields you fill in are kept in the template. They are filled in on the ticket when the template is applied.",
   "tpl.noCustomFields": "There are no custom fields to fill in.",
   "error.in_use": "It is still in use and cannot be deleted.",
+  "tp.overwriteOff": "Only empty fields are filled in; what is already there stays.",
+  "tp.overwriteOn": "The template's values replace what is already filled in.",
 };

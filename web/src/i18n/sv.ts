@@ -571,4 +571,6 @@ export const sv = {
   "tpl.prefillHint": "Bara fälten du fyller i sparas i mallen. De fylls i på ärendet när mallen används.",
   "tpl.noCustomFields": "Det finns inga egna fält att fylla i.",
   "error.in_use": "Det används fortfarande och kan inte tas bort.",
+  "tp.overwriteOff": "Bara tomma fält fylls i; det som redan är ifyllt står kvar.",
+  "tp.overwriteOn": "Mallens värden ersätter det som redan är ifyllt.",
 };

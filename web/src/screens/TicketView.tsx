@@ -126,6 +126,12 @@ export function TicketView({ ticketId, user, dir, onChanged, level = 2 }: {
     if (!Object.keys(body).length) return say(t("ticket.noChanges"));
     await run(() => api("PATCH", `/api/tickets/${ticketId}`, body, { ifMatch: (ticket as Ticket).version }), t("ticket.saved"));
   }
+  /** What the agent typed into the fields and has not saved yet is saved before a template
+   * is applied, so "fill only empty fields" keeps it (and the reload does not lose it). */
+  async function saveEdits() {
+    const body = changes(ticket as Ticket, values, dir);
+    if (Object.keys(body).length) await api("PATCH", `/api/tickets/${ticketId}`, body, { ifMatch: (ticket as Ticket).version });
+  }
   async function changeStatus(event: Event) {
     event.preventDefault();
     if (!status) return;
@@ -190,7 +196,7 @@ export function TicketView({ ticketId, user, dir, onChanged, level = 2 }: {
         </section>
         <aside class="ticket-side">
           <RoutingInfo routing={ticket.routing as Routing | null} heading={Section} />
-          <TemplatePanel ticket={ticket} locked={locked} run={run} heading={Section} />
+          <TemplatePanel ticket={ticket} locked={locked} run={run} heading={Section} saveEdits={saveEdits} />
           <section class="contact-box" aria-labelledby={`c-${ticket.id}`}>
             <Section id={`c-${ticket.id}`} class="section-title">{t("contact.title")}</Section>
             {contact ? (
