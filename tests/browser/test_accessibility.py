@@ -15,8 +15,11 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import ApiClient, Session
+from tests.browser.web_catalogue import only_in
 
 RESULTS: list[Any] = []  # every violation seen, of any impact, for the log
+# The screen's own words (not the data it lists): where an untranslated text would show.
+CHROME = "h1, h2, h3, label, legend, button, th, caption, summary, nav, [role=tab], .empty, .hint"
 AXE = Path(__file__).resolve().parents[2] / "web" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENS = [
     ("inbox", "inbox/rp:kundtjanst", "[data-testid=ticket-list]"),
@@ -28,7 +31,7 @@ SCREENS = [
     *[(f"admin-{s}", f"admin/{s}", "#admin-title") for s in (
         "response-points", "groups", "users", "ticket-types", "custom-fields",
         "signatures", "settings", "quarantine", "mail-log", "outbox",
-        "templates", "rules", "menu-profiles", "field-settings")],
+        "templates", "calendars", "rules", "menu-profiles", "field-settings")],
     ("search", "search", "[data-testid=search-form]"),
     ("notifications", "notifications", "[data-testid=notify-prefs]"),
 ]  # fmt: skip
@@ -62,6 +65,7 @@ def test_no_serious_axe_violation_on_any_screen(
 ) -> None:
     s = sessions("admin", lang=lang)
     problems: dict[str, list[str]] = {}
+    foreign = only_in("en" if lang == "sv" else "sv")
     for name, route, ready in SCREENS:
         page = s.goto(route.format(**targets))
         expect(page.locator(ready).first).to_be_visible()
@@ -69,6 +73,11 @@ def test_no_serious_axe_violation_on_any_screen(
         s.shot(f"{name}-{lang}")
         if found := _serious(page):
             problems[name] = found
+        # ... and every word of the screen itself is in the user's language.
+        words = "\n".join(page.locator(CHROME).all_inner_texts())
+        assert "⟦" not in words, (name, words)
+        if leaked := [text for text in foreign if text in words]:
+            problems[f"{name}: untranslated"] = leaked
     page.keyboard.press("?")
     s.shot(f"help-{lang}")
     if found := _serious(page):

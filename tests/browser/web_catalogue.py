@@ -15,16 +15,23 @@ def catalogue(lang: str) -> dict[str, str]:
     return dict(_ENTRY.findall((I18N / f"{lang}.ts").read_text(encoding="utf-8")))
 
 
-def english_only_texts() -> list[str]:
-    """English texts that differ from the Swedish, long enough not to match by chance,
-    split at placeholders: seeing one on a Swedish screen means an untranslated string."""
-    sv, en = catalogue("sv"), catalogue("en")
+def only_in(lang: str) -> list[str]:
+    """Texts of ``lang``'s catalogue that differ from the other's, long enough not to match by
+    chance, split at placeholders: seeing one on a screen in the other language means an
+    untranslated string."""
+    other = "en" if lang == "sv" else "sv"
+    mine, theirs = catalogue(lang), catalogue(other)
+    their_words = " ".join(theirs.values())
     texts: set[str] = set()
-    for key, text in en.items():
-        if text == sv.get(key):
+    for key, text in mine.items():
+        if text == theirs.get(key):
             continue
         for part in re.split(r"\{\w+\}", text):
             part = part.strip(" .:()–-")
-            if len(part) >= 8 and part not in " ".join(sv.values()):
+            if len(part) >= 8 and part not in their_words:
                 texts.add(part)
     return sorted(texts)
+
+
+def english_only_texts() -> list[str]:
+    return only_in("en")

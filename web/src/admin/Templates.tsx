@@ -271,7 +271,10 @@ function TemplateForm({ initial, creating, onDone }: { initial: TemplateItem; cr
 export function TemplatesScreen() {
   const dir = useStore(directory);
   const [items, setItems] = useState<TemplateItem[]>([]);
-  const [open, setOpen] = useState<{ item: TemplateItem; creating: boolean } | null>(null);
+  // `n` counts openings, so "Add" (or "Edit" again) always starts a fresh form.
+  const [open, setOpenState] = useState<{ item: TemplateItem; creating: boolean; n: number } | null>(null);
+  const setOpen = (next: { item: TemplateItem; creating: boolean } | null) =>
+    setOpenState((before) => (next ? { ...next, n: (before?.n ?? 0) + 1 } : null));
   const load = () => get<{ items: TemplateItem[] }>("/api/admin/templates").then((r) => setItems(r.items)).catch((e) => say(errorText(e), "error"));
   useEffect(() => void load(), []);
 
@@ -312,7 +315,7 @@ export function TemplatesScreen() {
           <button type="button" onClick={() => setCopying(null)}>{t("common.cancel")}</button>
         </form>
       )}
-      {open && <TemplateForm key={open.item.id + open.item.version} initial={open.item} creating={open.creating} onDone={done} />}
+      {open && <TemplateForm key={open.n} initial={open.item} creating={open.creating} onDone={done} />}
       <table class="tickets" data-testid="template-list">
         <caption class="visually-hidden">{t("admin.templates")}</caption>
         <thead><tr>

@@ -1,0 +1,63 @@
+"""Admin settings in the browser: the organisation's time zone moves every time shown; an
+admin form opened with "Add" always starts empty."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import ApiClient, Session
+
+
+@pytest.fixture
+def stockholm_again(api_as: Callable[[str], ApiClient]) -> Iterator[None]:
+    yield
+    api_as("admin").call("PUT", "/api/admin/settings", {"time_zone": "Europe/Stockholm"})
+
+
+def test_the_organisations_time_zone_moves_the_times_on_the_ticket(
+    sessions: Callable[..., Session], api_as: Callable[[str], ApiClient], stockholm_again: None
+) -> None:
+    admin = api_as("admin")
+    ticket = admin.call(
+        "POST", "/api/tickets", {"title": "Tidszonstest", "response_point_id": "kundtjanst"}
+    )
+    created = datetime.fromisoformat(ticket["created_at"].replace("Z", "+00:00"))
+    s = sessions("admin")
+
+    # The admin picks New York in Settings
+    page = s.goto("admin/settings")
+    page.get_by_label("Tidszon (tider i gränssnittet och på kundsidan)").select_option(
+        "America/New_York"
+    )
+    page.get_by_role("button", name="Spara").click()
+    expect(page.get_by_test_id("notice")).to_contain_text("Sparat.")
+    assert admin.call("GET", "/api/admin/settings")["time_zone"] == "America/New_York"
+
+    # The ticket's creation time is New York's wall clock, not Stockholm's
+    page = s.goto(f"ticket/{ticket['id']}")
+    meta = page.locator("article.ticket").get_by_text("Skapat", exact=False).first
+    new_york = created.astimezone(ZoneInfo("America/New_York"))
+    expect(meta).to_contain_text(f"{new_york:%H:%M}")
+    stockholm = created.astimezone(ZoneInfo("Europe/Stockholm"))
+    assert f"{stockholm:%H:%M}" not in meta.inner_text()
+
+
+def test_add_opens_an_empty_template_form_even_after_typing_in_one(
+    sessions: Callable[..., Session],
+) -> None:
+    s = sessions("admin")
+    page = s.goto("admin/templates")
+    add = page.locator(".list-head button.primary")
+    add.click()
+    form = page.get_by_test_id("template-form")
+    form.locator("[name=tpl-id]").fill("halvfardig")
+    form.locator("[name=tpl-title]").fill("Påbörjad men inte sparad")
+    add.click()
+    expect(form.locator("[name=tpl-id]")).to_have_value("")
+    expect(form.locator("[name=tpl-title]")).to_have_value("")
+    assert not [c for c in s.console if "pageerror" in c], s.console
