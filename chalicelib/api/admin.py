@@ -8,7 +8,7 @@ from typing import Any
 from chalice.app import Blueprint
 
 from chalicelib.api.routing import Call, endpoint
-from chalicelib.domain.errors import NotFoundError, ValidationError
+from chalicelib.domain.errors import NotFoundError
 from chalicelib.services import admin, directory, inputs
 
 bp = Blueprint(__name__)
@@ -48,10 +48,7 @@ def put_settings(call: Call) -> dict[str, Any]:
 @endpoint(bp, "/api/admin/{collection}", ["POST"], status=201)
 def create_item(call: Call) -> dict[str, Any]:
     kind = _kind(call)
-    body = inputs.require_object(call.body())
-    item_id = body.get("id")
-    if not isinstance(item_id, str):
-        raise ValidationError("id is required")
+    item_id, body = inputs.new_item(call.body())
     return admin.put_item(call.svc, call.actor, kind, item_id, body, create=True)
 
 

@@ -7,7 +7,6 @@ from typing import Any
 from chalice.app import Blueprint
 
 from chalicelib.api.routing import Call, endpoint
-from chalicelib.domain.errors import ValidationError
 from chalicelib.services import calendars, inputs
 
 bp = Blueprint(__name__)
@@ -24,10 +23,8 @@ def list_calendars(call: Call) -> dict[str, Any]:
 
 @endpoint(bp, "/api/admin/calendars", ["POST"], status=201)
 def create_calendar(call: Call) -> dict[str, Any]:
-    body = inputs.require_object(call.body())
-    if not isinstance(body.get("id"), str):
-        raise ValidationError("id is required")
-    return calendars.save_calendar(call.svc, call.actor, body["id"], body, create=True)
+    calendar_id, body = inputs.new_item(call.body())
+    return calendars.save_calendar(call.svc, call.actor, calendar_id, body, create=True)
 
 
 @endpoint(bp, "/api/admin/calendars/{calendar_id}", ["GET"])

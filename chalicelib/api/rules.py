@@ -7,7 +7,6 @@ from typing import Any
 from chalice.app import Blueprint
 
 from chalicelib.api.routing import Call, endpoint
-from chalicelib.domain.errors import ValidationError
 from chalicelib.services import inputs, rules
 
 bp = Blueprint(__name__)
@@ -20,10 +19,8 @@ def list_rules(call: Call) -> dict[str, Any]:
 
 @endpoint(bp, "/api/admin/rules", ["POST"], status=201)
 def create_rule(call: Call) -> dict[str, Any]:
-    body = inputs.require_object(call.body())
-    if not isinstance(body.get("id"), str):
-        raise ValidationError("id is required")
-    return rules.save_rule(call.svc, call.actor, body["id"], body, create=True)
+    rule_id, body = inputs.new_item(call.body())
+    return rules.save_rule(call.svc, call.actor, rule_id, body, create=True)
 
 
 @endpoint(bp, "/api/admin/rules/test", ["POST"])

@@ -14,14 +14,6 @@ from chalicelib.services import field_settings, inputs, template_use, templates
 bp = Blueprint(__name__)
 
 
-def _new_id(call: Call) -> tuple[str, Any]:
-    body = inputs.require_object(call.body())
-    item_id = body.get("id")
-    if not isinstance(item_id, str):
-        raise ValidationError("id is required")
-    return item_id, body
-
-
 @endpoint(bp, "/api/admin/templates", ["GET"])
 def admin_list(call: Call) -> dict[str, Any]:
     return {"items": templates.list_templates(call.svc, call.actor, include_disabled=True)}
@@ -29,7 +21,7 @@ def admin_list(call: Call) -> dict[str, Any]:
 
 @endpoint(bp, "/api/admin/templates", ["POST"], status=201)
 def admin_create(call: Call) -> dict[str, Any]:
-    item_id, body = _new_id(call)
+    item_id, body = inputs.new_item(call.body())
     return templates.save_template(call.svc, call.actor, item_id, body, create=True)
 
 

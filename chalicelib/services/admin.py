@@ -50,10 +50,7 @@ def put_item(
     check_slug(item_id, f"{kind} id")
     # Checked before anything is written: a clash must not touch the existing item's login.
     exists = _stored(svc, kind, item_id) is not None
-    if create and exists:
-        raise ConflictError(f"{kind} {item_id!r} exists already")
-    if not create and not exists:
-        raise NotFoundError(f"no {kind} {item_id!r}")
+    inputs.check_create_or_replace(kind, item_id, exists=exists, create=create)
     obj = from_record(cls, {**data, "id": item_id})
     _check_references(svc, obj)
     if isinstance(obj, User):

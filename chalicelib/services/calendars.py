@@ -61,10 +61,7 @@ def save_calendar(
     data.pop("used_by", None)
     check_slug(calendar_id, "calendar id")
     exists = svc.config.get(CALENDAR, calendar_id) is not None
-    if create and exists:
-        raise ConflictError(f"calendar {calendar_id!r} exists already")
-    if not create and not exists:
-        raise NotFoundError(f"no calendar {calendar_id!r}")
+    inputs.check_create_or_replace("calendar", calendar_id, exists=exists, create=create)
     calendar = from_record(Calendar, {**data, "id": calendar_id})
     record = to_record(calendar)
     svc.config.put(CALENDAR, calendar_id, record, create=create)

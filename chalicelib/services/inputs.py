@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from chalicelib.domain.errors import BadRequestError, ValidationError
+from chalicelib.domain.errors import BadRequestError, ConflictError, NotFoundError, ValidationError
 from chalicelib.domain.timefmt import parse_iso
 
 E = TypeVar("E", bound=StrEnum)
@@ -18,6 +18,23 @@ def require_object(body: Any) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise BadRequestError("the body must be a JSON object")
     return body
+
+
+def new_item(body: Any) -> tuple[str, dict[str, Any]]:
+    """The id and body of an item to create (POST): the body names its own id."""
+    data = require_object(body)
+    item_id = data.get("id")
+    if not isinstance(item_id, str):
+        raise ValidationError("id is required")
+    return item_id, data
+
+
+def check_create_or_replace(what: str, item_id: str, *, exists: bool, create: bool) -> None:
+    """Creating what exists is 409; replacing what does not is 404."""
+    if create and exists:
+        raise ConflictError(f"{what} {item_id!r} exists already")
+    if not create and not exists:
+        raise NotFoundError(f"no {what} {item_id!r}")
 
 
 def text(

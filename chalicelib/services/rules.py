@@ -8,7 +8,7 @@ from typing import Any
 
 from chalicelib.channels.errors import MailParseError
 from chalicelib.channels.mime_in import parse_message
-from chalicelib.domain.errors import ConflictError, NotFoundError, ValidationError
+from chalicelib.domain.errors import NotFoundError, ValidationError
 from chalicelib.domain.ids import new_ulid
 from chalicelib.domain.matching import MatchingRule, Sample
 from chalicelib.domain.organisation import Role, User, check_slug
@@ -45,10 +45,7 @@ def save_rule(
     data.pop("revision", None)
     check_slug(rule_id, "rule id")
     exists = svc.config.get(MATCHING_RULE, rule_id) is not None
-    if create and exists:
-        raise ConflictError(f"matching rule {rule_id!r} exists already")
-    if not create and not exists:
-        raise NotFoundError(f"no matching rule {rule_id!r}")
+    inputs.check_create_or_replace("matching rule", rule_id, exists=exists, create=create)
     if create and len(svc.config.list(MATCHING_RULE)) >= MAX_RULES:
         raise ValidationError(f"at most {MAX_RULES} matching rules")
     rule = from_record(MatchingRule, {**data, "id": rule_id})

@@ -73,10 +73,9 @@ def save_template(
     data = dict(inputs.require_object(body))
     check_slug(template_id, "template id")
     stored = load(svc, template_id)
-    if create and stored is not None:
-        raise ConflictError(f"template {template_id!r} exists already")
-    if not create and stored is None:
-        raise NotFoundError(f"no template {template_id!r}")
+    inputs.check_create_or_replace(
+        "template", template_id, exists=stored is not None, create=create
+    )
     expected = data.pop("version", None)
     if stored is not None and expected is not None and expected != stored.version:
         raise ConflictError(
