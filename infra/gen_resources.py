@@ -28,6 +28,11 @@ Other choices worth knowing:
   notifications 90 days after they were made; tickets and their history do not yet (whoever
   implements retention sets it).
   TTL deletions appear on the TicketEvents stream as REMOVE records: consumers skip them.
+- The TicketEvents stream consumer (function TicketEvents, chalicelib/api/events.py): Chalice
+  needs a literal stream ARN in its decorator; functions() points the event source at this
+  stack's table stream (Fn::GetAtt StreamArn) and adds what Chalice cannot say: partial batch
+  responses, bisect on error, a retry limit and an SQS on-failure destination (its role may send
+  there: stream_consumer()). Alarms watch its Errors, IteratorAge and the destination queue.
 - The `Stage` parameter only allows the Chalice stages that have a policy file and
   environment (`dev`): the package is built for one Chalice stage.
 - SES can have one active receipt rule set per account and region. CloudFormation creates
@@ -59,7 +64,13 @@ QUARANTINE_PREFIX = "quarantine/"  # kept forever: no lifecycle rule may match i
 ROLE_GROUPS = ("admin", "dispatcher", "agent")  # identity_cognito.ROLE_GROUPS, by precedence
 
 # Chalice's logical id of each Lambda function -> the short name in "servit-${Stage}-<name>".
-FUNCTIONS = {"APIHandler": "api", "InboundMail": "inbound-mail"}
+FUNCTIONS = {"APIHandler": "api", "InboundMail": "inbound-mail", "TicketEvents": "ticket-events"}
+# The TicketEvents stream consumer (chalicelib/api/events.py): its event source as Chalice
+# names it, and how Lambda retries it before a change's records go to the dead-letter queue.
+STREAM_SOURCE = "TicketEventsDynamodbEventSource"
+STREAM_RETRIES = 10
+STREAM_MAX_AGE_SECONDS = 24 * 3600  # the stream keeps records 24 h anyway
+ITERATOR_AGE_ALARM_MS = 5 * 60 * 1000  # notices more than 5 minutes behind
 # Chalice names the API handler's role and log group "ApiHandler...", the function "APIHandler".
 API_STEM = "ApiHandler"
 
@@ -379,6 +390,26 @@ def functions() -> dict[str, Any]:
             "Properties": {"Topic": sub("${InboundMailTopic}")},
         }
     }
+    # The stream consumer reads the stack's TicketEvents stream (Chalice wants a literal ARN;
+    # the deep merge replaces it), reports partial batch failures so delivery resumes at the
+    # failed change, halves a batch that crashes, and after STREAM_RETRIES hands the records'
+    # coordinates to the dead-letter queue rather than blocking the shard.
+    resources["TicketEvents"]["Properties"]["Events"] = {
+        STREAM_SOURCE: {
+            "Type": "DynamoDB",
+            "Properties": {
+                "Stream": {"Fn::GetAtt": [table_logical_id("TicketEvents"), "StreamArn"]},
+                "StartingPosition": "TRIM_HORIZON",
+                "FunctionResponseTypes": ["ReportBatchItemFailures"],
+                "BisectBatchOnFunctionError": True,
+                "MaximumRetryAttempts": STREAM_RETRIES,
+                "MaximumRecordAgeInSeconds": STREAM_MAX_AGE_SECONDS,
+                "DestinationConfig": {
+                    "OnFailure": {"Destination": {"Fn::GetAtt": ["TicketEventsDeadLetters", "Arn"]}}
+                },
+            },
+        }
+    }
     # Chalice 1.34 names the API handler's log group after "${ApiHandler}", a resource that
     # does not exist (aws/chalice#2079): point it at the real function.
     # Logs go with the stack (they expire after log_retention_in_days anyway).
@@ -390,8 +421,48 @@ def functions() -> dict[str, Any]:
     return resources
 
 
+def stream_consumer() -> dict[str, Any]:
+    """Where the consumer's given-up batches go (their shard and sequence numbers: the
+    events themselves stay in the table), and its role's right to send there."""
+    return {
+        "TicketEventsDeadLetters": {
+            "Type": "AWS::SQS::Queue",
+            "Properties": {
+                "QueueName": sub("servit-${Stage}-ticket-events-failed"),
+                "MessageRetentionPeriod": 14 * 24 * 3600,
+                "SqsManagedSseEnabled": True,
+            },
+        },
+        "TicketEventsDeadLetterPolicy": {
+            "Type": "AWS::IAM::Policy",
+            "Properties": {
+                "PolicyName": "StreamFailuresToQueue",
+                "Roles": [ref("TicketEventsRole")],
+                "PolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Action": "sqs:SendMessage",
+                            "Resource": {"Fn::GetAtt": ["TicketEventsDeadLetters", "Arn"]},
+                        }
+                    ],
+                },
+            },
+        },
+    }
+
+
 def alarms(app_name: str, api_stage: str) -> dict[str, Any]:
-    def alarm(description: str, namespace: str, metric: str, dimensions: list[Any]) -> Any:
+    def alarm(
+        description: str,
+        namespace: str,
+        metric: str,
+        dimensions: list[Any],
+        *,
+        statistic: str = "Sum",
+        threshold: int = 1,
+    ) -> Any:
         return {
             "Type": "AWS::CloudWatch::Alarm",
             "Properties": {
@@ -399,10 +470,10 @@ def alarms(app_name: str, api_stage: str) -> dict[str, Any]:
                 "Namespace": namespace,
                 "MetricName": metric,
                 "Dimensions": dimensions,
-                "Statistic": "Sum",
+                "Statistic": statistic,
                 "Period": 300,
                 "EvaluationPeriods": 1,
-                "Threshold": 1,
+                "Threshold": threshold,
                 "ComparisonOperator": "GreaterThanOrEqualToThreshold",
                 "TreatMissingData": "notBreaching",
                 "AlarmActions": [ref("AlarmTopic")],
@@ -411,6 +482,7 @@ def alarms(app_name: str, api_stage: str) -> dict[str, Any]:
         }
 
     handler = [{"Name": "FunctionName", "Value": ref("APIHandler")}]
+    consumer = [{"Name": "FunctionName", "Value": ref("TicketEvents")}]
     # Chalice's routes answer unhandled errors with 500 without failing the invocation:
     # those show only in API Gateway's 5XXError, keyed by the API's name (the app name).
     api = [{"Name": "ApiName", "Value": app_name}, {"Name": "Stage", "Value": api_stage}]
@@ -438,6 +510,34 @@ def alarms(app_name: str, api_stage: str) -> dict[str, Any]:
             "The API Lambda was throttled", "AWS/Lambda", "Throttles", handler
         ),
         "Api5xxAlarm": alarm("The API answered 5xx", "AWS/ApiGateway", "5XXError", api),
+        "TicketEventsErrorsAlarm": alarm(
+            "The TicketEvents stream consumer failed (crash, timeout): notices are retried",
+            "AWS/Lambda",
+            "Errors",
+            consumer,
+        ),
+        "TicketEventsIteratorAgeAlarm": alarm(
+            "The TicketEvents stream consumer is more than 5 minutes behind "
+            "(a change failing again and again holds up its shard)",
+            "AWS/Lambda",
+            "IteratorAge",
+            consumer,
+            statistic="Maximum",
+            threshold=ITERATOR_AGE_ALARM_MS,
+        ),
+        "TicketEventsDeadLettersAlarm": alarm(
+            "The TicketEvents stream consumer gave up on records "
+            "(their coordinates are in the dead-letter queue)",
+            "AWS/SQS",
+            "ApproximateNumberOfMessagesVisible",
+            [
+                {
+                    "Name": "QueueName",
+                    "Value": {"Fn::GetAtt": ["TicketEventsDeadLetters", "QueueName"]},
+                }
+            ],
+            statistic="Maximum",
+        ),
     }
 
 
@@ -578,6 +678,7 @@ def build_template() -> dict[str, Any]:
         inbound_mail(),
         user_pool(),
         functions(),
+        stream_consumer(),
         alarms(chalice["app_name"], chalice.get("api_gateway_stage", "api")),
     ):
         resources.update(part)
@@ -639,6 +740,7 @@ def build_template() -> dict[str, Any]:
                 "Value": {"Fn::GetAtt": [table_logical_id("TicketEvents"), "StreamArn"]}
             },
             "AlarmTopicArn": {"Value": ref("AlarmTopic")},
+            "TicketEventsDeadLetterQueueUrl": {"Value": ref("TicketEventsDeadLetters")},
             "WebUrl": {"Value": sub("https://${WebDistribution.DomainName}/")},
             "WebBucketName": {"Value": ref("WebBucket")},
             "WebDistributionId": {"Value": ref("WebDistribution")},

@@ -1,5 +1,7 @@
 """The local stack in one command (``make run``): DynamoDB Local, tables, demo
-data, and the API on Chalice's local server. Ctrl-C or SIGTERM stops it all.
+data, the API on Chalice's local server behind the front door (agent UI), the SMTP
+intake, and the TicketEvents stream poller (agent notifications). Ctrl-C or SIGTERM
+stops it all.
 
 Environment: SERVIT_PORT (8000), SERVIT_DYNAMODB_PORT (8001), SERVIT_SMTP_PORT
 (2525), SERVIT_DATA_DIR (.data), SERVIT_HOST (127.0.0.1).
@@ -21,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from chalicelib.services.context import Services  # noqa: E402
-from local import dynamodb_local, smtp, web_proxy  # noqa: E402
+from local import dynamodb_local, smtp, stream_poller, web_proxy  # noqa: E402
 
 TABLE_PREFIX = "servit-local-"
 
@@ -51,19 +53,24 @@ def stack_environment(data_dir: Path, dynamodb_port: int) -> dict[str, str]:
     return env
 
 
-def prepare_data(env: dict[str, str]) -> tuple[int, Services]:
-    """Create missing tables and seed demo data once; returns tickets seeded now."""
+def prepare_data(env: dict[str, str]) -> Services:
+    """Create missing tables; returns the services the in-process parts use."""
     os.environ.update(env)
     import boto3
 
     from chalicelib import bootstrap, config
     from chalicelib.adapters.dynamodb.tables import create_missing_tables
-    from local.seed import seed
 
     client = boto3.client("dynamodb", endpoint_url=env["SERVIT_DYNAMODB_ENDPOINT"])
     create_missing_tables(client, TABLE_PREFIX)
-    svc = bootstrap.build(config.load(env))
-    return seed(svc), svc
+    return bootstrap.build(config.load(env))
+
+
+def seed_demo(svc: Services) -> int:
+    """Seed demo data once; returns tickets seeded now."""
+    from local.seed import seed
+
+    return seed(svc)
 
 
 def wait_for_api(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
@@ -94,6 +101,7 @@ def banner(url: str, dynamodb_port: int, smtp_port: int, seeded: int, data_dir: 
         f"  DynamoDB Local: http://127.0.0.1:{dynamodb_port}\n"
         f"  SMTP (mail in): 127.0.0.1:{smtp_port}  (any recipient; kundtjanst@servit.example, "
         "it@servit.example)\n"
+        "  Stream poller:  TicketEvents -> agent notifications (as the Lambda in AWS)\n"
         f"  Outbox (mail out): {data_dir / 'outbox'}  and GET {url}/api/dev/outbox (admin)\n"
         f"  Demo logins (e-mail / password / roles):\n{logins}\n"
         "  Ctrl-C stops everything.\n"
@@ -112,6 +120,7 @@ def main() -> int:
     children: list[subprocess.Popen[bytes]] = []
     smtp_server = None
     front = None
+    poller = None
 
     def stop(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
@@ -124,7 +133,12 @@ def main() -> int:
         children.append(dynamodb)
         env = stack_environment(data_dir, dynamodb_port)
         env["SERVIT_PUBLIC_URL"] = f"http://{host}:{port}"
-        seeded, svc = prepare_data(env)
+        svc = prepare_data(env)
+        # Before the seed, so the demo's changes notify as any other change does.
+        poller = stream_poller.start(
+            svc, env["SERVIT_DYNAMODB_ENDPOINT"], f"{TABLE_PREFIX}TicketEvents"
+        )
+        seeded = seed_demo(svc)
         smtp_server = smtp.start(svc, host, smtp_port)
         api = subprocess.Popen(
             [str(Path(sys.executable).parent / "chalice"), "local", "--no-autoreload",
@@ -137,7 +151,7 @@ def main() -> int:
         front = web_proxy.start(host, port, api_port, ROOT / "web" / "dist")
         url = f"http://{host}:{port}"
         print(banner(url, dynamodb_port, smtp_port, seeded, data_dir), flush=True)
-        while all(child.poll() is None for child in children):
+        while all(child.poll() is None for child in children) and poller.alive():
             time.sleep(0.5)
         print("a part of the stack stopped; shutting down", file=sys.stderr)
         return 1
@@ -149,6 +163,8 @@ def main() -> int:
             front.shutdown()
         if smtp_server is not None:
             smtp.stop(smtp_server)
+        if poller is not None:
+            poller.stop()
         for child in reversed(children):
             dynamodb_local.stop(child)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from chalicelib.adapters.identity_local import LocalIdentity, generate_private_key_pem
 from chalicelib.adapters.memory import (
@@ -128,3 +130,30 @@ def dynamo_backed_services(endpoint: str, prefix: str, clock: FrozenClock) -> Se
         notifications=DynamoNotificationRepository(),
         mail=TEST_MAIL_SETTINGS,
     )
+
+
+_SEQUENCE = itertools.count(1)
+
+
+def drain_stream(svc: Services, *, times: int = 1) -> list[dict[str, Any]]:
+    """Deliver what the in-memory TicketEvents "stream" holds to the stream consumer's
+    Lambda handler, as Lambda would: records in its event shape, in order, and again from
+    a reported failure (left for the next drain). ``times=2`` delivers the same batch twice,
+    as a redelivering stream may. Returns the handler's answers."""
+    from chalicelib.adapters.dynamodb.stream import lambda_record
+    from chalicelib.api import events
+
+    repo = svc.tickets
+    assert isinstance(repo, InMemoryTicketRepository)
+    taken = repo.take_stream()
+    records = [lambda_record(s, f"{next(_SEQUENCE):021d}") for s in taken]
+    answers = []
+    for _ in range(times):
+        answer = events.handle(svc, {"Records": records})
+        answers.append(answer)
+        failures = [f["itemIdentifier"] for f in answer["batchItemFailures"]]
+        if failures:
+            at = [r["dynamodb"]["SequenceNumber"] for r in records].index(min(failures))
+            repo.give_back(taken[at:])
+            break
+    return answers

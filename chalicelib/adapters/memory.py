@@ -18,6 +18,7 @@ from chalicelib.domain.contact import Contact
 from chalicelib.domain.errors import ConflictError, NotFoundError, ValidationError
 from chalicelib.domain.events import TicketEvent
 from chalicelib.domain.inbox import InboxKind, inbox_memberships, inbox_sort_key
+from chalicelib.domain.notifications import StoredEvent
 from chalicelib.domain.search import SearchCriteria
 from chalicelib.domain.ticket import Ticket
 from chalicelib.domain.timefmt import iso
@@ -67,8 +68,10 @@ def _decode_cursor(cursor: str | None) -> int:
 class InMemoryTicketRepository(TicketRepository):
     def __init__(self, lookups: InMemoryLookupRepository | None = None) -> None:
         self._tickets: dict[str, Ticket] = {}
-        self._events: dict[str, list[TicketEvent]] = {}
+        self._events: dict[str, list[StoredEvent]] = {}
         self._numbers: dict[int, str] = {}
+        # What DynamoDB's stream would carry, in order, until a test takes it (take_stream).
+        self._stream: list[StoredEvent] = []
         self._lookups = lookups or InMemoryLookupRepository()
         self._lock = self._lookups.lock
 
@@ -95,7 +98,12 @@ class InMemoryTicketRepository(TicketRepository):
     def _commit(self, ticket: Ticket, claims: Mapping[str, str] | None) -> None:
         self._lookups.items.update(claims or {})
         ticket.version += 1
-        self._events.setdefault(ticket.id, []).extend(ticket.pending_events)
+        stored = [
+            StoredEvent(e, ticket.version, len(ticket.pending_events), ticket.agent_id or None)
+            for e in ticket.pending_events
+        ]
+        self._events.setdefault(ticket.id, []).extend(stored)
+        self._stream.extend(stored)
         ticket.pending_events.clear()
         self._tickets[ticket.id] = copy.deepcopy(ticket)
 
@@ -109,7 +117,22 @@ class InMemoryTicketRepository(TicketRepository):
         return self._numbers.get(number)
 
     def events(self, ticket_id: str) -> list[TicketEvent]:
-        return sorted(self._events.get(ticket_id, []), key=lambda e: e.sort_key)
+        return sorted((s.event for s in self._events.get(ticket_id, [])), key=lambda e: e.sort_key)
+
+    def change_events(self, ticket_id: str, change: int) -> list[StoredEvent]:
+        found = [s for s in self._events.get(ticket_id, []) if s.change == change]
+        return sorted(found, key=lambda s: s.event.sort_key)
+
+    def take_stream(self) -> list[StoredEvent]:
+        """The events stored since the last call, in the order they were written."""
+        with self._lock:
+            taken, self._stream = self._stream, []
+            return taken
+
+    def give_back(self, undelivered: list[StoredEvent]) -> None:
+        """Put events taken but not handled back at the head of the stream."""
+        with self._lock:
+            self._stream[:0] = undelivered
 
     def _in_inbox(self, kind: InboxKind, key: str) -> list[Ticket]:
         found = [t for t in self._tickets.values() if inbox_memberships(t).get(kind) == key]

@@ -112,11 +112,28 @@ class RecordingMailer(Mailer):
 class InMemoryNotificationRepository(NotificationRepository):
     def __init__(self) -> None:
         self._items: dict[tuple[str, str], Notification] = {}
+        self._mailed: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
 
-    def add(self, notification: Notification) -> None:
+    def add(self, notification: Notification) -> bool:
         with self._lock:
-            self._items[(notification.user_id, notification.id)] = copy.deepcopy(notification)
+            key = (notification.user_id, notification.id)
+            if key in self._items:
+                return False
+            self._items[key] = copy.deepcopy(notification)
+            return True
+
+    def claim_mail(self, user_id: str, notification_id: str) -> bool:
+        with self._lock:
+            key = (user_id, notification_id)
+            if key not in self._items or key in self._mailed:
+                return False
+            self._mailed.add(key)
+            return True
+
+    def release_mail(self, user_id: str, notification_id: str) -> None:
+        with self._lock:
+            self._mailed.discard((user_id, notification_id))
 
     def _of(self, user_id: str, unread_only: bool) -> list[Notification]:
         found = [

@@ -34,3 +34,18 @@ def new_ulid(at: datetime) -> str:
         chars.append(_ALPHABET[value & 31])
         value >>= 5
     return "".join(reversed(chars))
+
+
+def stable_ulid(at: datetime, seed: str) -> str:
+    """A ULID-shaped id that sorts by ``at`` and is the same every time for ``seed``:
+    work done again (a redelivered stream record) names the same thing twice, not two."""
+    import hashlib
+
+    millis = int(at.timestamp() * 1000)
+    random_part = int.from_bytes(hashlib.sha256(seed.encode()).digest()[:10], "big")
+    value = (millis << _RANDOM_BITS) | random_part
+    chars = []
+    for _ in range(26):
+        chars.append(_ALPHABET[value & 31])
+        value >>= 5
+    return "".join(reversed(chars))

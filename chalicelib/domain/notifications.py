@@ -3,6 +3,10 @@
 An agent hears of new messages on tickets they own, of tickets handed to them, and of
 other changes on tickets they own, as they choose (``User.notify``); never of what they
 did themselves. One change (one save) makes at most one notification per agent.
+
+The decision is taken from the history events of one change as the TicketEvents stream
+carries them (``StoredEvent``): each event item names the change (the ticket version it
+produced), how many events that change wrote, and the ticket's owner after it.
 """
 
 from __future__ import annotations
@@ -12,7 +16,6 @@ from datetime import datetime
 from enum import StrEnum
 
 from chalicelib.domain.events import EventType, TicketEvent
-from chalicelib.domain.ticket import Ticket
 
 
 class NoticeKind(StrEnum):
@@ -41,10 +44,33 @@ class Notification:
     read: bool = False
 
 
+@dataclass(frozen=True)
+class StoredEvent:
+    """A history event as stored (and streamed), with the change that wrote it."""
+
+    event: TicketEvent
+    change: int | None = None  # the ticket version the change produced (None: older item)
+    size: int | None = None  # how many events that change wrote
+    owner: str | None = None  # the ticket's agent after the change
+
+    @property
+    def change_key(self) -> str:
+        """Names the change; an item from before changes were recorded is one on its own."""
+        return str(self.change) if self.change is not None else f"e{self.event.event_id}"
+
+
+def notice_id(change: list[TicketEvent]) -> str:
+    """The same id each time one change is considered: its last event's id (a ULID, so
+    notices still sort by time). With the user it keys the notice, so a change processed
+    twice (a redelivered stream record) notifies nobody twice."""
+    return max(change, key=lambda e: e.sort_key).event_id
+
+
 def recipients(
-    ticket: Ticket, events: list[TicketEvent]
+    owner: str | None, events: list[TicketEvent]
 ) -> dict[str, tuple[NoticeKind, list[str]]]:
-    """user id -> (kind, event types) for one stored change of ``ticket``."""
+    """user id -> (kind, event types) for one stored change of a ticket whose agent after
+    the change is ``owner``."""
     found: dict[str, tuple[NoticeKind, list[str]]] = {}
 
     def tell(user: str | None, kind: NoticeKind, event: TicketEvent) -> None:
@@ -58,11 +84,11 @@ def recipients(
         if event.type == EventType.ASSIGNED.value:
             tell(event.data.get("agent_id"), NoticeKind.ASSIGNED, event)
         elif event.type == EventType.CREATED.value:
-            tell(ticket.agent_id, NoticeKind.ASSIGNED, event)
+            tell(owner, NoticeKind.ASSIGNED, event)
         elif event.type == EventType.MESSAGE_IN.value:
-            tell(ticket.agent_id, NoticeKind.MESSAGE, event)
+            tell(owner, NoticeKind.MESSAGE, event)
         elif event.type == EventType.MESSAGE_OUT.value and event.data.get("automatic"):
             continue  # our own acknowledgement is no news
         elif event.type not in _QUIET:
-            tell(ticket.agent_id, NoticeKind.CHANGED, event)
+            tell(owner, NoticeKind.CHANGED, event)
     return found

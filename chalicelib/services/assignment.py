@@ -11,7 +11,7 @@ from chalicelib.domain.inbox import InboxKind
 from chalicelib.domain.organisation import Role, User
 from chalicelib.domain.statuses import PICKABLE_STATUSES
 from chalicelib.domain.ticket import Ticket
-from chalicelib.services import directory, inputs, notifications
+from chalicelib.services import directory, inputs
 from chalicelib.services.context import Services
 from chalicelib.services.tickets import _checked_assignment, _writable
 from chalicelib.services.visibility import require_role, visible_ticket
@@ -135,5 +135,5 @@ def assign_tickets(svc: Services, actor: User, body: Any) -> list[Ticket]:
     # and is reported, never half-writes a single ticket.
     for ticket in tickets:
         if ticket.pending_events:
-            notifications.saved(svc, ticket)
+            svc.tickets.save(ticket)
     return tickets

@@ -25,7 +25,7 @@ from chalicelib.domain.mail_log import MailLogEntry, Outcome
 from chalicelib.domain.organisation import ResponsePoint
 from chalicelib.domain.statuses import Channel, Status
 from chalicelib.domain.ticket import MAX_DESCRIPTION, MAX_TITLE, Ticket
-from chalicelib.services import directory, lookup_keys, mail_threading, notifications, routing
+from chalicelib.services import directory, lookup_keys, mail_threading, routing
 from chalicelib.services.contacts import find_or_create_contact
 from chalicelib.services.context import Services
 from chalicelib.services.mail_events import inbound_event_data, store_attachments
@@ -257,7 +257,7 @@ def _append(
         ticket.change_status(Status.OPEN, SYSTEM_ACTOR, now)  # the customer answered
     event = _record_inbound(svc, msg, entry, ticket, event_id, message_id, rule, channel, now)
     _add_cc(ticket, msg, svc)
-    notifications.saved(svc, ticket, claims={k: ticket.id for k in claims})
+    svc.tickets.save(ticket, claims={k: ticket.id for k in claims})
     return replace(
         entry, outcome=outcome, ticket_id=ticket.id, event_id=event.event_id, threading_rule=rule
     )
@@ -350,7 +350,7 @@ def _new_ticket(
     _add_cc(ticket, msg, svc)
     rule = "new_linked" if follows_up else "new"
     event = _record_inbound(svc, msg, entry, ticket, new_ulid(now), message_id, rule, channel, now)
-    notifications.added(svc, ticket, claims={k: ticket.id for k in claims})
+    svc.tickets.add(ticket, claims={k: ticket.id for k in claims})
     if follows_up is not None:
         _note_follow_up(svc, follows_up.id, ticket, now)
     outcome = Outcome.NEW_LINKED if follows_up else Outcome.CREATED
@@ -395,7 +395,7 @@ def _bounce(
         event_id = new_ulid(now)
         _record_inbound(svc, msg, entry, ticket, event_id, message_id, "bounce", "email", now)
         try:
-            notifications.saved(svc, ticket, claims=claims)
+            svc.tickets.save(ticket, claims=claims)
             return replace(
                 entry,
                 outcome=Outcome.APPENDED,

@@ -1,22 +1,29 @@
 """Agent notifications (S16): after a change to a ticket, its owner (or the agent it was
 handed to) is told — stored for the badge, and by e-mail — as each user chooses.
 
-Called right after the change is stored (``saved``/``added`` wrap the repository), so
-a failed write notifies nobody; a failure here never undoes the change it reports.
+Driven by the TicketEvents stream (``services/event_stream``): the events of one stored
+change come here once the change is committed, so a failed write notifies nobody, and a
+failure here (a mailer down) is retried from the stream without touching the change.
+Redelivery is harmless: a notice's id is fixed per (user, ticket, change) and stored only
+if new, and its mail is claimed on the stored notice before it is sent.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from aws_lambda_powertools import Logger
 
 from chalicelib.channels.mime_out import OutboundMail, build_message, make_message_id, to_bytes
 from chalicelib.domain.errors import NotFoundError
-from chalicelib.domain.events import TicketEvent
-from chalicelib.domain.ids import new_ulid
-from chalicelib.domain.notifications import NoticeKind, Notification, recipients
+from chalicelib.domain.ids import stable_ulid
+from chalicelib.domain.notifications import (
+    NoticeKind,
+    Notification,
+    StoredEvent,
+    notice_id,
+    recipients,
+)
 from chalicelib.domain.organisation import User
 from chalicelib.domain.ticket import Ticket
 from chalicelib.services import directory, inputs, mail_threading
@@ -27,25 +34,43 @@ from chalicelib.services.rendering import language_of, render
 logger = Logger(service="servit-notify")
 
 
-def saved(svc: Services, ticket: Ticket, *, claims: Mapping[str, str] | None = None) -> None:
-    """``svc.tickets.save`` and then notify: use where a change may concern another agent."""
-    events = list(ticket.pending_events)
-    svc.tickets.save(ticket, claims=claims)
-    ticket_changed(svc, ticket, events)
+def change_stored(svc: Services, change: list[StoredEvent]) -> int:
+    """Tell whoever should hear of one stored change (all its events, oldest first).
+    Returns how many notices were stored now (0 when a retry finds them there).
+
+    Reads nothing when nobody is to be told (most changes: an agent working their own
+    ticket); else the ticket (number, title) once, and per recipient their user record.
+    Raises what should be retried (a store or the mailer failing)."""
+    if not change:
+        return 0
+    last = change[-1]
+    ticket_id = last.event.ticket_id
+    ticket: Ticket | None = None
+    owner = last.owner
+    if last.change is None:  # an item from before events named their change: today's owner
+        ticket = _ticket(svc, ticket_id)
+        if ticket is None:
+            return 0
+        owner = ticket.agent_id
+    found = recipients(owner, [s.event for s in change])
+    if not found:
+        return 0
+    ticket = ticket or _ticket(svc, ticket_id)
+    if ticket is None:
+        return 0
+    stored = 0
+    the_id = notice_id([s.event for s in change])
+    for user_id, (kind, types) in found.items():
+        stored += _tell(svc, user_id, kind, types, ticket, last, the_id)
+    return stored
 
 
-def added(svc: Services, ticket: Ticket, *, claims: Mapping[str, str] | None = None) -> None:
-    events = list(ticket.pending_events)
-    svc.tickets.add(ticket, claims=claims)
-    ticket_changed(svc, ticket, events)
-
-
-def ticket_changed(svc: Services, ticket: Ticket, events: list[TicketEvent]) -> None:
+def _ticket(svc: Services, ticket_id: str) -> Ticket | None:
     try:
-        for user_id, (kind, types) in recipients(ticket, events).items():
-            _tell(svc, user_id, kind, types, ticket, events[-1])
-    except Exception:  # a notice must never undo (or fail) the change it reports
-        logger.exception("notification failed", extra={"ticket_id": ticket.id})
+        return svc.tickets.get(ticket_id)
+    except NotFoundError:  # gone (retention): nothing to tell
+        logger.info("notice skipped: the ticket is gone", extra={"ticket_id": ticket_id})
+        return None
 
 
 def _tell(
@@ -54,29 +79,30 @@ def _tell(
     kind: NoticeKind,
     types: list[str],
     ticket: Ticket,
-    last: TicketEvent,
-) -> None:
+    last: StoredEvent,
+    the_id: str,
+) -> int:
     try:
         user = directory.user(svc, user_id)
     except NotFoundError:
-        return
+        return 0
     if not user.active or kind.value not in user.notify:
-        return
-    now = svc.clock()
+        return 0
     notice = Notification(
-        id=new_ulid(now),
+        id=the_id,
         user_id=user.id,
-        at=now,
+        at=last.event.at,
         kind=kind,
         ticket_id=ticket.id,
         number=ticket.number,
         title=ticket.title,
-        actor=last.actor,
+        actor=last.event.actor,
         events=list(dict.fromkeys(types)),
     )
-    svc.notifications.add(notice)
+    added = svc.notifications.add(notice)  # False: stored by an earlier delivery
     if user.notify_email:
         _mail(svc, user, notice)
+    return int(added)
 
 
 def _mail(svc: Services, user: User, notice: Notification) -> None:
@@ -98,7 +124,7 @@ def _mail(svc: Services, user: User, notice: Notification) -> None:
         title=notice.title,
         actor=notice.actor,
         changes=", ".join(notice.events),
-        link=f"{svc.mail.portal_base_url}/#/tickets/{notice.ticket_id}",
+        link=f"{svc.mail.portal_base_url}/#/ticket/{notice.ticket_id}",  # the UI route
     )
     sender = f"servit@{svc.mail.message_id_domain}"
     mail = OutboundMail(
@@ -107,13 +133,23 @@ def _mail(svc: Services, user: User, notice: Notification) -> None:
         to=(user.email,),
         subject=f"[#{notice.number}] {subjects[(language, notice.kind.value)]}: {notice.title}",
         text=text,
-        message_id=make_message_id(svc.mail.message_id_domain, new_ulid(notice.at).lower()),
+        message_id=make_message_id(
+            svc.mail.message_id_domain,
+            stable_ulid(notice.at, f"{notice.id}#{notice.user_id}").lower(),
+        ),
         date=notice.at,
         auto_submitted=True,
         loop_header=svc.mail.message_id_domain,
     )
     raw = to_bytes(build_message(mail))
-    svc.mailer.send(OutgoingMail(sender, (user.email,), raw, mail.message_id.strip("<>")))
+    # Claimed on the stored notice before sending: a redelivered change mails nobody twice.
+    if not svc.notifications.claim_mail(user.id, notice.id):
+        return
+    try:
+        svc.mailer.send(OutgoingMail(sender, (user.email,), raw, mail.message_id.strip("<>")))
+    except Exception:
+        svc.notifications.release_mail(user.id, notice.id)  # the retry from the stream sends it
+        raise
 
 
 # --- the agent's own notifications (GET /api/me/notifications) ----------------------

@@ -41,7 +41,7 @@ from chalicelib.domain.signatures import Signature, resolve
 from chalicelib.domain.statuses import Status
 from chalicelib.domain.subject_tag import reply_subject
 from chalicelib.domain.ticket import Ticket
-from chalicelib.services import directory, field_settings, inputs, mail_threading, notifications
+from chalicelib.services import directory, field_settings, inputs, mail_threading
 from chalicelib.services.context import Services
 from chalicelib.services.ports import OutgoingMail
 from chalicelib.services.records_mail import SIGNATURE
@@ -336,9 +336,7 @@ def _send_and_record(
         if new_status is not None and ticket.status is not new_status and ticket.is_open:
             ticket.change_status(new_status, actor, now)
         try:
-            notifications.saved(
-                svc, ticket, claims={mail_threading.msgid_key(message_id): ticket.id}
-            )
+            svc.tickets.save(ticket, claims={mail_threading.msgid_key(message_id): ticket.id})
             return event
         except ConflictError:
             if attempt == 4:

@@ -17,7 +17,7 @@ from chalicelib.domain.contact import Contact
 from chalicelib.domain.events import TicketEvent
 from chalicelib.domain.inbox import InboxKind
 from chalicelib.domain.mail_log import MailLogEntry
-from chalicelib.domain.notifications import Notification
+from chalicelib.domain.notifications import Notification, StoredEvent
 from chalicelib.domain.search import SearchCriteria
 from chalicelib.domain.ticket import Ticket
 
@@ -79,6 +79,11 @@ class TicketRepository(abc.ABC):
     @abc.abstractmethod
     def events(self, ticket_id: str) -> list[TicketEvent]:
         """The whole history, oldest first."""
+
+    @abc.abstractmethod
+    def change_events(self, ticket_id: str, change: int) -> list[StoredEvent]:
+        """The events one change wrote (the one that made ticket version ``change``), oldest
+        first: for a stream consumer that was handed only part of a change."""
 
     @abc.abstractmethod
     def inbox(
@@ -246,7 +251,16 @@ class NotificationRepository(abc.ABC):
     """Agents' notifications: newest first per user; unread ones counted for the badge."""
 
     @abc.abstractmethod
-    def add(self, notification: Notification) -> None: ...
+    def add(self, notification: Notification) -> bool:
+        """Store it unless the user has one with its id already; True if it was stored."""
+
+    @abc.abstractmethod
+    def claim_mail(self, user_id: str, notification_id: str) -> bool:
+        """Mark the stored notification mailed; False if it was already (or is not there)."""
+
+    @abc.abstractmethod
+    def release_mail(self, user_id: str, notification_id: str) -> None:
+        """Undo ``claim_mail`` after the mail could not be sent, so a retry sends it."""
 
     @abc.abstractmethod
     def for_user(

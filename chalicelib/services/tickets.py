@@ -20,7 +20,6 @@ from chalicelib.services import (
     directory,
     field_settings,
     inputs,
-    notifications,
     routing,
     templates,
 )
@@ -100,7 +99,7 @@ def create_ticket(svc: Services, actor: User, body: Any) -> Ticket:
         ticket.group_id, ticket.agent_id = _own_placement(svc, actor, rp)
     if initial is not Status.NEW and ticket.is_open:
         ticket.change_status(initial, actor.id, now, dormant_until=dormant_until)
-    notifications.added(svc, ticket)
+    svc.tickets.add(ticket)
     return ticket
 
 
@@ -229,7 +228,7 @@ def _save(svc: Services, actor: User, ticket: Ticket) -> Ticket:
     now = svc.clock()
     ticket.touch_lock(actor.id, now, timedelta(minutes=directory.settings(svc).lock_minutes))
     if ticket.pending_events:
-        notifications.saved(svc, ticket)
+        svc.tickets.save(ticket)
     return ticket
 
 

@@ -180,3 +180,25 @@ def test_the_mail_handler_listens_to_the_stacks_inbound_topic(template: dict[str
     (rule,) = of_type(template, "AWS::SES::ReceiptRule").values()
     actions = rule["Properties"]["Rule"]["Actions"]
     assert actions[0]["S3Action"]["TopicArn"] == {"Ref": "InboundMailTopic"}
+
+
+def test_the_stream_consumer_reads_the_stacks_ticket_events_stream(
+    template: dict[str, Any],
+) -> None:
+    events = template["Resources"]["TicketEvents"]["Properties"]["Events"]
+    (source,) = events.values()
+    props = source["Properties"]
+    assert source["Type"] == "DynamoDB"
+    assert props["Stream"] == {"Fn::GetAtt": ["TicketEventsTable", "StreamArn"]}
+    assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert props["BisectBatchOnFunctionError"] is True and props["MaximumRetryAttempts"] > 0
+    queue = props["DestinationConfig"]["OnFailure"]["Destination"]["Fn::GetAtt"][0]
+    assert template["Resources"][queue]["Type"] == "AWS::SQS::Queue"
+    table = template["Resources"]["TicketEventsTable"]["Properties"]
+    assert table["StreamSpecification"] == {"StreamViewType": "NEW_IMAGE"}
+    alarms = of_type(template, "AWS::CloudWatch::Alarm").values()
+    watched = {
+        (a["Properties"]["MetricName"], json.dumps(a["Properties"]["Dimensions"])) for a in alarms
+    }
+    consumer = json.dumps([{"Name": "FunctionName", "Value": {"Ref": "TicketEvents"}}])
+    assert {("Errors", consumer), ("IteratorAge", consumer)} <= watched

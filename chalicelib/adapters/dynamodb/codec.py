@@ -8,6 +8,7 @@ from chalicelib.adapters.dynamodb.models import ContactModel, TicketEventModel, 
 from chalicelib.domain.contact import Contact
 from chalicelib.domain.events import TicketEvent
 from chalicelib.domain.inbox import InboxKind, inbox_memberships, inbox_sort_key
+from chalicelib.domain.notifications import StoredEvent
 from chalicelib.domain.organisation import Language
 from chalicelib.domain.statuses import Channel, ItilProcess, Priority, Status
 from chalicelib.domain.ticket import Ticket
@@ -119,7 +120,8 @@ def ticket_from_model(item: TicketModel) -> Ticket:
     return ticket
 
 
-def event_to_model(event: TicketEvent) -> TicketEventModel:
+def event_to_model(event: TicketEvent, change: StoredEvent | None = None) -> TicketEventModel:
+    """``change`` (its event ignored) says which change wrote the event: the stream needs it."""
     return TicketEventModel(
         event.ticket_id,
         event.sort_key,
@@ -128,6 +130,9 @@ def event_to_model(event: TicketEvent) -> TicketEventModel:
         type=event.type,
         actor=event.actor,
         data=plain(event.data) or None,
+        change=change.change if change else None,
+        change_size=change.size if change else None,
+        owner=change.owner if change else None,
     )
 
 
@@ -140,6 +145,15 @@ def event_from_model(item: TicketEventModel) -> TicketEvent:
         type=item.type,
         actor=item.actor,
         data=_numbers(data),
+    )
+
+
+def stored_event_from_model(item: TicketEventModel) -> StoredEvent:
+    return StoredEvent(
+        event_from_model(item),
+        change=int(item.change) if item.change is not None else None,
+        size=int(item.change_size) if item.change_size is not None else None,
+        owner=item.owner or None,
     )
 
 

@@ -127,6 +127,11 @@ class TicketEventModel(Model):
     type = UnicodeAttribute()
     actor = UnicodeAttribute()
     data = MapAttribute(null=True)  # type: ignore[var-annotated]
+    # The change that wrote the event, for the stream consumer (absent on older items):
+    # the ticket version it produced, how many events it wrote, the ticket's agent after it.
+    change = NumberAttribute(null=True)
+    change_size = NumberAttribute(null=True)
+    owner = UnicodeAttribute(null=True)
 
 
 class ContactModel(Model):
@@ -221,6 +226,7 @@ class NotificationModel(Model):
     actor = UnicodeAttribute()
     events = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[var-annotated]
     unread_user = UnicodeAttribute(null=True)  # = user_id while unread (sparse index key)
+    mailed_at = UnicodeAttribute(null=True)  # set once the notice mail is claimed (sent once)
     expires_at = NumberAttribute(null=True)  # epoch seconds: TTL removes old notifications
 
     unread = _gsi("unread", "unread_user", "notification_id")()

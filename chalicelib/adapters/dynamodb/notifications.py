@@ -3,9 +3,9 @@ the sparse ``unread`` index (docs/architecture.md, A12-A14)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
-from pynamodb.exceptions import UpdateError
+from pynamodb.exceptions import PutError, UpdateError
 
 from chalicelib.adapters.dynamodb.models import NotificationModel
 from chalicelib.adapters.dynamodb.paging import decode_cursor, first_page
@@ -17,8 +17,8 @@ KEEP = timedelta(days=90)
 
 
 class DynamoNotificationRepository(NotificationRepository):
-    def add(self, notification: Notification) -> None:
-        NotificationModel(
+    def add(self, notification: Notification) -> bool:
+        item = NotificationModel(
             notification.user_id,
             notification.id,
             at=iso(notification.at),
@@ -30,7 +30,38 @@ class DynamoNotificationRepository(NotificationRepository):
             events=list(notification.events) or None,
             unread_user=None if notification.read else notification.user_id,
             expires_at=int((notification.at + KEEP).timestamp()),
-        ).save()
+        )
+        try:
+            # The id is the same each time one change is processed: a retry writes nothing.
+            item.save(condition=NotificationModel.notification_id.does_not_exist())
+        except PutError as error:
+            if error.cause_response_code != "ConditionalCheckFailedException":
+                raise
+            return False
+        return True
+
+    def claim_mail(self, user_id: str, notification_id: str) -> bool:
+        try:
+            NotificationModel(user_id, notification_id).update(
+                actions=[NotificationModel.mailed_at.set(iso(datetime.now(UTC)))],
+                condition=NotificationModel.notification_id.exists()
+                & NotificationModel.mailed_at.does_not_exist(),
+            )
+        except UpdateError as error:
+            if error.cause_response_code != "ConditionalCheckFailedException":
+                raise
+            return False
+        return True
+
+    def release_mail(self, user_id: str, notification_id: str) -> None:
+        try:
+            NotificationModel(user_id, notification_id).update(
+                actions=[NotificationModel.mailed_at.remove()],
+                condition=NotificationModel.notification_id.exists(),
+            )
+        except UpdateError as error:
+            if error.cause_response_code != "ConditionalCheckFailedException":
+                raise
 
     def for_user(
         self, user_id: str, *, unread_only: bool = False, limit: int = 50, cursor: str | None = None

@@ -13,6 +13,7 @@ from chalicelib.adapters.dynamodb.codec import (
     INBOX_INDEX,
     event_from_model,
     event_to_model,
+    stored_event_from_model,
     ticket_from_model,
     ticket_to_model,
 )
@@ -25,6 +26,7 @@ from chalicelib.adapters.dynamodb.paging import (
 from chalicelib.domain.errors import NotFoundError
 from chalicelib.domain.events import TicketEvent
 from chalicelib.domain.inbox import InboxKind
+from chalicelib.domain.notifications import StoredEvent
 from chalicelib.domain.search import SearchCriteria
 from chalicelib.domain.ticket import Ticket
 from chalicelib.services import lookup_keys
@@ -55,7 +57,7 @@ class DynamoTicketRepository(TicketRepository):
                     condition=LookupModel.key.does_not_exist(),
                 )
                 self._claim(tx, claims)
-                self._append_events(tx, ticket.pending_events)
+                self._append_events(tx, ticket)
         except TransactWriteError as error:
             raise_conflict_if_condition_failed(error, f"ticket #{ticket.number} exists already")
             raise
@@ -69,7 +71,7 @@ class DynamoTicketRepository(TicketRepository):
                 # Optimistic lock: only if nobody wrote since we read `version`.
                 tx.save(item, condition=TicketModel.version == ticket.version)
                 self._claim(tx, claims)
-                self._append_events(tx, ticket.pending_events)
+                self._append_events(tx, ticket)
         except TransactWriteError as error:
             raise_conflict_if_condition_failed(
                 error, f"ticket #{ticket.number} was changed by someone else; reload it"
@@ -85,10 +87,18 @@ class DynamoTicketRepository(TicketRepository):
             tx.save(LookupModel(key, target=target), condition=LookupModel.key.does_not_exist())
 
     @staticmethod
-    def _append_events(tx: TransactWrite, events: list[TicketEvent]) -> None:
+    def _append_events(tx: TransactWrite, ticket: Ticket) -> None:
+        events = ticket.pending_events
+        if not events:
+            return
+        # Each event names its change for the stream consumer (the version written now).
+        change = StoredEvent(events[0], ticket.version + 1, len(events), ticket.agent_id or None)
         for event in events:
             # History is append-only: an event key is never overwritten.
-            tx.save(event_to_model(event), condition=TicketEventModel.event_key.does_not_exist())
+            tx.save(
+                event_to_model(event, change),
+                condition=TicketEventModel.event_key.does_not_exist(),
+            )
 
     def get(self, ticket_id: str) -> Ticket:
         try:
@@ -106,6 +116,16 @@ class DynamoTicketRepository(TicketRepository):
         # Strongly consistent: the history read right after a change shows that change.
         return [
             event_from_model(e) for e in TicketEventModel.query(ticket_id, consistent_read=True)
+        ]
+
+    def change_events(self, ticket_id: str, change: int) -> list[StoredEvent]:
+        # One Query on the ticket's history (a few items), strongly consistent: the change
+        # is committed, since the stream showed part of it.
+        return [
+            stored_event_from_model(e)
+            for e in TicketEventModel.query(
+                ticket_id, filter_condition=TicketEventModel.change == change, consistent_read=True
+            )
         ]
 
     def inbox(

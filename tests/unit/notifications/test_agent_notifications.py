@@ -1,5 +1,8 @@
 """Agent notifications (S16): an agent is told of new messages, assignments and changes on
-their tickets — in the UI and by e-mail — as they choose, and never of their own doing."""
+their tickets — in the UI and by e-mail — as they choose, and never of their own doing.
+
+Notices come from the TicketEvents stream: ``drain_stream`` hands what the in-memory
+repository stored to the consumer's Lambda handler, in Lambda's record shape."""
 
 from __future__ import annotations
 
@@ -10,17 +13,20 @@ import pytest
 from chalicelib.domain.organisation import User
 from chalicelib.services import assignment, auth, mail_threading, notifications, tickets
 from chalicelib.services.context import Services
+from tests.support import drain_stream
 from tests.unit.mail.flows import deliver, mail_file, quote_reply, sent
 
 pytestmark = pytest.mark.usefixtures("people")
 
 
 def kinds(svc: Services, user_id: str) -> list[str]:
+    drain_stream(svc)
     page = svc.notifications.for_user(user_id, limit=100)
     return [n.kind.value for n in reversed(page.items)]
 
 
 def mailed_to(svc: Services, address: str) -> list[str]:
+    drain_stream(svc)
     found = []
     for mail in sent(svc):
         if address in mail.recipients:
@@ -90,12 +96,14 @@ def test_no_notice_mail_goes_to_a_bouncing_address_but_the_badge_still_counts(
     svc.lookups.put(mail_threading.bounce_key("agent2@example.com"), "5.1.1")
     tickets.create_ticket(svc, people["dispatcher"], {"title": "X", "agent_id": "agent2"})
     assert mailed_to(svc, "agent2@example.com") == []
+    drain_stream(svc)
     assert svc.notifications.unread_count("agent2") == 1
 
 
 def test_reading_notifications_clears_the_badge(svc: Services, people: dict[str, User]) -> None:
     for title in ("A", "B", "C"):
         tickets.create_ticket(svc, people["dispatcher"], {"title": title, "agent_id": "agent2"})
+    drain_stream(svc)
     agent2 = people["agent2"]
     page, unread = notifications.my_notifications(
         svc, agent2, unread_only=True, limit=10, cursor=None
@@ -107,9 +115,115 @@ def test_reading_notifications_clears_the_badge(svc: Services, people: dict[str,
     assert notifications.unread_count(svc, agent2) == 0
 
 
-def test_a_failing_mailer_does_not_undo_the_change_it_reports(
+def test_a_failing_mailer_does_not_undo_the_change_and_the_mail_is_retried_from_the_stream(
     svc: Services, people: dict[str, User]
 ) -> None:
     svc.mailer.fail_with = OSError("smtp down")  # type: ignore[attr-defined]
     ticket = tickets.create_ticket(svc, people["dispatcher"], {"title": "X", "agent_id": "agent2"})
     assert svc.tickets.get(ticket.id).agent_id == "agent2"
+
+    (answer,) = drain_stream(svc)
+    assert answer["batchItemFailures"], "the change is to be delivered again"
+    assert svc.notifications.unread_count("agent2") == 1  # the badge counts it already
+    assert mailed_to(svc, "agent2@example.com") == []  # still failing: retried, not lost
+
+    svc.mailer.fail_with = None  # type: ignore[attr-defined]
+    assert mailed_to(svc, "agent2@example.com") == [f"[#{ticket.number}] Lagt på dig: X"]
+    assert mailed_to(svc, "agent2@example.com") == [f"[#{ticket.number}] Lagt på dig: X"]
+    assert svc.notifications.unread_count("agent2") == 1
+
+
+def test_a_batch_delivered_twice_notifies_and_mails_each_agent_once(
+    svc: Services, people: dict[str, User]
+) -> None:
+    first = tickets.create_ticket(svc, people["dispatcher"], {"title": "A", "agent_id": "agent2"})
+    second = tickets.create_ticket(svc, people["dispatcher"], {"title": "B", "agent_id": "agent1"})
+    tickets.add_note(svc, people["dispatcher"], first.id, {"text": "Ring kunden"})
+
+    answers = drain_stream(svc, times=2)
+
+    assert [a["batchItemFailures"] for a in answers] == [[], []]
+    assert kinds(svc, "agent2") == ["assigned", "changed"]
+    assert kinds(svc, "agent1") == ["assigned"]
+    assert mailed_to(svc, "agent2@example.com") == [
+        f"[#{first.number}] Lagt på dig: A",
+        f"[#{first.number}] Ändrat: A",
+    ]
+    assert len(mailed_to(svc, "agent1@example.com")) == 1
+    (mail,) = [m for m in sent(svc) if "agent1@example.com" in m.recipients]
+    body = message_from_bytes(mail.raw, policy=policy.default).get_body(("plain",))
+    assert body is not None and f"/#/ticket/{second.id}" in body.get_content()  # the UI route
+
+
+def test_the_owner_at_the_change_hears_of_it_even_if_the_ticket_moved_on_since(
+    svc: Services, people: dict[str, User]
+) -> None:
+    ticket = tickets.create_ticket(svc, people["dispatcher"], {"title": "X", "agent_id": "agent2"})
+    tickets.add_note(svc, people["dispatcher"], ticket.id, {"text": "Ring kunden"})
+    assignment.assign_tickets(
+        svc, people["dispatcher"], {"ticket_ids": [ticket.id], "agent_id": "agent1"}
+    )
+
+    drain_stream(svc)  # the consumer runs after all three changes
+
+    assert kinds(svc, "agent2") == ["assigned", "changed"]  # the note was on agent2's ticket
+    assert kinds(svc, "agent1") == ["assigned"]
+
+
+def test_one_change_split_over_two_batches_is_one_notice_of_its_weightiest_kind(
+    svc: Services, people: dict[str, User]
+) -> None:
+    from chalicelib.adapters.dynamodb.stream import lambda_record
+    from chalicelib.api import events
+
+    ticket = tickets.create_ticket(svc, people["dispatcher"], {"title": "X"})
+    svc.tickets.take_stream()  # type: ignore[attr-defined]
+    tickets.update_ticket(
+        svc, people["dispatcher"], ticket.id, {"agent_id": "agent2", "priority": "high"}
+    )
+    change = svc.tickets.take_stream()  # type: ignore[attr-defined]
+    assert len(change) >= 2 and {s.change for s in change} == {ticket.version + 1}
+    records = [lambda_record(s, f"{n:021d}") for n, s in enumerate(change, start=500)]
+
+    # Lambda's batch boundary falls inside the change: each part alone tells the whole
+    for part in (records[:1], records[1:]):
+        assert events.handle(svc, {"Records": part}) == {"batchItemFailures": []}
+
+    notices = svc.notifications.for_user("agent2").items
+    assert [(n.kind.value, sorted(n.events)) for n in notices] == [
+        ("assigned", sorted(s.event.type for s in change))
+    ]
+    assert len(mailed_to(svc, "agent2@example.com")) == 1
+
+
+def test_records_that_are_not_new_events_are_skipped_and_the_rest_handled(
+    svc: Services, people: dict[str, User]
+) -> None:
+    from chalicelib.adapters.dynamodb.stream import lambda_record
+    from chalicelib.api import events
+
+    tickets.create_ticket(svc, people["dispatcher"], {"title": "X", "agent_id": "agent2"})
+    (stored,) = svc.tickets.take_stream()  # type: ignore[attr-defined]
+    removed = lambda_record(stored, "1", event_name="REMOVE")  # a TTL deletion
+    garbage = {"eventName": "INSERT", "dynamodb": {"SequenceNumber": "2", "NewImage": {"x": 1}}}
+    not_a_record = "nonsense"
+    good = lambda_record(stored, "3")
+
+    answer = events.handle(svc, {"Records": [removed, garbage, not_a_record, good]})
+
+    assert answer == {"batchItemFailures": []}
+    assert kinds(svc, "agent2") == ["assigned"]
+
+
+def test_an_agent_working_their_own_ticket_reads_nothing_to_decide_so(
+    svc: Services, people: dict[str, User]
+) -> None:
+    ticket = tickets.create_ticket(svc, people["agent1"], {"title": "Mitt"})
+    tickets.add_note(svc, people["agent1"], ticket.id, {"text": "Klart"})
+    reads: list[str] = []
+    real_get = svc.tickets.get
+    svc.tickets.get = lambda ticket_id: reads.append(ticket_id) or real_get(ticket_id)  # type: ignore[method-assign]
+
+    drain_stream(svc)
+
+    assert reads == [] and kinds(svc, "agent1") == []

@@ -1,0 +1,75 @@
+"""The TicketEvents stream consumer (DESIGN §3: the event item is the outbox).
+
+A batch of stream records arrives in stream order (one shard: one ticket's changes in the
+order they were written). Records are grouped per change (ticket + the version the change
+produced) and each change is handed to the side effects once, whole: agent notifications
+(``services/notifications.change_stored``). A change the batch holds only part of (a batch
+boundary fell inside it) is read whole from the history first.
+
+Failures: a change whose side effects raise stops the batch there; its first record's
+sequence number is reported as the batch item failure, so Lambda (or the local poller)
+delivers again from it. Everything before it is done; everything from it is done again,
+which the side effects make harmless (fixed ids, conditional writes, claimed mail).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aws_lambda_powertools import Logger
+
+from chalicelib.domain.notifications import StoredEvent
+from chalicelib.services import notifications
+from chalicelib.services.context import Services
+
+logger = Logger(service="servit-events")
+
+
+@dataclass(frozen=True)
+class StreamItem:
+    """One decoded INSERT record: its sequence number and the event item it carried."""
+
+    sequence_number: str
+    stored: StoredEvent
+
+
+@dataclass
+class BatchResult:
+    changes: int = 0  # changes handled
+    notices: int = 0  # notifications stored now
+    failed: str | None = None  # sequence number to deliver again from
+
+
+def consume(svc: Services, items: list[StreamItem]) -> BatchResult:
+    result = BatchResult()
+    for members in _changes(items):
+        first = members[0]
+        try:
+            change = [m.stored for m in members]
+            head = change[0]
+            if head.change is not None and head.size and len(change) < head.size:
+                change = svc.tickets.change_events(head.event.ticket_id, head.change) or change
+            change.sort(key=lambda s: s.event.sort_key)
+            result.notices += notifications.change_stored(svc, change)
+            result.changes += 1
+        except Exception:
+            logger.exception(
+                "change not handled: delivered again from here",
+                extra={
+                    "ticket_id": first.stored.event.ticket_id,
+                    "change": first.stored.change_key,
+                    "sequence_number": first.sequence_number,
+                },
+            )
+            result.failed = first.sequence_number
+            return result
+    return result
+
+
+def _changes(items: list[StreamItem]) -> list[list[StreamItem]]:
+    """Items grouped per change, in the order each change first appears."""
+    groups: dict[tuple[str, str], list[StreamItem]] = {}
+    for item in items:
+        key = (item.stored.event.ticket_id, item.stored.change_key)
+        groups.setdefault(key, []).append(item)
+    return list(groups.values())

@@ -1,0 +1,144 @@
+"""The TicketEvents stream consumer under moto: changes written by the real DynamoDB
+repository, read back from the table's stream with boto3's dynamodbstreams, and handed to the
+consumer's Lambda handler (through Chalice's test client) as Lambda would, twice."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import botocore.client
+import pytest
+from chalice.test import Client
+from moto import mock_aws
+
+import app
+from chalicelib import bootstrap
+from chalicelib.adapters.dynamodb.models import TicketEventModel
+from chalicelib.adapters.dynamodb.tables import create_missing_tables
+from chalicelib.domain.organisation import User
+from chalicelib.services import assignment, tickets
+from chalicelib.services.context import Services
+from local.stream_poller import lambda_shape
+from tests.support import FrozenClock, dynamo_backed_services, seed_helpdesk
+
+REGION = "eu-north-1"
+PREFIX = "servit-moto-"
+
+
+@pytest.fixture
+def svc() -> Iterator[Services]:
+    with mock_aws():
+        create_missing_tables(boto3.client("dynamodb", region_name=REGION), PREFIX)
+        services = dynamo_backed_services(None, PREFIX, FrozenClock())  # type: ignore[arg-type]
+        bootstrap.use(services)
+        try:
+            yield services
+        finally:
+            bootstrap.use(None)
+
+
+@pytest.fixture
+def people(svc: Services) -> dict[str, User]:
+    return seed_helpdesk(svc)
+
+
+def stream_records() -> list[dict[str, Any]]:
+    """Everything on the TicketEvents stream, in Lambda's record shape."""
+    table = TicketEventModel.Meta.table_name
+    arn = boto3.client("dynamodb", region_name=REGION).describe_table(TableName=table)["Table"][
+        "LatestStreamArn"
+    ]
+    # The regional endpoint: botocore would otherwise pick the account-based one from the
+    # ARN, which moto does not answer.
+    streams = boto3.client(
+        "dynamodbstreams",
+        region_name=REGION,
+        endpoint_url=f"https://streams.dynamodb.{REGION}.amazonaws.com",
+    )
+    records = []
+    for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
+        iterator = streams.get_shard_iterator(
+            StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+        )["ShardIterator"]
+        while iterator:
+            answer = streams.get_records(ShardIterator=iterator, Limit=1000)
+            records += [lambda_shape(r, arn) for r in answer["Records"]]
+            if not answer["Records"]:
+                break
+            iterator = answer.get("NextShardIterator")
+    return records
+
+
+class DynamoCalls:
+    """Counts DynamoDB API calls (operation names) while it is installed."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.calls: Counter[str] = Counter()
+        real = botocore.client.BaseClient._make_api_call
+        calls = self.calls
+
+        def counting(client: Any, operation: str, params: dict[str, Any]) -> Any:
+            if client.meta.service_model.service_name == "dynamodb":
+                calls[operation] += 1
+            return real(client, operation, params)
+
+        monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", counting)
+
+
+def test_the_stream_lambda_notifies_each_agent_once_even_when_the_batch_comes_twice(
+    svc: Services, people: dict[str, User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given two hand-overs and a note on one of them, written by the real repository
+    first = tickets.create_ticket(svc, people["dispatcher"], {"title": "Skrivaren"})
+    second = tickets.create_ticket(svc, people["dispatcher"], {"title": "Nätet"})
+    assignment.assign_tickets(
+        svc, people["dispatcher"], {"ticket_ids": [first.id], "agent_id": "agent2"}
+    )
+    assignment.assign_tickets(
+        svc, people["dispatcher"], {"ticket_ids": [second.id], "agent_id": "agent1"}
+    )
+    tickets.add_note(svc, people["agent2"], first.id, {"text": "Ringt"})  # agent2's own doing
+    records = stream_records()
+    assert {r["eventName"] for r in records} == {"INSERT"} and len(records) >= 5
+
+    # When the stream's batch reaches the Lambda, and is delivered again
+    calls = DynamoCalls(monkeypatch)
+    with Client(app.app) as client:
+        answers = [client.lambda_.invoke("ticket_events", {"Records": records}) for _ in "12"]
+    requests = dict(calls.calls)
+
+    # Then each agent has one notice of their hand-over, and one mail
+    assert [a.payload for a in answers] == [{"batchItemFailures": []}] * 2
+    notices = {
+        user: [(n.kind.value, n.title) for n in svc.notifications.for_user(user).items]
+        for user in ("agent1", "agent2", "dispatcher")
+    }
+    assert notices == {
+        "agent1": [("assigned", "Nätet")],
+        "agent2": [("assigned", "Skrivaren")],
+        "dispatcher": [],
+    }
+    mailed = Counter(r for m in svc.mailer.sent for r in m.recipients)  # type: ignore[attr-defined]
+    assert mailed == {"agent1@example.com": 1, "agent2@example.com": 1}
+    # DynamoDB requests, both deliveries together (docs/architecture.md, A12): per change
+    # with someone to tell one GetItem of the ticket; per notice one conditional PutItem, one
+    # GetItem of the user (Config), one GetItem of the bounce lookup and one conditional
+    # UpdateItem claiming the mail. Creations and the agent's own note read nothing.
+    assert requests == {"GetItem": 2 * (2 + 2 + 2), "PutItem": 2 * 2, "UpdateItem": 2 * 2}
+
+
+def test_a_record_the_consumer_cannot_read_is_skipped_and_the_batch_goes_on(
+    svc: Services, people: dict[str, User]
+) -> None:
+    made = tickets.create_ticket(svc, people["dispatcher"], {"title": "X", "agent_id": "agent2"})
+    (record,) = stream_records()
+    broken = {**record, "dynamodb": {**record["dynamodb"], "NewImage": {"ticket_id": {"S": "x"}}}}
+    removed = {**record, "eventName": "REMOVE"}
+    with Client(app.app) as client:
+        answer = client.lambda_.invoke("ticket_events", {"Records": [broken, removed, record]})
+    assert answer.payload == {"batchItemFailures": []}
+    (notice,) = svc.notifications.for_user("agent2").items
+    assert (notice.kind.value, notice.number) == ("assigned", made.number)
