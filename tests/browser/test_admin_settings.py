@@ -61,3 +61,39 @@ def test_add_opens_an_empty_template_form_even_after_typing_in_one(
     expect(form.locator("[name=tpl-id]")).to_have_value("")
     expect(form.locator("[name=tpl-title]")).to_have_value("")
     assert not [c for c in s.console if "pageerror" in c], s.console
+
+
+def test_edit_opens_the_template_as_stored_now_and_a_stale_save_says_so(
+    sessions: Callable[..., Session], api_as: Callable[[str], ApiClient]
+) -> None:
+    admin = api_as("admin")
+    tid = "versionskoll"
+    admin.call("POST", "/api/admin/templates", {
+        "id": tid, "title": "Versionskoll", "response_point_id": "kundtjanst",
+    })  # fmt: skip
+    s = sessions("admin")
+    page = s.goto("admin/templates")
+    page.reload()  # the list as it is now, with the new template
+    edit = page.get_by_role("button", name=f"Ändra {tid}", exact=True)
+
+    # Someone else saves the template while this admin's list still shows version 1
+    stored = admin.call("GET", f"/api/admin/templates/{tid}")
+    admin.call("PUT", f"/api/admin/templates/{tid}", {**stored, "title": "Versionskoll 2"})
+    edit.click()
+    form = page.get_by_test_id("template-form")
+    expect(form.get_by_test_id("template-version")).to_have_text("Version 2")
+    expect(form.locator("[name=tpl-title]")).to_have_value("Versionskoll 2")
+
+    # ... and again while the form is open: saving says the template changed, in words
+    stored = admin.call("GET", f"/api/admin/templates/{tid}")
+    admin.call("PUT", f"/api/admin/templates/{tid}", {**stored, "title": "Versionskoll 3"})
+    form.locator("[name=tpl-description]").fill("Min ändring")
+    form.get_by_role("button", name="Spara").click()
+    expect(form.get_by_test_id("template-error")).to_have_text(
+        "Mallen har ändrats sedan du öppnade den. Stäng formuläret och öppna mallen igen."
+    )
+    assert admin.call("GET", f"/api/admin/templates/{tid}")["title"] == "Versionskoll 3"
+    form.get_by_role("button", name="Avbryt").click()
+    admin.call("PUT", f"/api/admin/templates/{tid}", {
+        **admin.call("GET", f"/api/admin/templates/{tid}"), "enabled": False,
+    })  # fmt: skip

@@ -71,6 +71,7 @@ function prefillDef(def: CustomFieldDef, value: string): CustomFieldDef {
 /** An API refusal in words: a template that does not render says where and why. */
 export function refusal(e: unknown): string {
   if (e instanceof ApiError && (e.code === "template_render" || e.code === "invalid")) return `${t("tpl.refused")}: ${e.message}`;
+  if (e instanceof ApiError && e.code === "stale") return t("tpl.stale");
   return errorText(e);
 }
 
@@ -301,6 +302,16 @@ export function TemplatesScreen() {
     }
   }
   const done = () => { setOpen(null); void load(); };
+  // The form edits the stored template as it is now (not the list's copy, which a save a
+  // moment ago may have left a version behind): saving it then never meets a stale version.
+  async function edit(item: TemplateItem) {
+    try {
+      const { matching_rules: _rules, ...fresh } = await get<TemplateItem & { matching_rules?: unknown }>(`/api/admin/templates/${encodeURIComponent(item.id)}`);
+      setOpen({ item: fresh, creating: false });
+    } catch (e) {
+      say(errorText(e), "error");
+    }
+  }
   return (
     <section aria-labelledby="admin-title">
       <div class="list-head">
@@ -329,7 +340,7 @@ export function TemplatesScreen() {
               <td>{item.id}</td><td dir="auto">{item.title}</td><td dir="auto">{dir?.response_points.find((r) => r.id === item.response_point_id)?.name ?? item.response_point_id}</td><td>{item.version}</td>
               <td>{item.enabled ? t("common.yes") : t("common.no")}</td>
               <td class="row">
-                <button type="button" class="link" onClick={() => setOpen({ item, creating: false })} aria-label={t("admin.editItem", { id: item.id })}>{t("admin.edit")}</button>
+                <button type="button" class="link" onClick={() => void edit(item)} aria-label={t("admin.editItem", { id: item.id })}>{t("admin.edit")}</button>
                 <button type="button" class="link" onClick={() => toggle(item)} aria-label={t(item.enabled ? "tpl.disableItem" : "tpl.enableItem", { id: item.id })}>{item.enabled ? t("tpl.disable") : t("tpl.enable")}</button>
                 <button type="button" class="link" onClick={() => setCopying({ from: item, id: `${item.id}-2`, title: `${item.title} (2)` })} aria-label={t("tpl.copyItem", { id: item.id })}>{t("tpl.copy")}</button>
               </td>

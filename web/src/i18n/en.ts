@@ -349,6 +349,7 @@ export const en: Record<keyof typeof sv, string> = {
   "tpl.version": "Version {n}",
   "tpl.versionCol": "Version",
   "tpl.refused": "The template was not saved",
+  "tpl.stale": "The template has changed since you opened it. Close the form and open the template again.",
   "tpl.defaultStatus": "Initial status",
   "tpl.calendar": "Calendar",
   "tpl.ticketTitle": "Title of tickets made from the template",

@@ -347,6 +347,7 @@ export const sv = {
   "tpl.version": "Version {n}",
   "tpl.versionCol": "Version",
   "tpl.refused": "Mallen sparades inte",
+  "tpl.stale": "Mallen har ändrats sedan du öppnade den. Stäng formuläret och öppna mallen igen.",
   "tpl.defaultStatus": "Status från början",
   "tpl.calendar": "Kalender",
   "tpl.ticketTitle": "Rubrik på ärenden från mallen",
