@@ -3,6 +3,7 @@ admin form opened with "Add" always starts empty."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -97,3 +98,36 @@ def test_edit_opens_the_template_as_stored_now_and_a_stale_save_says_so(
     admin.call("PUT", f"/api/admin/templates/{tid}", {
         **admin.call("GET", f"/api/admin/templates/{tid}"), "enabled": False,
     })  # fmt: skip
+
+
+@pytest.fixture
+def itil_shown_again(api_as: Callable[[str], ApiClient]) -> Iterator[None]:
+    yield
+    admin = api_as("admin")
+    rp = admin.call("GET", "/api/admin/response-points/kundtjanst")
+    admin.call("PUT", "/api/admin/response-points/kundtjanst", {**rp, "hidden_fields": []})
+
+
+def test_a_field_an_admin_hides_leaves_an_open_ticket_when_the_window_is_back_in_focus(
+    sessions: Callable[..., Session], api_as: Callable[[str], ApiClient], itil_shown_again: None
+) -> None:
+    admin = api_as("admin")
+    ticket = admin.call(
+        "POST", "/api/tickets", {"title": "Öppen hela dagen", "response_point_id": "kundtjanst"}
+    )
+    s = sessions("admin", width=1281)  # a second window of its own
+    page = s.goto(f"ticket/{ticket['id']}")
+    page.reload()
+    expect(page.get_by_label("ITIL-process")).to_have_count(1)
+    page.get_by_label("Rubrik").fill("Halvskriven rubrik")  # typing that must survive
+
+    # An admin elsewhere hides ITIL process at Kundtjänst
+    rp = admin.call("GET", "/api/admin/response-points/kundtjanst")
+    admin.call("PUT", "/api/admin/response-points/kundtjanst", {**rp, "hidden_fields": ["itil_process"]})  # fmt: skip
+    time.sleep(2.2)  # the refresh ignores focus events closer together than 2 s
+    page.evaluate("window.dispatchEvent(new Event('focus'))")
+
+    # The field leaves the open ticket without a reload, and what the agent typed stays
+    expect(page.get_by_label("ITIL-process")).to_have_count(0)
+    expect(page.get_by_label("Rubrik")).to_have_value("Halvskriven rubrik")
+    assert not [c for c in s.console if "pageerror" in c], s.console

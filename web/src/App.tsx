@@ -14,7 +14,7 @@ import { TicketScreen } from "./screens/TicketScreen";
 import { Shell } from "./screens/Shell";
 import { NotificationsScreen } from "./screens/Notifications";
 import { SearchScreen } from "./screens/Search";
-import { directory, helpOpen, loadDirectory } from "./state";
+import { directory, helpOpen, keepDirectoryFresh, loadDirectory } from "./state";
 import { useStore } from "./store";
 
 function useRoute(): Route {
@@ -49,6 +49,7 @@ export function App() {
     if (current.user.language !== language.get()) setLanguage(current.user.language);
     setLoadError(false);
     loadDirectory().catch(() => setLoadError(true));
+    return keepDirectoryFresh();
   }, [current?.token]);
 
   if (!current) return <><LoginScreen reason={reason} /><Notices /></>;

@@ -15,6 +15,29 @@ export async function loadDirectory(): Promise<Directory> {
   return loaded;
 }
 
+// Admins change groups, users and field settings while agents keep the UI open all day: the
+// directory is asked again when the window gets focus back and every 5 minutes, so a field an
+// admin hid leaves the forms without a reload (the API refuses writes to it either way).
+const DIRECTORY_REFRESH_MS = 5 * 60_000;
+const DIRECTORY_MIN_GAP_MS = 2_000;
+export function keepDirectoryFresh(): () => void {
+  let last = Date.now();
+  const refresh = () => {
+    if (Date.now() - last < DIRECTORY_MIN_GAP_MS) return;
+    last = Date.now();
+    loadDirectory().catch(() => undefined); // the directory already loaded stays in use
+  };
+  const onVisible = () => document.visibilityState === "visible" && refresh();
+  const timer = setInterval(refresh, DIRECTORY_REFRESH_MS);
+  window.addEventListener("focus", refresh);
+  document.addEventListener("visibilitychange", onVisible);
+  return () => {
+    clearInterval(timer);
+    window.removeEventListener("focus", refresh);
+    document.removeEventListener("visibilitychange", onVisible);
+  };
+}
+
 export interface Notice { kind: "info" | "error"; text: string; at: number }
 export const notice = new Store<Notice | null>(null);
 export function say(text: string, kind: Notice["kind"] = "info"): void {
