@@ -5,6 +5,8 @@ import { api, get } from "../api";
 import { t } from "../i18n";
 import { insertIntoReply } from "../logic/insert";
 import { whyText, type Why } from "../admin/Rules";
+import { directory } from "../state";
+import { useStore } from "../store";
 import type { Ticket } from "../types";
 
 interface Guidance {
@@ -15,6 +17,22 @@ interface Guidance {
   solution_suggestions?: { title: string; text: string }[];
 }
 export interface Routing { rule_id: string | null; rule_name: string | null; why: Why[] | string; template_id: string | null; template_version: number | null; closed?: boolean }
+
+export interface TemplateChoice { id: string; title: string; response_point_id: string }
+
+/** The templates by response point, the ticket's own first, then the others by name: an agent
+ * mostly wants their own response point's templates, but may move a ticket with another's. */
+export function templateGroups(
+  templates: TemplateChoice[], ticketRp: string, points: { id: string; name: string }[],
+): { id: string; name: string; items: TemplateChoice[] }[] {
+  const name = (id: string) => points.find((p) => p.id === id)?.name ?? id;
+  const ids = [...new Set(templates.map((x) => x.response_point_id))];
+  ids.sort((a, b) => (a === ticketRp ? -1 : b === ticketRp ? 1 : name(a).localeCompare(name(b))));
+  return ids.map((id) => ({
+    id, name: name(id),
+    items: templates.filter((x) => x.response_point_id === id).sort((a, b) => a.title.localeCompare(b.title)),
+  }));
+}
 
 type Run = (work: () => Promise<unknown>, done: string) => Promise<boolean>;
 
@@ -43,13 +61,14 @@ export function TemplatePanel({ ticket, locked, run, heading: H, saveEdits }: {
   ticket: Ticket; locked: boolean; run: Run; heading: "h2" | "h3"; saveEdits?: () => Promise<unknown>;
 }) {
   const [guidance, setGuidance] = useState<Guidance | null>(null);
-  const [templates, setTemplates] = useState<{ id: string; title: string }[]>([]);
+  const [templates, setTemplates] = useState<TemplateChoice[]>([]);
+  const dir = useStore(directory);
   const [chosen, setChosen] = useState("");
   const [overwrite, setOverwrite] = useState(false);
   const loadGuidance = () =>
     get<Guidance>(`/api/tickets/${encodeURIComponent(ticket.id)}/guidance`).then(setGuidance).catch(() => setGuidance(null));
   useEffect(() => void loadGuidance(), [ticket.id, ticket.version]);
-  useEffect(() => void get<{ items: { id: string; title: string }[] }>("/api/templates").then((r) => setTemplates(r.items)).catch(() => setTemplates([])), []);
+  useEffect(() => void get<{ items: TemplateChoice[] }>("/api/templates").then((r) => setTemplates(r.items)).catch(() => setTemplates([])), []);
 
   async function apply(event: Event) {
     event.preventDefault();
@@ -81,7 +100,11 @@ export function TemplatePanel({ ticket, locked, run, heading: H, saveEdits }: {
           <label>{t("tp.choose")}
             <select name="apply-template" value={chosen} onChange={(e) => setChosen(e.currentTarget.value)}>
               <option value="">–</option>
-              {templates.map((x) => <option key={x.id} value={x.id}>{x.title}</option>)}
+              {templateGroups(templates, ticket.response_point_id, dir?.response_points ?? []).map((group) => (
+                <optgroup key={group.id} label={group.name}>
+                  {group.items.map((x) => <option key={x.id} value={x.id}>{x.title}</option>)}
+                </optgroup>
+              ))}
             </select>
           </label>
           <div class="overwrite">
