@@ -126,6 +126,8 @@ def main() -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
+    # Also when started in the background of a script, where the shell leaves SIGINT ignored.
+    signal.signal(signal.SIGINT, stop)
     try:
         dynamodb = dynamodb_local.start(
             dynamodb_port, str(data_dir / "dynamodb"), log_path=str(data_dir / "dynamodb.log")

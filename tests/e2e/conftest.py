@@ -29,12 +29,18 @@ class Stack:
     process: subprocess.Popen[str]
     output: list[str]
 
-    def stop(self) -> int:
-        self.process.send_signal(signal.SIGTERM)
+    def stop(self, how: signal.Signals = signal.SIGTERM) -> int:
+        self.process.send_signal(how)
         return self.process.wait(timeout=30)
 
 
-def start_stack(data_dir: Path) -> Stack:
+def _as_a_background_job() -> None:
+    """What a shell script's `cmd &` does to its child: SIGINT (and SIGQUIT) ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGQUIT, signal.SIG_IGN)
+
+
+def start_stack(data_dir: Path, *, background_job: bool = False) -> Stack:
     port, dynamodb_port, smtp_port = free_port(), free_port(), free_port()
     env = dict(os.environ, SERVIT_PORT=str(port), SERVIT_DYNAMODB_PORT=str(dynamodb_port),
                SERVIT_SMTP_PORT=str(smtp_port), SERVIT_DATA_DIR=str(data_dir))  # fmt: skip
@@ -45,6 +51,7 @@ def start_stack(data_dir: Path) -> Stack:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        preexec_fn=_as_a_background_job if background_job else None,
     )
     output: list[str] = []
     url = f"http://127.0.0.1:{port}"

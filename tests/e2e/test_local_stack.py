@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from typing import Any
 
 import requests
@@ -135,11 +136,13 @@ def test_sigterm_stops_everything_and_a_restart_keeps_the_data(stack: Stack) -> 
     assert stack.stop() == 0
     assert not dynamodb_local.port_open(stack.dynamodb_port)
 
-    again = start_stack(stack.data_dir)
+    # Started as a script's background job (SIGINT ignored), Ctrl-C's signal still stops it
+    again = start_stack(stack.data_dir, background_job=True)
     try:
         assert "demo data already there" in "".join(again.output)
         auth = login(again, "admin@example.com")
         kept = call(again, "GET", f"/api/tickets/{made['id']}", auth)
         assert kept.status_code == 200 and kept.json()["title"] == "Survives a restart"
     finally:
-        assert again.stop() == 0
+        assert again.stop(signal.SIGINT) == 0
+        assert not dynamodb_local.port_open(again.dynamodb_port)
