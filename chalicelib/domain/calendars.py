@@ -2,17 +2,19 @@
 
 A calendar is a time zone, weekly opening hours (one period per weekday, or closed), a
 country's public holidays (from the ``holidays`` package, optionally for one subdivision)
-and dates of its own when it is closed. ``is_open`` answers for one instant. SLA due
-times do not use calendars yet: they run in elapsed time (``domain/sla.py``).
+and dates of its own when it is closed. ``is_open`` answers for one instant;
+``add_open_minutes`` walks the open time forward, which is how the SLA clock of a
+template with a calendar runs (``domain/sla.py``).
 """
 
 from __future__ import annotations
 
 import re
 import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from functools import cache
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache, lru_cache
 from typing import Any
 
 import holidays
@@ -23,6 +25,8 @@ from chalicelib.domain.timefmt import check_time_zone
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # date.weekday() order
 MAX_CLOSED_DATES = 1000
+# How far add_open_minutes looks for open time before it gives up (None: no due time).
+HORIZON_DAYS = 3 * 366
 END_OF_DAY = "24:00"  # an end time only: open until midnight
 _HHMM = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 
@@ -184,3 +188,145 @@ def is_open(calendar: Calendar, moment: datetime) -> bool:
     since_midnight += local.microsecond
     start, end = (_minutes(hours[k]) * 60 * 10**6 for k in ("start", "end"))
     return start <= since_midnight < end
+
+
+# --- the SLA clock: open time -----------------------------------------------------------
+
+_DAY = timedelta(days=1)
+_SECOND = timedelta(seconds=1)
+
+
+def add_open_minutes(calendar: Calendar, start: datetime, minutes: int) -> datetime | None:
+    """The instant (UTC) when ``minutes`` minutes of the calendar's open time have passed
+    since ``start``: the earliest ``r >= start`` with exactly that much open time in
+    ``[start, r)``. Open time is what ``is_open`` calls open, so a start in closed time
+    counts from the next opening, and a target used up at a period's end gives that end
+    (17:00, not the next morning). ``minutes == 0`` gives ``start``.
+
+    Days are walked in the calendar's zone; a closed weekday, a closed date or a public
+    holiday costs a set lookup. An open period becomes UTC instants by the zone's offset
+    (``zoneinfo``), read at each midnight; on a day the offset changes the period is cut
+    where ``is_open`` cuts it (a period the clock jumps into begins at the change; an
+    hour lived twice is open twice).
+    No open time within ``HORIZON_DAYS`` of the start (a calendar closed all week, or
+    every open day a closed date) gives ``None``: no due time.
+    """
+    if start.tzinfo is None or start.utcoffset() is None:
+        raise ValueError("add_open_minutes needs a datetime with a time zone")
+    if minutes < 0:
+        raise ValueError("minutes must not be negative")
+    start = start.astimezone(UTC)
+    if minutes == 0:
+        return start
+    periods = _periods(calendar)
+    if not any(periods):
+        return None
+    zone = zoneinfo.ZoneInfo(calendar.time_zone)
+    closed = _closed_set(tuple(calendar.closed_dates))
+    left = timedelta(minutes=minutes)
+    since = start.replace(tzinfo=None)  # naive UTC from here on: cheaper to reckon with
+    # From the day before the start's local date: its period may end after the start
+    # only in a zone whose clock went back over midnight (none in tzdata 2020-2045 does).
+    day = start.astimezone(zone).date() - _DAY
+    midnight = datetime.combine(day, time())  # the day's start on the wall clock
+    offset = zone.utcoffset(midnight)
+    for _ in range(HORIZON_DAYS + 2):
+        next_midnight = midnight + _DAY
+        next_offset = zone.utcoffset(next_midnight)
+        period = periods[day.weekday()]
+        if period is not None and day not in closed and not calendar.is_holiday(day):
+            if offset == next_offset and offset is not None:
+                # The usual day: the same offset at this midnight and the next, so none
+                # changes in between (zones change at most once a day). A change at the
+                # next midnight itself does not touch this day's wall-clock times.
+                spans: Iterable[tuple[datetime, datetime]] = (
+                    (midnight + period[0] - offset, midnight + period[1] - offset),
+                )
+            else:  # the offset changes today (summer time begins or ends)
+                spans = _utc_periods(zone, midnight, *period)
+            for opens, closes in spans:
+                opens = max(opens, since)
+                if closes <= opens:
+                    continue
+                if closes - opens >= left:
+                    return (opens + left).replace(tzinfo=UTC)
+                left -= closes - opens
+        day, midnight, offset = day + _DAY, next_midnight, next_offset
+    return None
+
+
+def _periods(calendar: Calendar) -> tuple[tuple[timedelta, timedelta] | None, ...]:
+    """Per weekday (date.weekday() order) its open period from midnight, or None: closed."""
+    return _period_table(
+        tuple(
+            None if hours.get("closed", False) else (hours["start"], hours["end"])
+            for hours in (calendar.hours[day] for day in WEEKDAYS)
+        )
+    )
+
+
+@lru_cache(maxsize=64)
+def _period_table(
+    week: tuple[tuple[str, str] | None, ...],
+) -> tuple[tuple[timedelta, timedelta] | None, ...]:
+    return tuple(
+        None
+        if day is None
+        else (timedelta(minutes=_minutes(day[0])), timedelta(minutes=_minutes(day[1])))
+        for day in week
+    )
+
+
+@lru_cache(maxsize=64)
+def _closed_set(closed_dates: tuple[str, ...]) -> frozenset[date]:
+    return frozenset(date.fromisoformat(d) for d in closed_dates)
+
+
+def _utc_periods(
+    zone: zoneinfo.ZoneInfo, midnight: datetime, start: timedelta, end: timedelta
+) -> list[tuple[datetime, datetime]]:
+    """The instants (naive UTC) whose wall-clock time in ``zone`` lies in ``[start, end)``
+    after ``midnight`` on a day the offset changes: one period, or two cut at the change.
+
+    Local time is u + o(u): o_before up to the change, o_after from it. The instants whose
+    wall clock is in [opens, closes) are that range less o_before (before the change) and
+    less o_after (from it). A period the clock jumps into begins at the change, one it
+    jumps out of ends there; an hour lived twice is open twice, as ``is_open`` says.
+    """
+    opens, closes = midnight + start, midnight + end
+    first = min(_at(opens, zone, fold) for fold in (0, 1))
+    last = max(_at(closes, zone, fold) for fold in (0, 1))
+    before, after = _offset(first, zone), _offset(last, zone)
+    if before == after:  # the change is outside this period
+        return [(opens - before, closes - before)]
+    change = _change(first, last, zone, before)
+    spans = [
+        (opens - before, min(closes - before, change)),
+        (max(opens - after, change), closes - after),
+    ]
+    return [(lo, hi) for lo, hi in spans if lo < hi]
+
+
+def _at(wall: datetime, zone: zoneinfo.ZoneInfo, fold: int) -> datetime:
+    """The naive wall-clock time ``wall`` in ``zone`` (``fold`` as in PEP 495), naive UTC."""
+    return wall.replace(tzinfo=zone, fold=fold).astimezone(UTC).replace(tzinfo=None)
+
+
+def _offset(moment: datetime, zone: zoneinfo.ZoneInfo) -> timedelta:
+    """The zone's offset at the instant ``moment`` (naive UTC)."""
+    offset = moment.replace(tzinfo=UTC).astimezone(zone).utcoffset()
+    assert offset is not None
+    return offset
+
+
+def _change(lo: datetime, hi: datetime, zone: zoneinfo.ZoneInfo, before: timedelta) -> datetime:
+    """The first instant in (lo, hi] whose offset is no longer ``before`` (naive UTC, to
+    the second: tzdata changes offsets on whole seconds)."""
+    lo = lo.replace(microsecond=0)
+    while hi - lo > _SECOND:
+        middle = lo + timedelta(seconds=(hi - lo) // _SECOND // 2)
+        if _offset(middle, zone) == before:
+            lo = middle
+        else:
+            hi = middle
+    return hi

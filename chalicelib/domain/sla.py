@@ -1,7 +1,9 @@
 """SLA targets on a ticket (S9, S12): when the first response and the resolution are due.
 
-The clock runs in elapsed time: opening-hour calendars are named by templates
-but their maths comes with the SLA issue (docs/architecture.md, "SLA").
+A template's targets are minutes. With the template's calendar they are minutes of its
+opening hours (``calendars.add_open_minutes``): the clock stands still at night, at
+weekends, on public holidays and closed dates. Without one they are elapsed minutes
+(docs/architecture.md, "SLA").
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from chalicelib.domain.calendars import Calendar, add_open_minutes
 from chalicelib.domain.statuses import Priority
 
 
@@ -20,13 +23,24 @@ class SlaState(StrEnum):
 
 
 def due_times(
-    sla: dict[str, Any], priority: Priority, start: datetime
+    sla: dict[str, Any],
+    priority: Priority,
+    start: datetime,
+    calendar: Calendar | None = None,
 ) -> tuple[datetime | None, datetime | None]:
-    """(first response due, resolution due) for a ticket of ``priority`` opened at ``start``."""
+    """(first response due, resolution due) for a ticket of ``priority`` opened at ``start``.
+
+    A target counts the ``calendar``'s open minutes when there is one (a calendar with no
+    open time within ``calendars.HORIZON_DAYS`` gives no due time), else elapsed minutes.
+    """
 
     def due(kind: str) -> datetime | None:
         minutes = (sla.get(kind) or {}).get(priority.value)
-        return start + timedelta(minutes=int(minutes)) if minutes else None
+        if not minutes:
+            return None
+        if calendar is None:
+            return start + timedelta(minutes=int(minutes))
+        return add_open_minutes(calendar, start, int(minutes))
 
     return due("first_response"), due("resolution")
 

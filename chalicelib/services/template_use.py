@@ -6,16 +6,28 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
+from aws_lambda_powertools import Logger
+
+from chalicelib.domain.calendars import Calendar
 from chalicelib.domain.errors import NotFoundError, ValidationError
 from chalicelib.domain.organisation import User
 from chalicelib.domain.sla import due_times
 from chalicelib.domain.statuses import ItilProcess, Priority
 from chalicelib.domain.templates import Template
 from chalicelib.domain.ticket import Ticket
-from chalicelib.services import directory, field_settings, inputs, template_texts, templates
+from chalicelib.services import (
+    calendars,
+    directory,
+    field_settings,
+    inputs,
+    template_texts,
+    templates,
+)
 from chalicelib.services.context import Services
 from chalicelib.services.tickets import _save, _writable
 from chalicelib.services.visibility import visible_ticket
+
+logger = Logger(service="servit-templates")
 
 
 def render_context(svc: Services, ticket: Ticket, agent_id: str | None) -> dict[str, Any]:
@@ -92,8 +104,31 @@ def prefill(
         keep=keep,
     )
     if template.sla:
-        ticket.set_sla(*due_times(template.sla, ticket.priority, ticket.created_at))
+        calendar = sla_calendar(svc, template)
+        ticket.set_sla(*due_times(template.sla, ticket.priority, ticket.created_at, calendar))
     return changed
+
+
+def sla_calendar(svc: Services, template: Template) -> Calendar | None:
+    """The calendar whose opening hours the template's SLA clock runs in; None runs it in
+    elapsed time. One Config GetItem (cached per container in AWS). A calendar that is
+    gone or no longer valid is logged and the clock runs in elapsed time: a ticket is
+    never refused for it."""
+    if not template.calendar_id:
+        return None
+    try:
+        calendar = calendars.load(svc, template.calendar_id)
+    except ValidationError as exc:
+        calendar, reason = None, f"stored calendar is not valid: {exc.message}"
+    else:
+        reason = "calendar not found"
+    if calendar is None:
+        logger.warning(
+            "SLA clock runs in elapsed time: %s",
+            reason,
+            extra={"template": template.id, "calendar": template.calendar_id},
+        )
+    return calendar
 
 
 def apply_template(svc: Services, actor: User, ticket_id: str, body: Any) -> Ticket:

@@ -539,7 +539,7 @@ export const en: Record<keyof typeof sv, string> = {
   "admin.calendars": "Calendars",
   "cal.new": "New calendar",
   "cal.editTitle": "Edit the calendar {name}",
-  "cal.about": "A calendar is opening hours that templates name. SLA due times still run in elapsed time, not by the calendar.",
+  "cal.about": "A calendar is opening hours that templates name. The SLA clock of a ticket from a template with a calendar runs only while the calendar is open; without a calendar it runs around the clock.",
   "cal.timeZone": "Time zone",
   "cal.hours": "Opening hours by weekday",
   "cal.day": "Weekday",

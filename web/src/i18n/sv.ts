@@ -537,7 +537,7 @@ export const sv = {
   "admin.calendars": "Kalendrar",
   "cal.new": "Ny kalender",
   "cal.editTitle": "Ändra kalendern {name}",
-  "cal.about": "En kalender är öppettider som mallar anger. SLA-tider räknas ännu i förfluten tid, inte efter kalendern.",
+  "cal.about": "En kalender är öppettider som mallar anger. SLA-klockan för ärenden från en mall med kalender går bara när kalendern är öppen; utan kalender går den dygnet runt.",
   "cal.timeZone": "Tidszon",
   "cal.hours": "Öppettider per veckodag",
   "cal.day": "Veckodag",
