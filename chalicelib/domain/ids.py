@@ -28,7 +28,11 @@ def new_ulid(at: datetime) -> str:
             # Leave headroom so increments within one millisecond never overflow.
             random_part = int.from_bytes(os.urandom(10), "big") >> 1
         _last = (millis, random_part)
-    value = (millis << _RANDOM_BITS) | random_part
+    return _encode((millis << _RANDOM_BITS) | random_part)
+
+
+def _encode(value: int) -> str:
+    """128 bits as 26 Crockford base-32 characters, most significant first."""
     chars = []
     for _ in range(26):
         chars.append(_ALPHABET[value & 31])
@@ -43,9 +47,4 @@ def stable_ulid(at: datetime, seed: str) -> str:
 
     millis = int(at.timestamp() * 1000)
     random_part = int.from_bytes(hashlib.sha256(seed.encode()).digest()[:10], "big")
-    value = (millis << _RANDOM_BITS) | random_part
-    chars = []
-    for _ in range(26):
-        chars.append(_ALPHABET[value & 31])
-        value >>= 5
-    return "".join(reversed(chars))
+    return _encode((millis << _RANDOM_BITS) | random_part)

@@ -12,16 +12,9 @@ from chalicelib.domain.records import to_record
 from chalicelib.services import directory
 from chalicelib.services.context import Services
 from tests.api.apiclient import Api, assert_error
+from tests.calendar_data import OFFICE, office_hours
 
-OFFICE = {"start": "08:00", "end": "17:00"}
-KONTOR: dict[str, Any] = {
-    "id": "kontor",
-    "name": "Kontorstid Sverige",
-    "time_zone": "Europe/Stockholm",
-    "hours": {day: OFFICE for day in ("mon", "tue", "wed", "thu", "fri")},
-    "holiday_country": "SE",
-    "closed_dates": ["2026-12-24"],
-}
+KONTOR = office_hours(name="Kontorstid Sverige", closed_dates=["2026-12-24"])
 TEMPLATE: dict[str, Any] = {"title": "Avtalsfrågor", "response_point_id": "kundtjanst"}
 
 

@@ -10,17 +10,11 @@ import pytest
 
 from chalicelib.domain.timefmt import iso, parse_iso
 from tests.api.apiclient import Api
+from tests.calendar_data import office_hours
 from tests.support import FrozenClock
 from tests.unit.rules.desk import INVOICE_TEMPLATE
 
-OFFICE = {"start": "08:00", "end": "17:00"}
-KONTOR: dict[str, Any] = {
-    "id": "kontor",
-    "name": "Kontorstid",
-    "time_zone": "Europe/Stockholm",
-    "hours": {d: OFFICE for d in ("mon", "tue", "wed", "thu", "fri")},
-    "holiday_country": "SE",
-}
+KONTOR = office_hours()
 SLA = {"first_response": {"high": 60}, "resolution": {"high": 960}}
 FRIDAY_AFTERNOON = datetime(2026, 11, 27, 15, 30, tzinfo=UTC)  # 16:30 in Stockholm
 

@@ -13,21 +13,9 @@ from hypothesis import strategies as st
 from chalicelib.domain.calendars import WEEKDAYS, Calendar, is_open
 from chalicelib.domain.errors import ValidationError
 from chalicelib.domain.records import from_record, to_record
+from tests.calendar_data import OFFICE, office
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
-OFFICE = {"start": "08:00", "end": "17:00"}
-
-
-def office(**fields: Any) -> Calendar:
-    """Mon-Fri 08:00-17:00 in Stockholm with Swedish public holidays."""
-    base: dict[str, Any] = {
-        "id": "kontor",
-        "name": "Kontorstid",
-        "time_zone": "Europe/Stockholm",
-        "hours": {d: OFFICE for d in WEEKDAYS[:5]},
-        "holiday_country": "SE",
-    }
-    return Calendar(**{**base, **fields})
 
 
 def at(text: str, zone: ZoneInfo = STOCKHOLM) -> datetime:

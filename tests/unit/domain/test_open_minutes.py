@@ -15,25 +15,17 @@ from hypothesis import strategies as st
 from chalicelib.domain.calendars import WEEKDAYS, Calendar, add_open_minutes, is_open
 from chalicelib.domain.sla import due_times
 from chalicelib.domain.statuses import Priority
+from tests.calendar_data import AROUND_THE_CLOCK, OFFICE
+from tests.calendar_data import office as shared_office
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
-OFFICE = {"start": "08:00", "end": "17:00"}
-AROUND_THE_CLOCK = {"start": "00:00", "end": "24:00"}
 # Swedish "aftnar" are not public holidays in the holidays package: offices close them
 AFTNAR = ["2026-06-19", "2026-12-24", "2026-12-31"]
 
 
 def office(**fields: Any) -> Calendar:
-    """Mon-Fri 08:00-17:00 in Stockholm, Swedish public holidays, the eves closed."""
-    base: dict[str, Any] = {
-        "id": "kontor",
-        "name": "Kontorstid",
-        "time_zone": "Europe/Stockholm",
-        "hours": {d: OFFICE for d in WEEKDAYS[:5]},
-        "holiday_country": "SE",
-        "closed_dates": AFTNAR,
-    }
-    return Calendar(**{**base, **fields})
+    """Office hours with the eves closed too."""
+    return shared_office(**{"closed_dates": AFTNAR, **fields})
 
 
 def only(days: dict[str, dict[str, str]], zone: str = "Europe/Stockholm") -> Calendar:

@@ -18,20 +18,14 @@ from chalicelib.domain.ticket import Ticket
 from chalicelib.services import calendars, template_use, tickets
 from chalicelib.services.calendars import CALENDAR
 from chalicelib.services.context import Services
+from tests.calendar_data import office_hours
 from tests.support import FrozenClock
 from tests.unit.mail.flows import deliver, mail_file
 from tests.unit.rules.desk import cond, make_rule, make_template
 
 pytestmark = pytest.mark.usefixtures("people")
 
-OFFICE = {"start": "08:00", "end": "17:00"}
-KONTOR: dict[str, Any] = {
-    "name": "Kontorstid",
-    "time_zone": "Europe/Stockholm",
-    "hours": {d: OFFICE for d in ("mon", "tue", "wed", "thu", "fri")},
-    "holiday_country": "SE",
-    "closed_dates": ["2026-12-24"],
-}
+KONTOR = {k: v for k, v in office_hours(closed_dates=["2026-12-24"]).items() if k != "id"}
 # One hour to answer and sixteen to solve a high-priority ticket
 SLA = {"first_response": {"high": 60}, "resolution": {"high": 960}}
 FRIDAY_AFTERNOON = datetime(2026, 11, 27, 15, 30, tzinfo=UTC)  # 16:30 in Stockholm (CET)
