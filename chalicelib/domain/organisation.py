@@ -207,9 +207,22 @@ class Settings:
     hidden_fields: list[str] = field(default_factory=list)
     # The organisation's clock: times in the agent UI and the customer portal are shown in it.
     time_zone: str = DEFAULT_TIME_ZONE
+    # General SLA targets (S16): a template's own target wins, per kind and priority; the
+    # same shape as a template's ``sla``. ``calendar_id``: their opening hours ("" = elapsed
+    # time), also for a template's targets when the template names no calendar.
+    sla: dict[str, Any] = field(default_factory=dict)
+    calendar_id: str = ""
 
     def __post_init__(self) -> None:
+        # domain/templates imports this module: its validator is fetched here
+        from chalicelib.domain.templates import check_sla
+
         self.time_zone = check_time_zone(self.time_zone)
+        self.sla = check_sla(self.sla)
+        if self.calendar_id in (None, ""):
+            self.calendar_id = ""
+        else:
+            self.calendar_id = check_slug(self.calendar_id, "calendar_id")
         if (
             isinstance(self.lock_minutes, bool)
             or not isinstance(self.lock_minutes, int)

@@ -16,7 +16,7 @@ from chalicelib.domain.organisation import (
     check_slug,
 )
 from chalicelib.domain.records import from_record, to_record
-from chalicelib.services import directory, inputs
+from chalicelib.services import calendars, directory, inputs
 from chalicelib.services.context import Services
 from chalicelib.services.visibility import require_role
 
@@ -85,6 +85,8 @@ def put_settings(svc: Services, actor: User, body: Any) -> dict[str, Any]:
     settings = from_record(Settings, merged)
     if settings.default_response_point_id:
         _must_exist(svc, directory.RESPONSE_POINT, settings.default_response_point_id)
+    if settings.calendar_id:  # the general SLA targets' calendar
+        _must_exist(svc, calendars.CALENDAR, settings.calendar_id)
     record = to_record(settings)
     svc.config.put(directory.SETTINGS, "global", record)
     return record

@@ -1,7 +1,8 @@
 """Calendars, for admins (S12): opening hours that templates name.
 
-Stored at Config (``calendar``, id). A template may name only a calendar that exists
-(``services/templates.py``); a calendar that a template names cannot be deleted.
+Stored at Config (``calendar``, id). A template, and the Settings' general SLA targets,
+may name only a calendar that exists (``services/templates.py``, ``services/admin.py``);
+a calendar that a template or the Settings name cannot be deleted.
 Each use case reads by key or lists one kind (a Query), never a Scan.
 """
 
@@ -20,6 +21,7 @@ from chalicelib.services.visibility import require_role
 
 CALENDAR = "calendar"
 TEMPLATE = "template"  # services/templates.py; not imported, it imports us
+SETTINGS = "settings"  # services/directory.SETTINGS, the general SLA targets' calendar_id
 
 
 def load(svc: Services, calendar_id: str) -> Calendar | None:
@@ -49,7 +51,11 @@ def get_calendar(svc: Services, actor: User, calendar_id: str) -> dict[str, Any]
     record = svc.config.get(CALENDAR, calendar_id)
     if record is None:
         raise NotFoundError(f"no calendar {calendar_id!r}")
-    return {**record, "used_by": used_by(svc, calendar_id)}
+    return {
+        **record,
+        "used_by": used_by(svc, calendar_id),
+        "used_by_settings": used_by_settings(svc, calendar_id),
+    }
 
 
 def save_calendar(
@@ -59,6 +65,7 @@ def save_calendar(
     require_role(actor, Role.ADMIN)
     data = dict(inputs.require_object(body))
     data.pop("used_by", None)
+    data.pop("used_by_settings", None)
     check_slug(calendar_id, "calendar id")
     exists = svc.config.get(CALENDAR, calendar_id) is not None
     inputs.check_create_or_replace("calendar", calendar_id, exists=exists, create=create)
@@ -69,15 +76,18 @@ def save_calendar(
 
 
 def delete_calendar(svc: Services, actor: User, calendar_id: str) -> None:
-    """Refused (409 ``in_use``, naming them) while a template names the calendar."""
+    """Refused (409 ``in_use``, naming them) while a template or the Settings name it."""
     require_role(actor, Role.ADMIN)
     if svc.config.get(CALENDAR, calendar_id) is None:
         raise NotFoundError(f"no calendar {calendar_id!r}")
-    users = used_by(svc, calendar_id)
+    templates = used_by(svc, calendar_id)
+    users = (
+        ["the settings (general SLA targets)"] if used_by_settings(svc, calendar_id) else []
+    ) + ([f"the templates {templates}"] if templates else [])
     if users:
         raise ConflictError(
-            f"calendar {calendar_id!r} is used by the templates {users}; "
-            "choose another calendar in them first",
+            f"calendar {calendar_id!r} is used by {' and '.join(users)}; "
+            "choose another calendar there first",
             code="in_use",
         )
     svc.config.delete(CALENDAR, calendar_id)
@@ -86,3 +96,8 @@ def delete_calendar(svc: Services, actor: User, calendar_id: str) -> None:
 def used_by(svc: Services, calendar_id: str) -> list[str]:
     """Ids of the templates (current versions, enabled or not) that name the calendar."""
     return sorted(r["id"] for r in svc.config.list(TEMPLATE) if r.get("calendar_id") == calendar_id)
+
+
+def used_by_settings(svc: Services, calendar_id: str) -> bool:
+    """Whether the Settings' general SLA targets run in the calendar."""
+    return (svc.config.get(SETTINGS, "global") or {}).get("calendar_id") == calendar_id

@@ -165,7 +165,7 @@ def apply(
     """Place a new ticket (not yet stored) as decided; ``keep`` names fields its author
     set and the template must not change. ``record``: keep the decision on the ticket
     (not when an agent chose the template, which no rule did)."""
-    from chalicelib.services.template_use import prefill
+    from chalicelib.services.template_use import prefill, start_sla
 
     if "response_point_id" not in keep:
         ticket.response_point_id = decision.response_point_id
@@ -174,6 +174,8 @@ def apply(
         ticket.group_id, ticket.agent_id = decision.group_id, decision.agent_id
     if decision.template is not None:
         prefill(svc, ticket, decision.template, actor, now, overwrite=True, keep=keep)
+    else:  # the general SLA targets (Settings, S16), if any
+        start_sla(svc, ticket, None)
     if decision.status is not Status.NEW and "status" not in keep:
         ticket.change_status(decision.status, actor, now)
     if record:

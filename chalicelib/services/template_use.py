@@ -69,7 +69,7 @@ def prefill(
     agent_id: str | None = None,
 ) -> list[str]:
     """Fill the ticket from the template (fields the response point hides are left out)
-    and start its SLA clock from the template's targets."""
+    and start its SLA clock from the template's targets, the general ones beside them."""
     hidden = field_settings.hidden_fields(svc, ticket.response_point_id)
     context = render_context(svc, ticket, agent_id)
 
@@ -103,21 +103,44 @@ def prefill(
         overwrite=overwrite,
         keep=keep,
     )
-    if template.sla:
-        calendar = sla_calendar(svc, template)
-        ticket.set_sla(*due_times(template.sla, ticket.priority, ticket.created_at, calendar))
+    start_sla(svc, ticket, template)
     return changed
 
 
-def sla_calendar(svc: Services, template: Template) -> Calendar | None:
-    """The calendar whose opening hours the template's SLA clock runs in; None runs it in
-    elapsed time. One Config GetItem (cached per container in AWS). A calendar that is
-    gone or no longer valid is logged and the clock runs in elapsed time: a ticket is
-    never refused for it."""
-    if not template.calendar_id:
+def start_sla(svc: Services, ticket: Ticket, template: Template | None) -> None:
+    """Set the ticket's due times from the template's targets, a target it does not give
+    (per kind and priority) from the general ones (Settings, S16); in the template's
+    calendar, else the general calendar, else elapsed time. Neither giving a target: the
+    due times stay as they are. Settings are one Config GetItem, cached per container in
+    AWS (prefill has read them already for the hidden fields)."""
+    general = directory.settings(svc)
+    sla = merged_sla(template.sla if template else {}, general.sla)
+    if not sla:
+        return
+    calendar_id = (template.calendar_id if template else "") or general.calendar_id
+    calendar = sla_calendar(svc, calendar_id, template.id if template else None)
+    ticket.set_sla(*due_times(sla, ticket.priority, ticket.created_at, calendar))
+
+
+def merged_sla(own: dict[str, Any], general: dict[str, Any]) -> dict[str, Any]:
+    """The template's targets over the general ones, per kind and priority."""
+    merged: dict[str, Any] = {}
+    for kind in {**general, **own}:
+        targets = {**(general.get(kind) or {}), **(own.get(kind) or {})}
+        if targets:
+            merged[kind] = targets
+    return merged
+
+
+def sla_calendar(svc: Services, calendar_id: str, template_id: str | None) -> Calendar | None:
+    """The calendar whose opening hours the SLA clock runs in; None runs it in elapsed
+    time. One Config GetItem (cached per container in AWS). A calendar that is gone or no
+    longer valid is logged and the clock runs in elapsed time: a ticket is never refused
+    for it."""
+    if not calendar_id:
         return None
     try:
-        calendar = calendars.load(svc, template.calendar_id)
+        calendar = calendars.load(svc, calendar_id)
     except ValidationError as exc:
         calendar, reason = None, f"stored calendar is not valid: {exc.message}"
     else:
@@ -126,7 +149,7 @@ def sla_calendar(svc: Services, template: Template) -> Calendar | None:
         logger.warning(
             "SLA clock runs in elapsed time: %s",
             reason,
-            extra={"template": template.id, "calendar": template.calendar_id},
+            extra={"template": template_id or "", "calendar": calendar_id},
         )
     return calendar
 

@@ -95,6 +95,10 @@ def create_ticket(svc: Services, actor: User, body: Any) -> Ticket:
     )
     if template is not None or apply_rules:
         _route_entered(svc, actor, ticket, data, rp, template, contact)
+    else:  # no template, no rules: the general SLA targets (Settings, S16), if any
+        from chalicelib.services.template_use import start_sla  # it imports us
+
+        start_sla(svc, ticket, None)
     if ticket.group_id is None and ticket.agent_id is None and not actor.sees_everything:
         ticket.group_id, ticket.agent_id = _own_placement(svc, actor, rp)
     if initial is not Status.NEW and ticket.is_open:

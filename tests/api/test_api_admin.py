@@ -251,6 +251,8 @@ def test_settings_are_read_and_changed(api: Api) -> None:
         "default_response_point_id": "kundtjanst",
         "hidden_fields": ["bcc"],
         "time_zone": "Europe/Stockholm",
+        "sla": {},
+        "calendar_id": "",
     }
     moved = admin.put("/api/admin/settings", {"time_zone": "Europe/Helsinki"})
     assert moved.body["time_zone"] == "Europe/Helsinki"

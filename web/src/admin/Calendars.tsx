@@ -176,8 +176,11 @@ export function CalendarsScreen() {
       await load();
     } catch (e) {
       if (e instanceof ApiError && e.code === "in_use") {
-        const shown = await get<{ used_by: string[] }>(`/api/admin/calendars/${encodeURIComponent(item.id)}`).catch(() => null);
-        say(shown ? t("cal.inUse", { templates: shown.used_by.join(", ") }) : errorText(e), "error");
+        const shown = await get<{ used_by: string[]; used_by_settings?: boolean }>(`/api/admin/calendars/${encodeURIComponent(item.id)}`).catch(() => null);
+        const text = !shown ? errorText(e)
+          : shown.used_by_settings && shown.used_by.length === 0 ? t("cal.inUseSettings")
+          : t("cal.inUse", { templates: [...(shown.used_by_settings ? [t("cal.theSettings")] : []), ...shown.used_by].join(", ") });
+        say(text, "error");
       } else say(errorText(e), "error");
     }
   }

@@ -4,8 +4,13 @@ import { type Key, t } from "../i18n";
 import { errorText } from "../logic/errors";
 import { directory, loadDirectory, say } from "../state";
 import { useStore } from "../store";
+import type { CalendarItem } from "./Calendars";
+import { type SlaTargets, SlaTargetsInput } from "./SlaTargets";
 
-interface Settings { lock_minutes: number; default_response_point_id: string; hidden_fields: string[]; time_zone: string }
+interface Settings {
+  lock_minutes: number; default_response_point_id: string; hidden_fields: string[]; time_zone: string;
+  sla: SlaTargets; calendar_id: string; // general SLA targets (S16) and their calendar ("" = elapsed time)
+}
 
 // The browser's list of IANA zones; the server checks the choice against its own (tzdata).
 const ZONES: string[] = (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.("timeZone") ?? [];
@@ -20,7 +25,9 @@ const HIDEABLE: { field: string; label: Key }[] = [
 export function SettingsScreen() {
   const dir = useStore(directory);
   const [settings, setSettings] = useState<Settings | null>(null);
+  const [calendars, setCalendars] = useState<CalendarItem[]>([]);
   useEffect(() => void get<Settings>("/api/admin/settings").then(setSettings).catch((e) => say(errorText(e), "error")), []);
+  useEffect(() => void get<{ items: CalendarItem[] }>("/api/admin/calendars").then((r) => setCalendars(r.items)).catch(() => undefined), []);
   if (!settings) return <p>{t("common.loading")}</p>;
 
   async function save(event: Event) {
@@ -61,6 +68,16 @@ export function SettingsScreen() {
             </label>
           ))}
         </fieldset>
+        {dir && <SlaTargetsInput value={s.sla} priorities={dir.priorities} name="settings-sla" legend={t("admin.generalSla")}
+          onChange={(sla) => setSettings({ ...s, sla })} />}
+        <label>{t("admin.slaCalendar")}
+          <select name="settings-calendar" value={s.calendar_id} onChange={(e) => setSettings({ ...s, calendar_id: e.currentTarget.value })}>
+            <option value="">{t("tpl.noCalendar")}</option>
+            {s.calendar_id && !calendars.some((c) => c.id === s.calendar_id) && <option value={s.calendar_id}>{s.calendar_id}</option>}
+            {calendars.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+          </select>
+        </label>
+        <p class="muted wide">{t("admin.generalSlaAbout")}</p>
         <div class="wide"><button type="submit" class="primary">{t("common.save")}</button></div>
       </form>
     </section>

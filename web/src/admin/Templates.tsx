@@ -7,8 +7,9 @@ import { errorText } from "../logic/errors";
 import { itilLabel, priorityLabel, statusLabel } from "../logic/labels";
 import { directory, say } from "../state";
 import { useStore } from "../store";
-import type { CustomFieldDef, Priority, Status } from "../types";
+import type { CustomFieldDef, Status } from "../types";
 import type { CalendarItem } from "./Calendars";
+import { type SlaTargets, SlaTargetsInput } from "./SlaTargets";
 
 export interface TemplateItem {
   id: string;
@@ -22,7 +23,7 @@ export interface TemplateItem {
   description: string;
   solution_text: string;
   solution_suggestions: { title: string; text: string }[];
-  sla: Partial<Record<"first_response" | "resolution", Partial<Record<Priority, number>>>>;
+  sla: SlaTargets;
   calendar_id: string;
   itil_process: string;
   default_status: string;
@@ -37,7 +38,6 @@ export interface TemplateItem {
 interface Version { version: number; title: string; enabled: boolean; updated_at: string; updated_by: string }
 
 const DEFAULT_STATUSES: Status[] = ["new", "open", "with_contact", "with_external", "dormant"];
-const SLA_KINDS = ["first_response", "resolution"] as const;
 
 function blank(rp: string): TemplateItem {
   return {
@@ -98,14 +98,6 @@ function TemplateForm({ initial, creating, onDone }: { initial: TemplateItem; cr
   const groups = dir.groups.filter((g) => g.response_point_id === tpl.response_point_id);
   const lang = language.get();
 
-  function setSla(kind: (typeof SLA_KINDS)[number], prio: Priority, raw: string) {
-    const targets = { ...(tpl.sla[kind] ?? {}) };
-    if (raw === "") delete targets[prio];
-    else targets[prio] = Number(raw);
-    const sla = { ...tpl.sla, [kind]: targets };
-    if (!Object.keys(targets).length) delete sla[kind];
-    set("sla", sla);
-  }
   async function save(event: Event) {
     event.preventDefault();
     const { updated_at: _u, ...rest } = tpl;
@@ -239,27 +231,7 @@ function TemplateForm({ initial, creating, onDone }: { initial: TemplateItem; cr
         ))}
       </fieldset>
 
-      <fieldset class="wide">
-        <legend>{t("tpl.sla")}</legend>
-        <table>
-          <caption class="visually-hidden">{t("tpl.sla")}</caption>
-          <thead><tr><th scope="col">{t("field.priority")}</th><th scope="col">{t("tpl.slaFirst")}</th><th scope="col">{t("tpl.slaResolution")}</th></tr></thead>
-          <tbody>
-            {dir.priorities.map((p) => (
-              <tr key={p}>
-                <th scope="row">{priorityLabel(p)}</th>
-                {SLA_KINDS.map((kind) => (
-                  <td key={kind}>
-                    <input type="number" min="1" name={`tpl-sla-${kind}-${p}`} value={tpl.sla[kind]?.[p] ?? ""}
-                      aria-label={t(kind === "first_response" ? "tpl.slaFirstFor" : "tpl.slaResolutionFor", { priority: priorityLabel(p) })}
-                      onInput={(e) => setSla(kind, p, e.currentTarget.value)} />
-                  </td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </fieldset>
+      <SlaTargetsInput value={tpl.sla} priorities={dir.priorities} name="tpl-sla" legend={t("tpl.sla")} onChange={(sla) => set("sla", sla)} />
       <label class="check"><input type="checkbox" name="tpl-enabled" checked={tpl.enabled} onChange={(e) => set("enabled", e.currentTarget.checked)} />{t("tpl.enabled")}</label>
       <div class="wide row">
         <button type="submit" class="primary">{t("common.save")}</button>

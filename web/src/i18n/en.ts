@@ -284,6 +284,9 @@ export const en: Record<keyof typeof sv, string> = {
   "admin.logo": "Logo",
   "admin.lockMinutes": "Lock for minutes",
   "admin.timeZone": "Time zone (times in the UI and on the customer page)",
+  "admin.generalSla": "General SLA targets in minutes, by priority",
+  "admin.slaCalendar": "Calendar of the SLA targets",
+  "admin.generalSlaAbout": "For tickets without a template and targets the template does not give. A template's own calendar comes first; without a calendar, elapsed time counts.",
   "admin.defaultRp": "Default response point",
   "admin.hiddenFields": "Hidden fields",
 
@@ -567,6 +570,8 @@ export const en: Record<keyof typeof sv, string> = {
   "cal.removeDate": "Remove closed date {n}",
   "cal.refused": "The calendar was not saved",
   "cal.inUse": "The calendar is used by the templates {templates} and cannot be deleted. Choose another calendar in them first.",
+  "cal.inUseSettings": "The calendar is used by the general SLA targets in Settings and cannot be deleted. Choose another calendar there first.",
+  "cal.theSettings": "Settings (general SLA targets)",
   "cal.openDays": "Open",
   "cal.openLine": "{day} {start}–{end}",
   "cal.alwaysClosed": "Always closed",

@@ -282,6 +282,9 @@ export const sv = {
   "admin.logo": "Logotyp",
   "admin.lockMinutes": "Lås i minuter",
   "admin.timeZone": "Tidszon (tider i gränssnittet och på kundsidan)",
+  "admin.generalSla": "Allmänna SLA-mål i minuter, per prioritet",
+  "admin.slaCalendar": "Kalender för SLA-målen",
+  "admin.generalSlaAbout": "Gäller ärenden utan mall och mål som mallen inte anger. Mallens egen kalender går före; utan kalender räknas förfluten tid.",
   "admin.defaultRp": "Standardsvarsställe",
   "admin.hiddenFields": "Dolda fält",
 
@@ -565,6 +568,8 @@ export const sv = {
   "cal.removeDate": "Ta bort stängd dag {n}",
   "cal.refused": "Kalendern sparades inte",
   "cal.inUse": "Kalendern används av mallarna {templates} och kan inte tas bort. Välj en annan kalender i dem först.",
+  "cal.inUseSettings": "Kalendern används av de allmänna SLA-målen i Inställningar och kan inte tas bort. Välj en annan kalender där först.",
+  "cal.theSettings": "Inställningar (allmänna SLA-mål)",
   "cal.openDays": "Öppet",
   "cal.openLine": "{day} {start}–{end}",
   "cal.alwaysClosed": "Alltid stängt",
