@@ -126,7 +126,13 @@ class Session:
         dialog.accept()  # confirm() of admin deletes; an alert() would be a failure, recorded
 
     def goto(self, route: str = "") -> Any:
-        self.page.goto(f"{self.url}/#/{route.lstrip('#/')}")
+        target = f"{self.url}/#/{route.lstrip('#/')}"
+        if self.page.url == target:
+            # Already there (an earlier test left the screen, perhaps with a form open):
+            # start it afresh, as a test arriving at a screen expects.
+            self.page.reload()
+        else:
+            self.page.goto(target)
         self.page.wait_for_selector("header.topbar")
         return self.page
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
@@ -80,6 +81,18 @@ def test_general_targets_set_in_settings_give_a_new_ticket_due_times(
     assert sla["state"] == "running"
     assert _at(sla["first_response_due"]) == created + timedelta(minutes=45)
     assert _at(sla["resolution_due"]) == created + timedelta(minutes=600)
+
+    # The ticket page tells the agent both targets, in the organisation's time zone
+    page = s.goto(f"ticket/{ticket['id']}")
+    line = page.get_by_test_id("ticket-sla")
+    expect(line).to_contain_text("SLA: Inom mål")
+    stockholm = ZoneInfo("Europe/Stockholm")
+    first = (created + timedelta(minutes=45)).astimezone(stockholm)
+    resolve = (created + timedelta(minutes=600)).astimezone(stockholm)
+    expect(line).to_contain_text("Första svar senast")
+    expect(line.locator("span").nth(1)).to_contain_text(f"{first:%H:%M}")
+    expect(line.locator("span").nth(2)).to_contain_text("Lösas senast")
+    expect(line.locator("span").nth(2)).to_contain_text(f"{resolve:%H:%M}")
 
     # ... and the search finds it by its SLA state
     page = s.goto("search")

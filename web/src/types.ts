@@ -53,6 +53,8 @@ export interface Ticket {
   routing?: unknown;
   template_version?: number | null;
   steps_done?: number[];
+  /** Service targets (S9, S12): due times in the calendar's opening hours; set by the API. */
+  sla?: { state: "none" | "running" | "breached"; first_response_due: string | null; resolution_due: string | null; first_response_at: string | null };
 }
 
 export interface AttachmentRef {

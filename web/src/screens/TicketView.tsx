@@ -152,6 +152,15 @@ export function TicketView({ ticketId, user, dir, onChanged, level = 2 }: {
           <span>{t("ticket.createdAt", { at: fmtDateTime(ticket.created_at) })}</span>
           {ticket.dormant_until && <span>{t("ticket.dormantUntil", { at: fmtDateTime(ticket.dormant_until) })}</span>}
         </p>
+        {ticket.sla && ticket.sla.state !== "none" && (
+          <p class={`meta sla sla-${ticket.sla.state}`} data-testid="ticket-sla">
+            <span class="sla-state">{t("ticket.sla", { state: t(ticket.sla.state === "breached" ? "search.sla.breached" : "search.sla.running") })}</span>
+            {ticket.sla.first_response_at
+              ? <span>{t("ticket.slaAnswered", { at: fmtDateTime(ticket.sla.first_response_at) })}</span>
+              : ticket.sla.first_response_due && <span>{t("ticket.slaFirstDue", { at: fmtDateTime(ticket.sla.first_response_due) })}</span>}
+            {ticket.sla.resolution_due && <span>{t("ticket.slaResolveDue", { at: fmtDateTime(ticket.sla.resolution_due) })}</span>}
+          </p>
+        )}
         {ticket.lock && (
           <p class={locked ? "notice notice-error" : "notice notice-info"} data-testid="lock-info">
             {ticket.lock.by === user.id
