@@ -122,6 +122,21 @@ def start_sla(svc: Services, ticket: Ticket, template: Template | None) -> None:
     ticket.set_sla(*due_times(sla, ticket.priority, ticket.created_at, calendar))
 
 
+def restart_sla(svc: Services, ticket: Ticket) -> None:
+    """Due times again after the priority changed: the targets of the template the ticket
+    got (the version it remembers) and the general ones, for the new priority. A priority
+    with no target at all clears them. One GetItem for the template version, plus the
+    calendar's; only when the priority changes."""
+    template = None
+    if ticket.template_id:
+        template = templates.load_version(svc, ticket.template_id, ticket.template_version or 0)
+        template = template or templates.load(svc, ticket.template_id)
+    if not merged_sla(template.sla if template else {}, directory.settings(svc).sla):
+        ticket.set_sla(None, None)
+        return
+    start_sla(svc, ticket, template)
+
+
 def merged_sla(own: dict[str, Any], general: dict[str, Any]) -> dict[str, Any]:
     """The template's targets over the general ones, per kind and priority."""
     merged: dict[str, Any] = {}

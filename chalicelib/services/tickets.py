@@ -183,7 +183,14 @@ def update_ticket(
     if "priority" in data:
         priority = inputs.enum(data, "priority", Priority, required=True)
         assert priority is not None
+        before = ticket.priority
         ticket.set_priority(priority, actor.id, now)
+        if ticket.priority is not before:
+            # The targets are per priority: the due times become the new priority's,
+            # still counted from the ticket's creation.
+            from chalicelib.services.template_use import restart_sla  # it imports us
+
+            restart_sla(svc, ticket)
     if {"response_point_id", "group_id", "agent_id"} & set(data):
         _reassign(svc, actor, ticket, data)
     if "status" in data or "dormant_until" in data:

@@ -114,3 +114,45 @@ def test_a_templates_own_target_wins_over_the_general_one(agent: Api, admin: Api
     # The general first-response target; the template's 30 minutes to solve it, both in
     # the general calendar (the template names none): 17:00 Stockholm on Friday
     assert due(ticket) == (MONDAY_0830, datetime(2026, 11, 27, 16, 0, tzinfo=UTC))
+
+
+def test_a_new_priority_brings_its_own_targets_counted_from_creation(
+    agent: Api, clock: FrozenClock
+) -> None:
+    # Given a medium ticket: no target for medium, so no due times
+    ticket = make(agent, priority="medium")
+    assert due(ticket) == (None, None)
+    clock.advance(hours=1)  # changed an hour later: still counted from the creation
+
+    # When the agent raises it to high, the high targets apply, in office hours
+    raised = agent.patch(f"/api/tickets/{ticket['id']}", {"priority": "high"})
+    assert raised.status == 200, raised.body
+    shown = agent.get(f"/api/tickets/{ticket['id']}").body
+    assert due(shown) == (MONDAY_0830, TUESDAY_1430)
+    assert shown["sla"]["state"] == "running"
+
+    # And lowered to low: low's first-response target, no resolution target
+    agent.patch(f"/api/tickets/{ticket['id']}", {"priority": "low"})
+    low = agent.get(f"/api/tickets/{ticket['id']}").body
+    assert due(low)[1] is None and due(low)[0] is not None
+    # Back to medium: no targets at all, so no due times
+    agent.patch(f"/api/tickets/{ticket['id']}", {"priority": "medium"})
+    assert due(agent.get(f"/api/tickets/{ticket['id']}").body) == (None, None)
+
+
+def test_a_template_tickets_new_priority_takes_the_templates_target(agent: Api, admin: Api) -> None:
+    body = {"id": "faktura", **INVOICE_TEMPLATE, "default_priority": "medium",
+            "sla": {"resolution": {"high": 30, "medium": 2 * 60}}}  # fmt: skip
+    assert admin.post("/api/admin/templates", body).status == 201
+    ticket = make(agent, template_id="faktura")
+    assert ticket["priority"] == "medium"
+    # Medium: the template's 2 hours to solve, in the general office hours (Friday 16:30 +
+    # 30 min, then Monday 08:00 + 90 min); no first-response target for medium anywhere
+    assert due(ticket) == (None, datetime(2026, 11, 30, 8, 30, tzinfo=UTC))
+
+    agent.patch(f"/api/tickets/{ticket['id']}", {"priority": "high"})
+    # High: the general first-response target, the template's 30 minutes to solve
+    assert due(agent.get(f"/api/tickets/{ticket['id']}").body) == (
+        MONDAY_0830,
+        datetime(2026, 11, 27, 16, 0, tzinfo=UTC),
+    )
