@@ -43,6 +43,7 @@ export function SlaTargetsInput({ value, priorities, name, legend, onChange }: {
           ))}
         </tbody>
       </table>
+      <p class="muted">{t("tpl.slaMinutesHint")}</p>
     </fieldset>
   );
 }

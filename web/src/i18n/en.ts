@@ -377,6 +377,7 @@ export const en: Record<keyof typeof sv, string> = {
   "tpl.addStep": "Add a step",
   "tpl.removeStep": "Remove step {n}",
   "tpl.sla": "SLA targets in minutes, by priority",
+  "tpl.slaMinutesHint": "With a calendar the minutes count only while it is open (Friday 16:30 + 60 minutes in office hours is Monday 08:30); without one, around the clock.",
   "tpl.slaFirst": "First response",
   "tpl.slaResolution": "Resolution",
   "tpl.slaFirstFor": "First response, priority {priority} (minutes)",

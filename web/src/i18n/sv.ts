@@ -375,6 +375,7 @@ export const sv = {
   "tpl.addStep": "Lägg till steg",
   "tpl.removeStep": "Ta bort steg {n}",
   "tpl.sla": "SLA-mål i minuter, per prioritet",
+  "tpl.slaMinutesHint": "Med en kalender räknas minuterna bara medan den är öppen (fredag 16:30 + 60 minuter på kontorstid blir måndag 08:30); utan kalender dygnet runt.",
   "tpl.slaFirst": "Första svar",
   "tpl.slaResolution": "Lösning",
   "tpl.slaFirstFor": "Första svar, prioritet {priority} (minuter)",
