@@ -3,11 +3,17 @@ sanitised against their URLs, and the event data an agent reads (S4, S5)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from chalicelib.channels.html_clean import sanitise_html
 from chalicelib.channels.message import InboundMessage
+from chalicelib.domain.events import EventType, TicketEvent
+from chalicelib.domain.mail_log import MailLogEntry
+from chalicelib.domain.ticket import Ticket
 from chalicelib.services.context import Services
+
+SYSTEM_ACTOR = "system:mail"  # who acts for mail that has no sender we can name
 
 # An event item must stay well under DynamoDB's 400 KB; longer bodies are cut here
 # and stay whole in the stored original (downloadable from the ticket).
@@ -102,3 +108,30 @@ def inbound_event_data(
         "problems": list(msg.problems),
         "size": msg.size,
     }
+
+
+def record_inbound(
+    svc: Services,
+    msg: InboundMessage,
+    entry: MailLogEntry,
+    ticket: Ticket,
+    event_id: str,
+    message_id: str,
+    rule: str,
+    channel: str,
+    now: datetime,
+) -> TicketEvent:
+    """Store the attachments under the event's id, then add the message to the history."""
+    refs, cid_map = store_attachments(svc, msg, ticket.id, event_id)
+    data = inbound_event_data(
+        msg,
+        raw_key=entry.raw_key,
+        message_id=message_id,
+        attachments=refs,
+        cid_map=cid_map,
+        threading_rule=rule,
+        channel=channel,
+    )
+    return ticket.record_message(
+        EventType.MESSAGE_IN, data, actor=msg.from_addr or SYSTEM_ACTOR, now=now, event_id=event_id
+    )

@@ -19,7 +19,7 @@ from chalicelib.channels.errors import MailParseError
 from chalicelib.channels.message import LOOP_HEADER, InboundMessage
 from chalicelib.channels.mime_in import parse_message
 from chalicelib.domain.errors import ConflictError, NotFoundError, ValidationError
-from chalicelib.domain.events import EventType, TicketEvent
+from chalicelib.domain.events import EventType
 from chalicelib.domain.ids import new_ulid
 from chalicelib.domain.mail_log import MailLogEntry, Outcome
 from chalicelib.domain.organisation import ResponsePoint
@@ -28,7 +28,8 @@ from chalicelib.domain.ticket import MAX_DESCRIPTION, MAX_TITLE, Ticket
 from chalicelib.services import directory, lookup_keys, mail_threading, routing
 from chalicelib.services.contacts import find_or_create_contact
 from chalicelib.services.context import Services
-from chalicelib.services.mail_events import inbound_event_data, store_attachments
+from chalicelib.services.mail_bounces import file_delivery_report
+from chalicelib.services.mail_events import SYSTEM_ACTOR, record_inbound
 from chalicelib.services.mail_oversize import file_oversize, identified
 from chalicelib.services.mail_routing import (
     address_forms,
@@ -41,7 +42,6 @@ from chalicelib.services.transient import is_transient
 
 logger = Logger(service="servit-mail")
 
-SYSTEM_ACTOR = "system:mail"
 # Seconds to wait before trying a mail again after throttling or a timeout (then: quarantine).
 RETRY_DELAYS = (0.2, 1.0, 3.0)
 # What the stdlib may raise on hostile headers when we only want a best-effort reading.
@@ -166,7 +166,9 @@ def _process(
             ticket_id=found.get(own_keys[1]) or found.get(own_keys[0]),
         )
     if msg.dsn is not None:
-        return _bounce(svc, msg, entry, found.get(dsn_key) if dsn_key else None, message_id, now)
+        return file_delivery_report(
+            svc, msg, entry, found.get(dsn_key) if dsn_key else None, message_id, now
+        )
     ticket_id, rule = mail_threading.match(found, hints)
     known = found.get(contact_key) if contact_key else None
     return _file(svc, msg, entry, rp, ticket_id, rule, message_id, now, contact_id=known)
@@ -255,7 +257,7 @@ def _append(
         outcome = Outcome.REOPENED
     elif ticket.status is Status.WITH_CONTACT and not msg.auto_reply:
         ticket.change_status(Status.OPEN, SYSTEM_ACTOR, now)  # the customer answered
-    event = _record_inbound(svc, msg, entry, ticket, event_id, message_id, rule, channel, now)
+    event = record_inbound(svc, msg, entry, ticket, event_id, message_id, rule, channel, now)
     _add_cc(ticket, msg, svc)
     svc.tickets.save(ticket, claims={k: ticket.id for k in claims})
     return replace(
@@ -278,33 +280,6 @@ def _sender_belongs(svc: Services, msg: InboundMessage, ticket: Ticket) -> bool:
         return False
     domains = {e.rpartition("@")[2] for e in emails}
     return sender in emails or sender.rpartition("@")[2] in domains
-
-
-def _record_inbound(
-    svc: Services,
-    msg: InboundMessage,
-    entry: MailLogEntry,
-    ticket: Ticket,
-    event_id: str,
-    message_id: str,
-    rule: str,
-    channel: str,
-    now: datetime,
-) -> TicketEvent:
-    """Store the attachments under the event's id, then add the message to the history."""
-    refs, cid_map = store_attachments(svc, msg, ticket.id, event_id)
-    data = inbound_event_data(
-        msg,
-        raw_key=entry.raw_key,
-        message_id=message_id,
-        attachments=refs,
-        cid_map=cid_map,
-        threading_rule=rule,
-        channel=channel,
-    )
-    return ticket.record_message(
-        EventType.MESSAGE_IN, data, actor=msg.from_addr or SYSTEM_ACTOR, now=now, event_id=event_id
-    )
 
 
 def _new_ticket(
@@ -349,7 +324,7 @@ def _new_ticket(
     routing.apply(svc, ticket, decision, SYSTEM_ACTOR, now, keep=keep)
     _add_cc(ticket, msg, svc)
     rule = "new_linked" if follows_up else "new"
-    event = _record_inbound(svc, msg, entry, ticket, new_ulid(now), message_id, rule, channel, now)
+    event = record_inbound(svc, msg, entry, ticket, new_ulid(now), message_id, rule, channel, now)
     svc.tickets.add(ticket, claims={k: ticket.id for k in claims})
     if follows_up is not None:
         _note_follow_up(svc, follows_up.id, ticket, now)
@@ -364,52 +339,6 @@ def _new_ticket(
             rp = directory.response_point(svc, ticket.response_point_id)
         acknowledge_new_ticket(svc, ticket, msg, rp)
     return result
-
-
-def _bounce(
-    svc: Services,
-    msg: InboundMessage,
-    entry: MailLogEntry,
-    ticket_id: str | None,
-    message_id: str,
-    now: datetime,
-) -> MailLogEntry:
-    assert msg.dsn is not None
-    if msg.dsn.permanent and msg.dsn.final_recipient:
-        # Automatic mail to this address stops (outbound checks the bounce key).
-        svc.lookups.put(
-            # Some servers write the address as ``rfc822; <user@example.org>``.
-            mail_threading.bounce_key(msg.dsn.final_recipient.strip().strip("<>")),
-            f"{msg.dsn.status} {msg.dsn.diagnostic or ''}".strip()[:500],
-        )
-    if ticket_id is None:
-        return replace(
-            entry, outcome=Outcome.IGNORED, reason="delivery report for a message we do not know"
-        )
-    claims = {
-        mail_threading.raw_key_claim(entry.raw_key): ticket_id,
-        mail_threading.msgid_key(message_id): ticket_id,
-    }
-    for attempt in range(3):
-        ticket = svc.tickets.get(ticket_id)
-        event_id = new_ulid(now)
-        _record_inbound(svc, msg, entry, ticket, event_id, message_id, "bounce", "email", now)
-        try:
-            svc.tickets.save(ticket, claims=claims)
-            return replace(
-                entry,
-                outcome=Outcome.APPENDED,
-                ticket_id=ticket.id,
-                event_id=event_id,
-                threading_rule="bounce",
-                reason=f"delivery failed ({msg.dsn.status})"
-                if msg.dsn.permanent
-                else f"delivery delayed ({msg.dsn.status})",
-            )
-        except ConflictError:
-            if svc.lookups.get(mail_threading.msgid_key(message_id)) is not None or attempt == 2:
-                return replace(entry, outcome=Outcome.IGNORED, reason="duplicate delivery report")
-    raise AssertionError("unreachable")
 
 
 def _add_cc(ticket: Ticket, msg: InboundMessage, svc: Services) -> None:

@@ -20,10 +20,10 @@ from chalicelib.domain.ticket import MAX_TITLE, Ticket
 from chalicelib.services import mail_threading
 from chalicelib.services.contacts import find_or_create_contact
 from chalicelib.services.context import Services
+from chalicelib.services.mail_events import SYSTEM_ACTOR
 from chalicelib.services.mail_routing import response_point_for
 from chalicelib.services.tickets import FIRST_TICKET_NUMBER, TICKET_NUMBER_COUNTER
 
-SYSTEM_ACTOR = "system:mail"
 _HEADER_FAILURES = (LookupError, ValueError, TypeError, AttributeError, MessageError)
 
 
