@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from datetime import UTC, datetime
 from functools import cache
@@ -26,20 +27,34 @@ def parse_iso(text: str) -> datetime:
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+# What an IANA name looks like ("UTC", "Europe/Stockholm", "America/Argentina/Salta",
+# "Etc/GMT+1"); keeps paths and the files beside the zones ("localtime") out of ZoneInfo.
+_ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(?:/[A-Za-z0-9_+-]+){0,2}")
+_NOT_ZONES = frozenset({"localtime", "posixrules", "leapseconds"})
+
+
 @cache
 def time_zones() -> frozenset[str]:
     """The IANA time zone names this system knows (its zoneinfo, or the tzdata package)."""
-    return frozenset(zoneinfo.available_timezones())
+    return frozenset(zoneinfo.available_timezones()) - _NOT_ZONES
 
 
 def check_time_zone(value: object) -> str:
-    """An IANA time zone name zoneinfo knows (the tzdata package ships them to Lambda)."""
-    if not isinstance(value, str) or value not in time_zones():
-        shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
-        raise ValidationError(
-            f"time_zone must be an IANA time zone such as Europe/Stockholm, not {shown}"
-        )
-    return value
+    """An IANA time zone name zoneinfo knows (the tzdata package ships them to Lambda).
+
+    Checked by loading it (cached by zoneinfo), not against ``time_zones()``: listing every
+    zone costs some 20 ms, and Settings, read on nearly every request, check their zone.
+    """
+    if isinstance(value, str) and _ZONE_NAME.fullmatch(value) and value not in _NOT_ZONES:
+        try:
+            zoneinfo.ZoneInfo(value)
+            return value
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+            pass
+    shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+    raise ValidationError(
+        f"time_zone must be an IANA time zone such as Europe/Stockholm, not {shown}"
+    )
 
 
 def local_text(at: datetime, time_zone: str) -> str:
