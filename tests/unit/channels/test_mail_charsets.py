@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from chalicelib.channels.charsets import codecs_for, decode_bytes, normalise_label
+from chalicelib.channels.mime_in import parse_message
 
 ALIASES = [
     ("iso-gb2312", "您好，朱镕基", "gbk"),
@@ -100,3 +101,107 @@ def test_label_with_leftover_parameters_is_cleaned() -> None:
 def test_decoding_never_raises_whatever_the_bytes_and_label(data: bytes, label: str) -> None:
     decoded = decode_bytes(data, label)
     assert isinstance(decoded.text, str)
+
+
+def text_mail(charset: str, body: bytes) -> bytes:
+    return (
+        b"From: kund@example.com\r\nSubject: Test\r\nMIME-Version: 1.0\r\n"
+        b"Content-Type: text/plain; charset=" + charset.encode() + b"\r\n"
+        b"Content-Transfer-Encoding: 7bit\r\n\r\n" + body
+    )
+
+
+def jis(text: str) -> bytes:
+    """Plain ISO-2022-JP (JIS X 0208 only), by Python's own strict codec."""
+    return text.encode("iso2022_jp")
+
+
+# NEC row 13 and NEC-selected IBM characters as CP50221 writes them: JIS X 0208
+# escapes around codes that standard JIS X 0208 leaves empty.
+# ① 0x2D21  ② 0x2D22  ③ 0x2D23  ㈱ 0x2D6A  № 0x2D62  ㍉ 0x2D40  髙 0x7C62
+NEC_AND_IBM = b'\x1b$B-!-"-#-j-b-@|b\x1b(B'
+
+
+def test_iso_2022_jp_body_with_microsoft_extensions_reads_exactly() -> None:
+    body = jis("ご請求書") + NEC_AND_IBM + jis("を送付します。\r\n株式会社テスト") + b"\r\n"
+    msg = parse_message(text_mail("iso-2022-jp", body))
+    assert msg.text == "ご請求書①②③㈱№㍉髙を送付します。\n株式会社テスト"
+    assert msg.problems == ()
+
+
+def test_iso_2022_jp_half_width_katakana_in_both_microsoft_forms() -> None:
+    # CP50221 designates JIS X 0201 katakana (ESC ( I); CP50222 shifts to it (SO ... SI).
+    body = b"\x1b(I6@6E\x1b(B and \x0e6@6E\x0f ok"  # ｶ 0x36, ﾀ 0x40, ﾅ 0x45
+    msg = parse_message(text_mail("ISO-2022-JP", body))
+    assert msg.text == "ｶﾀｶﾅ and ｶﾀｶﾅ ok"
+    assert msg.problems == ()
+
+
+def test_iso_2022_jp_with_jis_x_0212_falls_back_to_pythons_codec() -> None:
+    # 丂 is only in JIS X 0212 (ESC $ ( D), which cp932 cannot hold.
+    body = "丂と請求書".encode("iso2022_jp_2")
+    assert b"\x1b$(D" in body
+    assert decode_bytes(body, "iso-2022-jp") == decode_bytes(body, "iso-2022-jp-2")
+    assert parse_message(text_mail("iso-2022-jp", body)).text == "丂と請求書"
+
+
+def test_broken_iso_2022_jp_never_shows_escape_codes() -> None:
+    # Half a pair, then a set nobody reads: replaced, the rest kept, and said.
+    body = jis("請求") + b"\x1b$B%\x1b(B ok \x1b$(Q!!\x1b(B" + jis("です")
+    msg = parse_message(text_mail("iso-2022-jp", body))
+    assert msg.text == "請求\ufffd ok \ufffdです"
+    assert "charset 'iso-2022-jp': unreadable characters replaced" in msg.problems
+
+
+def test_shift_jis_body_labelled_iso_2022_jp_is_read_as_shift_jis() -> None:
+    msg = parse_message(text_mail("iso-2022-jp", "①お見積りの件".encode("cp932")))
+    assert msg.text == "①お見積りの件"
+    assert "charset label 'iso-2022-jp' lied, decoded as shift_jis (cp932)" in msg.problems
+
+
+# Labels mailers send that Python's codec registry does not know, or knows
+# differently; each with text in the charset its senders mean.
+REAL_WORLD_LABELS = [
+    ("iso-gb2312", "请查看整体方案", "gb2312"),
+    ("x-gbk", "转发：整体方案", "gbk"),
+    ("gb_2312-80", "整体方案", "gb2312"),
+    ("csgb231280", "整体方案", "gb2312"),
+    ("ks_c_5601-1987", "견적서 요청드립니다", "euc_kr"),
+    ("unicode-1-1-utf-7", "Grüße 中文", "utf-7"),
+    ("cp-850", "Ñandú ½", "cp850"),
+    ("utf8", "Grüße 中文", "utf-8"),
+    ("latin-1", "Grüße aus Köln", "latin-1"),
+    ("x-mac-roman", "Café crème", "mac_roman"),
+    ("x-mac-cyrillic", "Добрый день", "mac_cyrillic"),
+    ("x-mac-ukrainian", "Ґанок і їжак", "mac_cyrillic"),
+    ("x-mac-ce", "Dobrý den, Łódź", "mac_latin2"),
+    ("x-mac-centraleurroman", "Příliš žluťoučký kůň", "mac_latin2"),
+    ("x-mac-greek", "Καλημέρα", "mac_greek"),
+    ("x-mac-turkish", "Günaydın, Ayşe", "mac_turkish"),
+    ("x-mac-icelandic", "Þórður Ólafsson", "mac_iceland"),
+    ("x-mac-croatian", "Dobar dan, Đurđa Čačić", "mac_croatian"),
+    ("x-mac-romanian", "Bună ziua, Ioana", "mac_romanian"),
+    ("x-mac-arabic", "مرحبا", "mac_arabic"),
+    ("x-mac-farsi", "سلام دوست", "mac_farsi"),
+    ("x-mac-japanese", "見積書", "cp932"),
+    ("x-mac-chinesetrad", "報價單", "big5"),
+    ("x-mac-chinesesimp", "报价单", "gb2312"),
+    ("x-mac-korean", "견적서", "euc_kr"),
+    ("cp50221", "請求書", "iso2022_jp"),
+    ("win-1251", "Счёт за услуги", "cp1251"),
+    ("x-cp1250", "Dobrý den", "cp1250"),
+    ("ibm-866", "Счёт", "cp866"),
+    ("ms932", "①髙橋", "cp932"),
+    ("x-euc-jp", "見積書", "euc_jp"),
+]
+
+
+@pytest.mark.parametrize(
+    ("label", "text", "codec"), REAL_WORLD_LABELS, ids=[a[0] for a in REAL_WORLD_LABELS]
+)
+def test_body_in_a_real_world_label_reads_as_its_sender_meant(
+    label: str, text: str, codec: str
+) -> None:
+    msg = parse_message(text_mail(label, text.encode(codec)))
+    assert msg.text == text
+    assert msg.problems == ()
