@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import Any
 
 from chalicelib import bootstrap
 from chalicelib.domain.contact import Contact
+from chalicelib.domain.email_address import unreachable_reason
 from chalicelib.domain.events import EventType, TicketEvent
 from chalicelib.domain.notifications import Notification
 from chalicelib.domain.organisation import User
@@ -38,7 +39,17 @@ def ticket_json(
             shown["custom_fields"].pop(name.partition(".")[2], None)
         else:
             shown.pop(name, None)
+    # Of the copies a reply sends by default, those mail cannot reach (after hiding, so a
+    # hidden field's addresses do not show here either).
+    shown["unreachable"] = unreachable_addresses([*shown.get("cc", []), *shown.get("bcc", [])])
     return shown
+
+
+def unreachable_addresses(addresses: Iterable[str]) -> dict[str, str]:
+    """``{address: why mail cannot reach it}`` for the addresses a reply would be refused for
+    (code ``address_unreachable``), so the UI can say so before the agent writes."""
+    found = ((a, unreachable_reason(a)) for a in dict.fromkeys(addresses))
+    return {address: reason for address, reason in found if reason is not None}
 
 
 def _ticket_fields(ticket: Ticket, now: datetime) -> dict[str, Any]:
@@ -134,6 +145,7 @@ def contact_json(contact: Contact) -> dict[str, Any]:
         "id": contact.id,
         "name": contact.name,
         "emails": contact.emails,
+        "unreachable": unreachable_addresses(contact.emails),
         "phones": contact.phones,
         "organisation": contact.organisation,
         "language": contact.language.value,

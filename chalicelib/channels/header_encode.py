@@ -16,6 +16,7 @@ from email.header import Header
 from urllib.parse import quote
 
 from chalicelib.channels.errors import HeaderInjectionError
+from chalicelib.domain import email_address
 from chalicelib.domain.errors import ValidationError
 
 _MAX_LINE = 78
@@ -26,7 +27,6 @@ _PARAM_CHUNK = 60
 # none of them may travel in a header.
 _FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _PHRASE_SPECIALS = re.compile(r'[()<>\[\]:;@\\,."]')
-_ADDR_SPEC = re.compile(r"[^\s<>()\[\]\\,;:\"@]+@[^\s<>()\[\]\\,;:\"@]+")
 
 
 def check_header_value(field: str, value: str) -> None:
@@ -39,11 +39,16 @@ def check_header_value(field: str, value: str) -> None:
 
 
 def check_address(field: str, addr: str) -> str:
+    """The addr-spec as it goes into the header: any RFC 5322 address (quoted local parts
+    stay quoted), its domain IDNA-encoded so the header stays 7-bit. A non-ASCII local part
+    is refused (``address_unreachable``): it would need SMTPUTF8 and a UTF-8 header, which
+    our mail service (SES) does not send (see domain/email_address)."""
     check_header_value(field, addr)
-    cleaned = addr.strip()
-    if not _ADDR_SPEC.fullmatch(cleaned) or not cleaned.isascii():
-        raise ValidationError(f"{field} is not a plain ASCII e-mail address: {addr!r}")
-    return cleaned
+    try:
+        return email_address.wire_address(addr)
+    except ValidationError as exc:
+        code = exc.code if exc.code == "address_unreachable" else None
+        raise ValidationError(f"{field}: {exc.message}", code=code) from None
 
 
 def unstructured(field: str, text: str) -> str:

@@ -6,6 +6,10 @@ multipart/related when inline images such as the logo are referenced by
 sent 7-bit clean (quoted-printable or base64) so no relay has to convert
 them. Bcc recipients are not written into the message at all: they go only
 to the envelope (``envelope_recipients``), so no copy reveals them.
+
+Addresses go out as ``check_address`` writes them: IDN domains IDNA-encoded
+(``doerte@xn--exmple-cua.se``), so every header stays 7-bit; addresses that
+would need SMTPUTF8 are refused, as SES cannot send them.
 """
 
 from __future__ import annotations
@@ -85,8 +89,9 @@ def make_message_id(domain: str, unique: str) -> str:
 
 
 def envelope_recipients(mail: OutboundMail) -> tuple[str, ...]:
-    """Everyone the mail is delivered to: To, Cc and Bcc, once each."""
-    return tuple(dict.fromkeys(a.strip().lower() for a in (*mail.to, *mail.cc, *mail.bcc)))
+    """Everyone the mail is delivered to: To, Cc and Bcc, once each, in their wire form."""
+    every = (*mail.to, *mail.cc, *mail.bcc)
+    return tuple(dict.fromkeys(check_address("recipient", a).lower() for a in every))
 
 
 def build_message(mail: OutboundMail) -> EmailMessage:

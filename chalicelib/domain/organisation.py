@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from chalicelib.domain import email_address
 from chalicelib.domain.errors import ValidationError
 from chalicelib.domain.subject_tag import check_format as check_tag_format
 from chalicelib.domain.timefmt import DEFAULT_TIME_ZONE, check_time_zone
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class Role(StrEnum):
@@ -56,9 +56,8 @@ def check_slug(value: str, what: str) -> str:
 
 
 def check_email(value: str) -> str:
-    if not isinstance(value, str) or len(value) > 254 or not _EMAIL.match(value):
-        raise ValidationError(f"not an e-mail address: {value!r}")
-    return value.strip().lower()
+    """Any RFC 5322/6532 address, normalised (lower-cased, NFC): see domain/email_address."""
+    return email_address.check_email(value)
 
 
 def check_name(value: object, what: str, max_len: int = 200) -> str:

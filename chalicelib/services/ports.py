@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from chalicelib.domain.contact import Contact
+from chalicelib.domain.email_address import wire_address
 from chalicelib.domain.events import TicketEvent
 from chalicelib.domain.inbox import InboxKind
 from chalicelib.domain.mail_log import MailLogEntry
@@ -193,10 +194,23 @@ class BlobStore(abc.ABC):
 
 @dataclass(frozen=True)
 class OutgoingMail:
+    """A built message and its SMTP envelope.
+
+    The envelope is kept in wire form whatever the caller gives: IDN domains IDNA-encoded
+    (``doerte@xn--exmple-cua.se``), as SES wants them and every mailer (SES, the local
+    outbox, the test recorder) then sees the same; an address that would need SMTPUTF8
+    raises ValidationError (``address_unreachable``): SES cannot send it.
+    """
+
     sender: str
     recipients: tuple[str, ...]  # envelope: to + cc + bcc
     raw: bytes
     message_id: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "sender", wire_address(self.sender))
+        wire = (wire_address(r) for r in self.recipients)
+        object.__setattr__(self, "recipients", tuple(dict.fromkeys(wire)))
 
 
 class Mailer(abc.ABC):

@@ -55,7 +55,12 @@ export interface Ticket {
   steps_done?: number[];
   /** Service targets (S9, S12): due times in the calendar's opening hours; set by the API. */
   sla?: { state: "none" | "running" | "breached"; first_response_due: string | null; resolution_due: string | null; first_response_at: string | null };
+  /** Of the ticket's cc/bcc, the addresses mail cannot reach, and why (English, from the API). */
+  unreachable?: Unreachable;
 }
+
+/** ``{address: reason}``: addresses a reply would be refused for (API code address_unreachable). */
+export type Unreachable = Record<string, string>;
 
 export interface AttachmentRef {
   index: number;
@@ -91,6 +96,8 @@ export interface Contact {
   notes: string;
   created_at: string;
   version: number;
+  /** The contact's addresses mail cannot reach ("address not verified"), and why. */
+  unreachable?: Unreachable;
 }
 export interface ContactCard extends Contact { tickets: Ticket[]; tickets_cursor: string | null }
 

@@ -6,10 +6,9 @@ import { onInsertIntoReply, withInserted } from "../logic/insert";
 import { hiddenFor, isShown } from "../logic/fieldSettings";
 import { directory } from "../state";
 import { noteLabel } from "../logic/labels";
-import type { Ticket } from "../types";
+import { splitAddresses, unreachableAmong } from "../logic/addresses";
+import type { Ticket, Unreachable } from "../types";
 import { FilePicker } from "./FilePicker";
-
-const splitAddresses = (text: string): string[] => text.split(/[,;\s]+/).map((a) => a.trim()).filter(Boolean);
 
 interface FileData { filename: string; content_type: string; content_base64: string }
 
@@ -29,7 +28,11 @@ type Run = (work: () => Promise<unknown>, done: string) => Promise<boolean>;
 /** The heading level of a composer: one below the ticket's own heading. */
 type Heading = "h2" | "h3";
 
-export function ReplyComposer({ ticket, contactEmail, run, heading: H = "h3" }: { ticket: Ticket; contactEmail: string; run: Run; heading?: Heading }) {
+/** ``unreachable``: addresses known to be unable to take mail (the contact's and the ticket's
+ * copies); a reply naming one is not sent, and the composer says why. */
+export function ReplyComposer({ ticket, contactEmail, unreachable = {}, run, heading: H = "h3" }: {
+  ticket: Ticket; contactEmail: string; unreachable?: Unreachable; run: Run; heading?: Heading;
+}) {
   const ticketCc = (ticket.cc ?? []).join(", ");
   const ticketBcc = (ticket.bcc ?? []).join(", ");
   const [to, setTo] = useState(contactEmail);
@@ -50,9 +53,13 @@ export function ReplyComposer({ ticket, contactEmail, run, heading: H = "h3" }: 
   const hidden = hiddenFor({ hidden_fields: directory.get()?.hidden_fields ?? [] }, ticket.response_point_id);
   const shown = (field: string) => isShown(hidden, field);
   useEffect(() => onInsertIntoReply((snippet) => { setText((before) => withInserted(before, snippet)); box.current?.focus(); }), []);
+  // The API refuses these too (422 address_unreachable); saying it here spares a failed send.
+  const recipients = [to, shown("cc") ? cc : "", shown("bcc") ? bcc : ""].flatMap(splitAddresses);
+  const blocked = unreachableAmong(recipients, unreachable);
 
   async function submit(event: Event) {
     event.preventDefault();
+    if (blocked.length) return;
     const ok = await run(async () => {
       const attachments = await readFiles(files.current?.files ?? null);
       await api("POST", `/api/tickets/${ticket.id}/replies`, {
@@ -73,12 +80,20 @@ export function ReplyComposer({ ticket, contactEmail, run, heading: H = "h3" }: 
         {shown("cc") && <label>{t("reply.cc")}<input type="text" value={cc} onInput={(e) => setCc(e.currentTarget.value)} /></label>}
         {shown("bcc") && <label>{t("reply.bcc")}<input type="text" value={bcc} onInput={(e) => setBcc(e.currentTarget.value)} /></label>}
       </div>
+      {blocked.length > 0 && (
+        <div class="notice notice-error" role="alert" data-testid="reply-unreachable">
+          <div>
+            {blocked.map(([address, reason]) => <p key={address}>{t("reply.unreachable", { address, reason })}</p>)}
+            <p>{t("reply.unreachableHint")}</p>
+          </div>
+        </div>
+      )}
       <label>{t("reply.text")}<textarea ref={box} rows={6} required value={text} dir="auto" aria-keyshortcuts="r"
         onInput={(e) => setText(e.currentTarget.value)} /></label>
       <div class="row">
         {shown("attachments") && <FilePicker label={t("reply.attachments")} multiple inputRef={files} />}
         <label class="check"><input type="checkbox" checked={ask} onChange={(e) => setAsk(e.currentTarget.checked)} />{t("reply.ask")}</label>
-        <button type="submit" class="primary">{t("reply.send")}</button>
+        <button type="submit" class="primary" disabled={blocked.length > 0}>{t("reply.send")}</button>
       </div>
     </form>
   );

@@ -6,8 +6,8 @@ export function errorText(error: unknown): string {
   if (error instanceof ApiError) {
     const key = `error.${error.code}`;
     const headline = hasKey(key) ? t(key) : t("error.http", { status: error.status });
-    // Validation messages name the field at fault; they come in English from the API.
-    return error.code === "invalid" || error.code === "invalid_transition"
+    // Validation messages name the field (or the address) at fault; they come in English.
+    return ["invalid", "invalid_transition", "address_unreachable"].includes(error.code)
       ? `${headline} (${error.message})`
       : headline;
   }

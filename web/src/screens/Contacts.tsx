@@ -1,7 +1,9 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, ApiError, get, q } from "../api";
+import { AddressFlag } from "../components/AddressFlag";
 import { TicketList } from "../components/TicketList";
 import { t } from "../i18n";
+import { splitAddresses } from "../logic/addresses";
 import { errorText } from "../logic/errors";
 import { href } from "../logic/route";
 import { say } from "../state";
@@ -37,7 +39,7 @@ export function ContactSearchScreen() {
           {items.map((c) => (
             <tr key={c.id}>
               <td><a href={href.contact(c.id)} dir="auto">{c.name || c.emails[0] || c.id}</a></td>
-              <td>{c.emails.join(", ")}</td><td>{c.phones.join(", ")}</td><td dir="auto">{c.organisation}</td>
+              <td>{c.emails.map((e, i) => <span key={e}>{i > 0 && ", "}{e}<AddressFlag reason={c.unreachable?.[e]} /></span>)}</td><td>{c.phones.join(", ")}</td><td dir="auto">{c.organisation}</td>
             </tr>
           ))}
         </tbody>
@@ -69,7 +71,7 @@ export function ContactCardScreen({ contactId, dir }: { contactId: string; dir: 
     if (!card) return;
     const split = (s: string) => s.split(/[,;]+/).map((x) => x.trim()).filter(Boolean);
     try {
-      await api("PATCH", `/api/contacts/${card.id}`, { ...form, emails: split(form.emails), phones: split(form.phones) }, { ifMatch: card.version });
+      await api("PATCH", `/api/contacts/${card.id}`, { ...form, emails: splitAddresses(form.emails), phones: split(form.phones) }, { ifMatch: card.version });
       say(t("contact.saved"));
     } catch (e) {
       say(e instanceof ApiError && e.status === 409 ? t("error.staleReloaded") : errorText(e), "error");
@@ -86,6 +88,13 @@ export function ContactCardScreen({ contactId, dir }: { contactId: string; dir: 
         <form class="card form-grid" onSubmit={save} aria-label={t("contact.details")}>
           <label class="wide">{t("contact.name")}<input type="text" value={form.name} dir="auto" onInput={(e) => setForm({ ...form, name: e.currentTarget.value })} /></label>
           <label>{t("contact.emails")}<input type="text" value={form.emails} onInput={(e) => setForm({ ...form, emails: e.currentTarget.value })} /></label>
+          {Object.keys(card.unreachable ?? {}).length > 0 && (
+            <ul class="wide" aria-label={t("contact.unreachable")} data-testid="contact-unreachable">
+              {Object.entries(card.unreachable ?? {}).map(([address, reason]) => (
+                <li key={address}>{address}<AddressFlag reason={reason} detailed /></li>
+              ))}
+            </ul>
+          )}
           <label>{t("contact.phones")}<input type="text" value={form.phones} onInput={(e) => setForm({ ...form, phones: e.currentTarget.value })} /></label>
           <label>{t("contact.organisation")}<input type="text" value={form.organisation} dir="auto" onInput={(e) => setForm({ ...form, organisation: e.currentTarget.value })} /></label>
           <label>{t("contact.language")}

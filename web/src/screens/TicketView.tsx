@@ -1,6 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, ApiError, get } from "../api";
 import { ClassificationFields, CustomFieldInput, customValue, type Values } from "../components/Fields";
+import { AddressFlag } from "../components/AddressFlag";
 import { NoteComposer, ReplyComposer } from "../components/Composers";
 import { Timeline } from "../components/Timeline";
 import { RoutingInfo, type Routing, TemplatePanel } from "../components/TemplatePanel";
@@ -198,7 +199,7 @@ export function TicketView({ ticketId, user, dir, onChanged, level = 2 }: {
           <Timeline ticketId={ticket.id} events={ticket.events} dir={dir} />
           {!locked && ticket.status !== "closed" && (
             <>
-              <ReplyComposer ticket={ticket} contactEmail={contactEmail} run={run} heading={Section} />
+              <ReplyComposer ticket={ticket} contactEmail={contactEmail} unreachable={{ ...ticket.unreachable, ...contact?.unreachable }} run={run} heading={Section} />
               <NoteComposer ticket={ticket} run={run} heading={Section} />
             </>
           )}
@@ -209,7 +210,7 @@ export function TicketView({ ticketId, user, dir, onChanged, level = 2 }: {
           <section class="contact-box" aria-labelledby={`c-${ticket.id}`}>
             <Section id={`c-${ticket.id}`} class="section-title">{t("contact.title")}</Section>
             {contact ? (
-              <p><a href={href.contact(contact.id)} dir="auto">{contact.name || contactEmail}</a><br /><span class="muted">{contactEmail}</span></p>
+              <p><a href={href.contact(contact.id)} dir="auto">{contact.name || contactEmail}</a><br /><span class="muted">{contactEmail}</span><AddressFlag reason={contact.unreachable?.[contactEmail]} /></p>
             ) : <p class="muted">{t("contact.none")}</p>}
           </section>
           <form class="fields" onSubmit={saveFields} aria-labelledby={`f-${ticket.id}`}>
