@@ -63,5 +63,13 @@ def inbound_mail(event: SNSEvent) -> None:
         )
         return
     key, recipients = found
+    # The SMTP MAIL FROM: where a sender is taken from when the headers name none.
+    envelope_sender = str(notification.get("mail", {}).get("source") or "") or None
     # Idempotent: a redelivered notification finds the raw key claimed: logged as a duplicate.
-    mail_intake.ingest(bootstrap.services(), key, recipients, hold=scan_hold(notification))
+    mail_intake.ingest(
+        bootstrap.services(),
+        key,
+        recipients,
+        hold=scan_hold(notification),
+        envelope_sender=envelope_sender,
+    )

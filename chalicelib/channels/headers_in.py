@@ -2,7 +2,8 @@
 
 Values are taken raw from the parsed message (the stdlib's structured header
 objects raise or mangle on broken input), unfolded, and 8-bit bytes decoded
-(UTF-8 per RFC 6532, else the charset the body declares, else Windows-1252).
+(UTF-8 per RFC 6532, else the cleanest of the charsets the message declares,
+else a detector's guess: ``header_bytes``); raw ISO-2022-JP escapes are read too.
 Encoded words are decoded per field, after address structure is read, so a
 comma inside a display name cannot split an address.
 """
@@ -10,18 +11,19 @@ comma inside a display name cannot split an address.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import Message
 from email.utils import getaddresses, parsedate_to_datetime
 
-from chalicelib.channels.charsets import decode_bytes, display_name
 from chalicelib.channels.encoded_words import decode_encoded_words
+from chalicelib.channels.header_bytes import decode_header_bytes
+from chalicelib.channels.senders import salvage
 
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
 _STRAY_BREAK = re.compile(r"[\r\n]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_BARE_ADDRESS = re.compile(r"[^\s<>\"',;:()\[\]]+@[^\s<>\"',;:()\[\]]+")
 
 
 @dataclass(frozen=True)
@@ -59,12 +61,16 @@ class HeaderBlock:
         return _clean_text(decoded.text), decoded.problems
 
 
-def read_headers(msg: Message, hint_charset: str | None = None) -> HeaderBlock:
-    """Every header field of ``msg``, unfolded and decoded to ``str``."""
+def read_headers(msg: Message, declared: Sequence[str] = ()) -> HeaderBlock:
+    """Every header field of ``msg``, unfolded and decoded to ``str``.
+
+    ``declared``: the charsets the message names anywhere, in order; raw 8-bit
+    header bytes are most likely in one of them.
+    """
     fields: list[tuple[str, str]] = []
     problems: list[str] = []
     for name, value in msg.raw_items():
-        text, problem = _decode_raw(name, str(value), hint_charset)
+        text, problem = _decode_raw(name, str(value), declared)
         fields.append((name.strip(), text))
         if problem:
             problems.append(problem)
@@ -76,24 +82,33 @@ def raw_header(msg: Message, name: str) -> str | None:
     wanted = name.lower()
     for key, value in msg.raw_items():
         if key.strip().lower() == wanted:
-            return _decode_raw(key, str(value), None)[0]
+            return _decode_raw(key, str(value), ())[0]
     return None
 
 
 def parse_mailboxes(values: tuple[str, ...]) -> tuple[tuple[Mailbox, ...], tuple[str, ...]]:
-    """Addresses in the given address-header values, with their display names."""
+    """Addresses in the given address-header values, with their display names.
+
+    Forms RFC 5322 allows are kept as given; broken ones are salvaged
+    (``senders.salvage``): a customer is never refused for the form of an address.
+    """
     mailboxes: list[Mailbox] = []
     problems: list[str] = []
     for name, addr in getaddresses(list(values)):
-        if "@" not in addr:
+        found = salvage(addr) if "@" in addr else None
+        if found is None:
             continue
-        decoded = decode_encoded_words(name)
+        decoded = decode_encoded_words(name or found.rest)
         problems.extend(decoded.problems)
-        mailboxes.append(Mailbox(addr.strip().lower(), _clean_text(decoded.text)))
+        if found.rest and not name:
+            problems.append(f"malformed address {addr[:200]!r} read as {found.addr}")
+        mailboxes.append(Mailbox(found.addr, _clean_text(decoded.text)))
     if not mailboxes:
         # Unparseable structure: fall back to anything shaped like an address.
         for value in values:
-            mailboxes.extend(Mailbox(m.lower()) for m in _BARE_ADDRESS.findall(value))
+            for part in re.split(r"[,;]", value):
+                if (found := salvage(part)) is not None:
+                    mailboxes.append(Mailbox(found.addr, _clean_text(found.rest)))
     return tuple(dict.fromkeys(mailboxes)), tuple(problems)
 
 
@@ -110,20 +125,14 @@ def parse_date(value: str | None) -> datetime | None:
     return parsed
 
 
-def _decode_raw(name: str, value: str, hint_charset: str | None) -> tuple[str, str | None]:
+def _decode_raw(name: str, value: str, declared: Sequence[str]) -> tuple[str, str | None]:
     unfolded = _STRAY_BREAK.sub("", _FOLD.sub("", value))
     # The parser keeps 8-bit bytes as surrogate escapes; turn them back into
     # bytes and decode them properly.
     data = unfolded.encode("utf-8", "surrogateescape")
-    if data.isascii():
+    if data.isascii() and b"\x1b" not in data:
         return unfolded, None
-    try:
-        return data.decode("utf-8"), None
-    except UnicodeDecodeError:
-        pass
-    decoded = decode_bytes(data, hint_charset or "windows-1252")
-    codec = display_name(decoded.codec)
-    return decoded.text, f"raw 8-bit bytes in header {name.strip()!r}, decoded as {codec}"
+    return decode_header_bytes(name.strip(), data, declared)
 
 
 def _clean_text(text: str) -> str:

@@ -16,14 +16,23 @@ from email.message import Message
 from email.parser import BytesParser
 
 from chalicelib.channels.body_parts import BodyCollector, Segment, walk
+from chalicelib.channels.charset_labels import normalise_label
 from chalicelib.channels.classify import auto_reply_reasons, delivery_status, is_bulk
 from chalicelib.channels.errors import MailParseError
-from chalicelib.channels.headers_in import HeaderBlock, parse_date, parse_mailboxes, read_headers
+from chalicelib.channels.header_bytes import encoded_word_charsets
+from chalicelib.channels.headers_in import (
+    HeaderBlock,
+    Mailbox,
+    parse_date,
+    parse_mailboxes,
+    read_headers,
+)
 from chalicelib.channels.html_clean import sanitise_html
 from chalicelib.channels.message import LOOP_HEADER, InboundAttachment, InboundMessage
 from chalicelib.channels.message_ids import message_ids
 from chalicelib.channels.mime_params import param
 from chalicelib.channels.reply_strip import strip_reply
+from chalicelib.channels.senders import FALLBACK_HEADERS, fallback_note
 
 AttachmentUrl = Callable[[int, InboundAttachment], str]
 
@@ -67,7 +76,7 @@ def parse_message(
     """
     header_size = _check_is_mail(raw)
     msg, problems = _parse(raw)
-    headers = read_headers(msg, _hint_charset(msg))
+    headers = read_headers(msg, _declared_charsets(msg))
     if not any(name.lower() in _MAIL_HEADERS for name, _ in headers.fields):
         raise MailParseError("not an e-mail: no mail headers (From, To, Subject, Date, …)")
     problems.extend(headers.problems)
@@ -92,22 +101,22 @@ def _assemble(
     problems: list[str],
     attachment_url: AttachmentUrl | None,
 ) -> InboundMessage:
-    senders, from_problems = parse_mailboxes(headers.get_all("From") or headers.get_all("Sender"))
+    sender, more_from, from_problems = _sender(headers)
     subject, subject_problems = headers.text("Subject")
-    problems.extend(from_problems + subject_problems)
+    problems.extend([*from_problems, *subject_problems])
     date = parse_date(headers.get("Date"))
     if date is None and headers.get("Date"):
         problems.append("Date header unreadable")
     text, html_raw = _join_segments(body.segments)
     attachments = tuple(body.attachments)
-    from_addr = senders[0].addr if senders else ""
+    from_addr = sender.addr
     reasons = auto_reply_reasons(headers, from_addr)
     dsn = delivery_status(msg) if "delivery status notification" in reasons else None
     return InboundMessage(
         from_addr=from_addr,
-        from_name=senders[0].name if senders else "",
+        from_name=sender.name,
         to=_addresses(headers, "To", problems),
-        cc=_addresses(headers, "Cc", problems),
+        cc=tuple(dict.fromkeys((*_addresses(headers, "Cc", problems), *more_from))),
         reply_to=_addresses(headers, "Reply-To", problems),
         subject=subject or "",
         date=date,
@@ -131,6 +140,31 @@ def _assemble(
         size=len(raw),
         problems=tuple(dict.fromkeys(problems)),
     )
+
+
+def _sender(headers: HeaderBlock) -> tuple[Mailbox, tuple[str, ...], list[str]]:
+    """The author: the first From address, else Sender, Reply-To, Return-Path.
+
+    Further From addresses (RFC 5322 allows several authors) go on cc so that a reply
+    reaches them too. With no address anywhere the From's words stay as the name.
+    """
+    authors, problems = parse_mailboxes(headers.get_all("From"))
+    found = list(problems)
+    if authors:
+        if len(authors) > 1:
+            found.append("several From addresses; the others were put on cc")
+        return authors[0], tuple(m.addr for m in authors[1:]), found
+    words = (headers.text("From")[0] or "").strip(" <>\"'")[:200]
+    for header in FALLBACK_HEADERS:
+        mailboxes, more = parse_mailboxes(headers.get_all(header))
+        if mailboxes:
+            note = (
+                fallback_note(header)
+                if headers.has("From")
+                else f"no From header; sender taken from {header}"
+            )
+            return Mailbox(mailboxes[0].addr, words or mailboxes[0].name), (), [*found, *more, note]
+    return Mailbox("", words), (), found
 
 
 def _check_is_mail(raw: bytes) -> int:
@@ -177,13 +211,30 @@ def _parse(raw: bytes) -> tuple[Message, list[str]]:
         return lenient, [*renamed, "headers too broken for the strict parser; parsed leniently"]
 
 
-def _hint_charset(msg: Message) -> str | None:
-    """The body's charset: the likeliest charset of raw 8-bit header bytes."""
-    for part in msg.walk():
-        found = param(part, "charset")
-        if found and found.text:
-            return found.text
-    return None
+def _declared_charsets(msg: Message) -> tuple[str, ...]:
+    """Every charset the message names, in order: each part's ``charset`` and
+    the charsets of encoded words in any header.
+
+    Raw 8-bit header bytes are most likely in one of them, but not always in
+    the first (a forwarded GB2312 mail inside a Latin-1 wrapper).
+    """
+    if all(_plain_ascii(value) for _, value in msg.raw_items()):
+        return ()  # no raw header bytes to decode: skip the walk
+    found: list[str] = []
+    try:
+        for part in msg.walk():
+            found.extend(c for _, v in part.raw_items() for c in encoded_word_charsets(str(v)))
+            charset = param(part, "charset")
+            if charset and charset.text:
+                found.append(charset.text)
+    except _PARSER_FAILURES:
+        pass  # hostile structure: it costs hints, never the headers
+    return tuple(dict.fromkeys(normalise_label(label) for label in found))
+
+
+def _plain_ascii(value: object) -> bool:
+    text = str(value)
+    return text.isascii() and "\x1b" not in text
 
 
 def _defect_problems(msg: Message) -> list[str]:

@@ -24,6 +24,7 @@ class MailLogEntry:
     outcome: Outcome
     sender: str = ""
     recipients: list[str] = field(default_factory=list)
+    envelope_sender: str = ""  # SMTP MAIL FROM, kept so that a replay sees what intake saw
     subject: str = ""
     message_id: str = ""
     ticket_id: str | None = None

@@ -27,7 +27,9 @@ class MailSettings:
     portal_base_url: str = "http://127.0.0.1:8000"
     max_message_bytes: int = 40 * 1024 * 1024  # as SES: larger mail is kept but not parsed
     max_attachments: int = 100
-    auto_mail_per_hour: int = 5  # automatic mails to one address, at most
+    auto_mail_per_hour: int = 5  # automatic mails to one address (+tags folded), at most
+    # ... and to one mail domain, except the big public mailbox providers (mail_caps)
+    auto_mail_per_domain_per_hour: int = 20
     portal_link_days: int = 30
 
 

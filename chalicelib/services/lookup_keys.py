@@ -3,6 +3,11 @@ reads several of them in one batch (docs/architecture.md, the Lookups table)."""
 
 from __future__ import annotations
 
+import hashlib
+
+# DynamoDB refuses a partition key over 2,048 bytes; a longer value is keyed by its hash.
+_MAX_KEY_VALUE_BYTES = 1_000
+
 
 def ticket_number(number: int) -> str:
     return f"ticket_number#{number}"
@@ -17,7 +22,12 @@ def contact_phone(phone: str) -> str:
 
 
 def message_id(value: str) -> str:
-    return f"msgid#{value}"
+    return f"msgid#{_bounded(value)}"
+
+
+def message_copy(value: str, digest: str) -> str:
+    """One message among several that share a reused Message-ID (``fingerprint``)."""
+    return f"msgcopy#{digest}#{_bounded(value)}"
 
 
 def raw_mail(raw_key: str) -> str:
@@ -31,3 +41,9 @@ def held_mail(raw_key: str) -> str:
 
 def bounce(address: str) -> str:
     return f"bounce#{address.strip().lower()}"
+
+
+def _bounded(value: str) -> str:
+    if len(value.encode("utf-8", "surrogatepass")) <= _MAX_KEY_VALUE_BYTES:
+        return value
+    return "sha256:" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()

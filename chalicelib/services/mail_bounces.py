@@ -20,7 +20,7 @@ def file_delivery_report(
     msg: InboundMessage,
     entry: MailLogEntry,
     ticket_id: str | None,
-    message_id: str,
+    own: mail_threading.OwnKeys,
     now: datetime,
 ) -> MailLogEntry:
     """A DSN: a permanent failure marks the address as bouncing (no more automatic mail to
@@ -37,14 +37,11 @@ def file_delivery_report(
         return replace(
             entry, outcome=Outcome.IGNORED, reason="delivery report for a message we do not know"
         )
-    claims = {
-        mail_threading.raw_key_claim(entry.raw_key): ticket_id,
-        mail_threading.msgid_key(message_id): ticket_id,
-    }
+    claims = own.claims(ticket_id)
     for attempt in range(3):
         ticket = svc.tickets.get(ticket_id)
         event_id = new_ulid(now)
-        record_inbound(svc, msg, entry, ticket, event_id, message_id, "bounce", "email", now)
+        record_inbound(svc, msg, entry, ticket, event_id, own.message_id, "bounce", "email", now)
         try:
             svc.tickets.save(ticket, claims=claims)
             return replace(
@@ -58,6 +55,7 @@ def file_delivery_report(
                 else f"delivery delayed ({msg.dsn.status})",
             )
         except ConflictError:
-            if svc.lookups.get(mail_threading.msgid_key(message_id)) is not None or attempt == 2:
+            found = svc.lookups.get_many([*own.keys(), own.copy()])
+            if own.delivered_before(found) is not None or attempt == 2:
                 return replace(entry, outcome=Outcome.IGNORED, reason="duplicate delivery report")
     raise AssertionError("unreachable")

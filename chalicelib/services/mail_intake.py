@@ -15,7 +15,9 @@ from time import sleep
 
 from aws_lambda_powertools import Logger
 
+from chalicelib.channels import loop_guard, senders
 from chalicelib.channels.errors import MailParseError
+from chalicelib.channels.fingerprint import content_digest
 from chalicelib.channels.message import LOOP_HEADER, InboundMessage
 from chalicelib.channels.mime_in import parse_message
 from chalicelib.domain.errors import ConflictError, NotFoundError, ValidationError
@@ -44,7 +46,11 @@ logger = Logger(service="servit-mail")
 
 # Seconds to wait before trying a mail again after throttling or a timeout (then: quarantine).
 RETRY_DELAYS = (0.2, 1.0, 3.0)
-# What the stdlib may raise on hostile headers when we only want a best-effort reading.
+# The mail log indexes Message-IDs (a DynamoDB key: at most 2,048 bytes); absurd ones are cut.
+MAX_LOGGED_ID = 500
+REUSED_ID = "message-id reused by a different message"
+NO_SENDER = "no usable sender address in the mail; filed under a contact without address"
+UNKNOWN_SENDER = "Unknown sender"
 
 
 def ingest(
@@ -54,12 +60,14 @@ def ingest(
     *,
     entry_id: str | None = None,
     hold: str | None = None,
+    envelope_sender: str | None = None,
 ) -> MailLogEntry:
     """Process one stored raw message; returns (and records) where it went.
 
-    ``hold`` is why the mail must not be filed yet (SES's scan found a virus or spam): it
-    goes to the quarantine with that reason, once however often it is delivered; an
-    admin's replay (which passes no hold) files it.
+    ``envelope_sender`` is the SMTP MAIL FROM, the last place a sender address is taken
+    from when the headers name none. ``hold`` is why the mail must not be filed yet
+    (SES's scan found a virus or spam): it goes to the quarantine with that reason, once
+    however often it is delivered; an admin's replay (which passes no hold) files it.
     """
     now = svc.clock()
     if hold is not None:
@@ -76,6 +84,7 @@ def ingest(
         raw_key=raw_key,
         outcome=Outcome.QUARANTINED,
         recipients=[r.lower() for r in envelope_recipients],
+        envelope_sender=(envelope_sender or "")[:320],
     )
     raw = b""
     for attempt, delay in enumerate((*RETRY_DELAYS, None), start=1):
@@ -87,7 +96,7 @@ def ingest(
                 entry = file_oversize(svc, raw, entry, now)
             else:
                 parsed = parse_message(raw, max_attachments=svc.mail.max_attachments)
-                entry = _process(svc, parsed, raw, entry, now)
+                entry = _process(svc, parsed, raw, entry, now, envelope_sender)
         except MailParseError as error:
             entry = replace(
                 identified(entry, raw),
@@ -131,7 +140,13 @@ def replay(svc: Services, entry_id: str) -> MailLogEntry:
     previous = svc.mail_log.get(entry_id)
     if not previous.in_quarantine:
         raise ValidationError("only quarantined mail can be replayed")
-    result = ingest(svc, previous.raw_key, previous.recipients, entry_id=previous.id)
+    result = ingest(
+        svc,
+        previous.raw_key,
+        previous.recipients,
+        entry_id=previous.id,
+        envelope_sender=previous.envelope_sender or None,
+    )
     # The mail arrived when it arrived: the log keeps that time and notes the replay.
     result = replace(result, received_at=previous.received_at, replayed_at=svc.clock())
     svc.mail_log.put(result)
@@ -139,16 +154,27 @@ def replay(svc: Services, entry_id: str) -> MailLogEntry:
 
 
 def _process(
-    svc: Services, msg: InboundMessage, raw: bytes, entry: MailLogEntry, now: datetime
+    svc: Services,
+    msg: InboundMessage,
+    raw: bytes,
+    entry: MailLogEntry,
+    now: datetime,
+    envelope_sender: str | None = None,
 ) -> MailLogEntry:
     message_id = msg.message_id or f"{hashlib.sha256(raw).hexdigest()[:40]}@no-message-id.invalid"
-    entry = replace(entry, sender=msg.from_addr, subject=msg.subject[:300], message_id=message_id)
+    msg = senders.with_envelope_fallback(msg, envelope_sender)
+    entry = replace(
+        entry,
+        sender=msg.from_addr,
+        subject=msg.subject[:300],
+        message_id=message_id[:MAX_LOGGED_ID],
+    )
     if is_our_own(svc, msg, message_id):
         return replace(entry, outcome=Outcome.IGNORED, reason="our own mail came back (loop guard)")
     recipients = list(dict.fromkeys(entry.recipients + list(msg.to) + list(msg.cc)))
     rp = response_point_for(svc, recipients)
     hints = mail_threading.clues(msg, recipients, rp, svc.mail.secret)
-    own_keys = [mail_threading.raw_key_claim(entry.raw_key), mail_threading.msgid_key(message_id)]
+    own = mail_threading.OwnKeys(entry.raw_key, message_id, content_digest(raw))
     dsn_key = (
         mail_threading.msgid_key(msg.dsn.original_message_id)
         if msg.dsn and msg.dsn.original_message_id
@@ -157,21 +183,43 @@ def _process(
     # The sender's contact rides along: a known sender costs no extra read.
     contact_key = mail_threading.contact_email_key(msg.from_addr) if msg.from_addr else None
     extra = [k for k in (dsn_key, contact_key) if k]
-    found = svc.lookups.get_many(own_keys + hints.lookup_keys() + extra)
-    if any(k in found for k in own_keys):
-        return replace(
-            entry,
-            outcome=Outcome.IGNORED,
-            reason="duplicate delivery of a message already processed",
-            ticket_id=found.get(own_keys[1]) or found.get(own_keys[0]),
-        )
+    # One batch read answers "seen before?", threading and the contact at once.
+    found = svc.lookups.get_many(own.keys() + hints.lookup_keys() + extra)
+    if (earlier := own.delivered_before(found)) is not None:
+        return _duplicate(entry, earlier, "duplicate delivery of a message already processed")
+    if mail_threading.msgid_key(message_id) in found:
+        # The id is taken by a different mail (trackers, scripts, broken mailers reuse ids):
+        # file this one as well, under a key of its own. Only this case costs a read more.
+        if (earlier := svc.lookups.get(own.copy())) is not None:
+            return _duplicate(entry, earlier, "duplicate delivery of a message already processed")
+        own = replace(own, reused=True)
+        entry, msg = _noted(entry, msg, REUSED_ID)
     if msg.dsn is not None:
-        return file_delivery_report(
-            svc, msg, entry, found.get(dsn_key) if dsn_key else None, message_id, now
-        )
+        target = found.get(dsn_key) if dsn_key else None
+        ticket_of = mail_threading.KnownMessage.parse(target).ticket_id if target else None
+        return file_delivery_report(svc, msg, entry, ticket_of, own, now)
     ticket_id, rule = mail_threading.match(found, hints)
+    if ticket_id is None and loop_guard.quotes_our_automatic_mail(msg, svc.mail.secret):
+        msg = loop_guard.as_automatic(msg)
+    if not msg.from_addr:
+        entry, msg = _noted(entry, msg, NO_SENDER)
     known = found.get(contact_key) if contact_key else None
-    return _file(svc, msg, entry, rp, ticket_id, rule, message_id, now, contact_id=known)
+    result = _file(svc, msg, entry, rp, ticket_id, rule, own, now, contact_id=known)
+    if own.reused and result.outcome is not Outcome.IGNORED:
+        mail_threading.mark_reused(svc, message_id)
+    return result
+
+
+def _duplicate(entry: MailLogEntry, ticket_id: str, reason: str) -> MailLogEntry:
+    return replace(entry, outcome=Outcome.IGNORED, reason=reason, ticket_id=ticket_id or None)
+
+
+def _noted(
+    entry: MailLogEntry, msg: InboundMessage, note: str
+) -> tuple[MailLogEntry, InboundMessage]:
+    """A note for the admin (mail log) and for the agent (the message's problems)."""
+    reason = f"{entry.reason}; {note}" if entry.reason else note
+    return replace(entry, reason=reason), replace(msg, problems=(*msg.problems, note))
 
 
 def _file(
@@ -181,56 +229,56 @@ def _file(
     rp: ResponsePoint,
     ticket_id: str | None,
     rule: str,
-    message_id: str,
+    own: mail_threading.OwnKeys,
     now: datetime,
     *,
     channel: str = "email",
     contact_id: str | None = None,
 ) -> MailLogEntry:
-    claims = {
-        mail_threading.raw_key_claim(entry.raw_key): "",
-        mail_threading.msgid_key(message_id): "",
-    }
     for attempt in range(3):
         try:
             if ticket_id is not None:
                 ticket = svc.tickets.get(ticket_id)
-                stranger = rule == "subject_tag" and not _sender_belongs(svc, msg, ticket)
+                stranger = (rule == "subject_tag" and not _sender_belongs(svc, msg, ticket)) or (
+                    rule == "message_id_reused"
+                    and not _sender_belongs(svc, msg, ticket, same_domain=False)
+                )
                 too_late = (
                     not ticket.is_open
                     and not msg.auto_reply
                     and not within_reopen_window(svc, ticket, now)
                 )
                 if stranger or too_late:
-                    # A number in a subject is easy to guess: a stranger's mail does not join the
-                    # ticket (nor reach its contact's portal); a reply after the reopen window does
-                    # not reopen it. Either opens a new ticket linked to the old one.
+                    # A number in a subject is easy to guess, and a reused Message-ID may
+                    # be anyone's: a stranger's mail does not join the ticket (nor reach its
+                    # contact's portal); a reply after the reopen window does not reopen it.
+                    # Either opens a new ticket linked to the old one.
                     return _new_ticket(
                         svc,
                         msg,
                         entry,
                         rp,
-                        message_id,
-                        claims,
+                        own,
                         now,
                         follows_up=ticket,
                         channel=channel,
                         contact_id=contact_id,
                     )
-                return _append(
-                    svc, msg, entry, ticket, rule, message_id, claims, now, channel=channel
-                )
+                return _append(svc, msg, entry, ticket, rule, own, now, channel=channel)
             return _new_ticket(
-                svc, msg, entry, rp, message_id, claims, now, channel=channel, contact_id=contact_id
+                svc, msg, entry, rp, own, now, channel=channel, contact_id=contact_id
             )
         except ConflictError:
-            # Another mail changed the ticket, or the same mail is being processed right now.
-            if svc.lookups.get(mail_threading.msgid_key(message_id)) is not None:
-                return replace(
-                    entry,
-                    outcome=Outcome.IGNORED,
-                    reason="duplicate delivery processed concurrently",
-                )
+            # Another mail changed the ticket, or the same mail is being processed right now,
+            # or a different mail with the same Message-ID took the id a moment ago.
+            found = svc.lookups.get_many([*own.keys(), own.copy()])
+            if (earlier := own.delivered_before(found)) is not None:
+                return _duplicate(entry, earlier, "duplicate delivery processed concurrently")
+            if not own.reused and mail_threading.msgid_key(own.message_id) in found:
+                own = replace(own, reused=True)
+                entry, msg = _noted(entry, msg, REUSED_ID)
+                mail_threading.mark_reused(svc, own.message_id)
+                continue
             if attempt == 2:
                 raise
         except NotFoundError:
@@ -244,8 +292,7 @@ def _append(
     entry: MailLogEntry,
     ticket: Ticket,
     rule: str,
-    message_id: str,
-    claims: dict[str, str],
+    own: mail_threading.OwnKeys,
     now: datetime,
     *,
     channel: str = "email",
@@ -257,16 +304,19 @@ def _append(
         outcome = Outcome.REOPENED
     elif ticket.status is Status.WITH_CONTACT and not msg.auto_reply:
         ticket.change_status(Status.OPEN, SYSTEM_ACTOR, now)  # the customer answered
-    event = record_inbound(svc, msg, entry, ticket, event_id, message_id, rule, channel, now)
+    event = record_inbound(svc, msg, entry, ticket, event_id, own.message_id, rule, channel, now)
     _add_cc(ticket, msg, svc)
-    svc.tickets.save(ticket, claims={k: ticket.id for k in claims})
+    svc.tickets.save(ticket, claims=own.claims(ticket.id))
     return replace(
         entry, outcome=outcome, ticket_id=ticket.id, event_id=event.event_id, threading_rule=rule
     )
 
 
-def _sender_belongs(svc: Services, msg: InboundMessage, ticket: Ticket) -> bool:
-    """The sender is the ticket's contact, on its cc, or of the contact's mail domain."""
+def _sender_belongs(
+    svc: Services, msg: InboundMessage, ticket: Ticket, *, same_domain: bool = True
+) -> bool:
+    """The sender is the ticket's contact, on its cc, or (``same_domain``) of the
+    contact's mail domain."""
     sender = msg.from_addr.lower()
     if not sender:
         return False
@@ -279,7 +329,7 @@ def _sender_belongs(svc: Services, msg: InboundMessage, ticket: Ticket) -> bool:
     except NotFoundError:
         return False
     domains = {e.rpartition("@")[2] for e in emails}
-    return sender in emails or sender.rpartition("@")[2] in domains
+    return sender in emails or (same_domain and sender.rpartition("@")[2] in domains)
 
 
 def _new_ticket(
@@ -287,19 +337,24 @@ def _new_ticket(
     msg: InboundMessage,
     entry: MailLogEntry,
     rp: ResponsePoint,
-    message_id: str,
-    claims: dict[str, str],
+    own: mail_threading.OwnKeys,
     now: datetime,
     *,
     follows_up: Ticket | None = None,
     channel: str = "email",
     contact_id: str | None = None,
 ) -> MailLogEntry:
-    if contact_id is None and msg.from_addr:
-        # A new contact speaks the language of the response point written to, until told otherwise.
+    if contact_id is None:
+        # A new contact speaks the language of the response point written to, until told
+        # otherwise. A mail without any usable address still gets a contact card to answer
+        # by phone or to merge later, named as the mail names its sender.
         contact_id = find_or_create_contact(
             svc,
-            {"email": msg.from_addr, "name": msg.from_name[:200], "language": rp.language.value},
+            {
+                "email": msg.from_addr or None,
+                "name": (msg.from_name or ("" if msg.from_addr else UNKNOWN_SENDER))[:200],
+                "language": rp.language.value,
+            },
         ).id
     ticket = Ticket.open_new(
         actor=SYSTEM_ACTOR,
@@ -324,8 +379,10 @@ def _new_ticket(
     routing.apply(svc, ticket, decision, SYSTEM_ACTOR, now, keep=keep)
     _add_cc(ticket, msg, svc)
     rule = "new_linked" if follows_up else "new"
-    event = record_inbound(svc, msg, entry, ticket, new_ulid(now), message_id, rule, channel, now)
-    svc.tickets.add(ticket, claims={k: ticket.id for k in claims})
+    event = record_inbound(
+        svc, msg, entry, ticket, new_ulid(now), own.message_id, rule, channel, now
+    )
+    svc.tickets.add(ticket, claims=own.claims(ticket.id))
     if follows_up is not None:
         _note_follow_up(svc, follows_up.id, ticket, now)
     outcome = Outcome.NEW_LINKED if follows_up else Outcome.CREATED

@@ -10,6 +10,7 @@ from email.parser import BytesHeaderParser
 from email.policy import default as default_policy
 from email.utils import parseaddr
 
+from chalicelib.channels.fingerprint import content_digest
 from chalicelib.channels.message_ids import message_ids
 from chalicelib.domain.errors import ConflictError, ValidationError
 from chalicelib.domain.events import EventType
@@ -32,7 +33,9 @@ def file_oversize(svc: Services, raw: bytes, entry: MailLogEntry, now: datetime)
     entry = identified(entry, raw)
     own_keys = [mail_threading.raw_key_claim(entry.raw_key)]
     if entry.message_id:
-        own_keys.append(mail_threading.msgid_key(entry.message_id))
+        # Unparsed mail does not thread, so it claims only (id, content): the same mail
+        # delivered again is a duplicate, another mail reusing the id is not.
+        own_keys.append(mail_threading.copy_key(entry.message_id, content_digest(raw)))
     if found := svc.lookups.get_many(own_keys):
         return replace(
             entry,

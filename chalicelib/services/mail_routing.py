@@ -11,7 +11,19 @@ from chalicelib.domain.organisation import ResponsePoint
 from chalicelib.domain.statuses import Status
 from chalicelib.domain.ticket import Ticket
 from chalicelib.services import directory
-from chalicelib.services.context import Services
+from chalicelib.services.context import MailSettings, Services
+
+# Big public mailbox providers: their many unrelated users must not share one cap.
+PUBLIC_MAIL_DOMAINS = frozenset(
+    {
+        *("gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com"),
+        *("hotmail.se", "live.se", "outlook.se", "yahoo.com", "yahoo.se", "ymail.com"),
+        *("icloud.com", "me.com", "mac.com", "aol.com", "gmx.com", "gmx.net", "gmx.de"),
+        *("web.de", "proton.me", "protonmail.com", "pm.me", "zoho.com", "mail.com"),
+        *("yandex.ru", "yandex.com", "mail.ru", "qq.com", "163.com", "126.com", "naver.com"),
+        *("telia.com", "bredband.net", "spray.se", "comhem.se", "tele2.se", "bahnhof.se"),
+    }
+)
 
 
 def is_our_own(svc: Services, msg: InboundMessage, message_id: str) -> bool:
@@ -63,3 +75,18 @@ def within_reopen_window(svc: Services, ticket: Ticket, now: datetime) -> bool:
         return True
     days = directory.response_point(svc, ticket.response_point_id).reopen_window_days
     return now - ticket.closed_at <= timedelta(days=days)
+
+
+def automatic_mail_counters(
+    mail: MailSettings, address: str, now: datetime
+) -> list[tuple[str, int]]:
+    """The hourly counters one automatic mail to ``address`` counts against, with caps:
+    the mailbox with its plus tags folded (``bot+7@x`` is ``bot@x``), and its domain
+    unless that is a public provider."""
+    mailbox = address_forms(address)[-1]
+    hour = f"{now:%Y%m%d%H}"
+    counters = [(f"automail:{mailbox}:{hour}", mail.auto_mail_per_hour)]
+    domain = mailbox.rpartition("@")[2]
+    if domain not in PUBLIC_MAIL_DOMAINS:
+        counters.append((f"automail-domain:{domain}:{hour}", mail.auto_mail_per_domain_per_hour))
+    return counters

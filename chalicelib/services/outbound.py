@@ -27,6 +27,7 @@ from chalicelib.channels.mime_out import (
 )
 from chalicelib.domain import portal_token
 from chalicelib.domain.contact import Contact
+from chalicelib.domain.email_address import unreachable_reason
 from chalicelib.domain.errors import (
     ConflictError,
     NotFoundError,
@@ -41,7 +42,7 @@ from chalicelib.domain.signatures import Signature, resolve
 from chalicelib.domain.statuses import Status
 from chalicelib.domain.subject_tag import reply_subject
 from chalicelib.domain.ticket import Ticket
-from chalicelib.services import directory, field_settings, inputs, mail_threading
+from chalicelib.services import directory, field_settings, inputs, mail_routing, mail_threading
 from chalicelib.services.context import Services
 from chalicelib.services.ports import OutgoingMail
 from chalicelib.services.records_mail import SIGNATURE
@@ -98,6 +99,7 @@ def send_reply(svc: Services, actor: User, ticket_id: str, body: Any) -> TicketE
         # history keeps and the portal shows.
         event_data.update(text=text, html=html or "", notification="link")
         text, html, files = _link_notice(svc, ticket, contact, rp), None, []
+    _refuse_unreachable([*to, *cc, *bcc])
     signature = _signature(svc, actor.id, rp.id)
     mail = _compose(
         svc,
@@ -131,6 +133,9 @@ def acknowledge_new_ticket(
         return
     if msg.auto_reply or msg.dsn is not None or msg.is_bulk:
         return  # never answer robots, lists or bounces: no mail loops
+    if (reason := unreachable_reason(msg.from_addr)) is not None:
+        logger.info("no acknowledgement: address cannot take mail", extra={"reason": reason})
+        return
     if not may_send_automatic(svc, msg.from_addr, svc.clock()):
         return
     contact = svc.contacts.get(ticket.contact_id) if ticket.contact_id else None
@@ -165,17 +170,22 @@ def acknowledge_new_ticket(
 
 
 def may_send_automatic(svc: Services, address: str, now: datetime) -> bool:
-    """No automatic mail to bouncing addresses, and at most N an hour to any one address."""
+    """No automatic mail to bouncing addresses, and at most N an hour to any one mailbox
+    (``bot+1@`` and ``bot+2@`` are one) and M an hour to any one organisation's domain,
+    so that a robot answering from ever new addresses stops getting answers."""
     address = address.lower()
     if svc.lookups.get(mail_threading.bounce_key(address)) is not None:
         logger.info("automatic mail suppressed: address bounces", extra={"to": address})
         return False
-    counter = f"automail:{address}:{now:%Y%m%d%H}"
-    # The counter lives a little past its hour; TTL then removes it.
-    sent = svc.config.next_number(counter, 1, expires_at=now + timedelta(hours=2))
-    if sent > svc.mail.auto_mail_per_hour:
-        logger.info("automatic mail suppressed: hourly cap", extra={"to": address, "count": sent})
-        return False
+    for counter, cap in mail_routing.automatic_mail_counters(svc.mail, address, now):
+        # The counter lives a little past its hour; TTL then removes it.
+        sent = svc.config.next_number(counter, 1, expires_at=now + timedelta(hours=2))
+        if sent > cap:
+            logger.info(
+                "automatic mail suppressed: hourly cap",
+                extra={"to": address, "counter": counter, "count": sent},
+            )
+            return False
     return True
 
 
@@ -347,6 +357,18 @@ def _send_and_record(
 
 def _given_or(given: list[str] | None, default: list[str]) -> list[str]:
     return default if given is None else given
+
+
+def _refuse_unreachable(recipients: list[str]) -> None:
+    """Refuse a reply before anything is built, stored or sent when one of its recipients
+    cannot take mail from us: the agent learns why now rather than from a bounce."""
+    for address in dict.fromkeys(recipients):
+        reason = unreachable_reason(address)
+        if reason is not None:
+            raise ValidationError(
+                f"cannot send to {address}: {reason}",
+                code="address_unreachable",
+            )
 
 
 def _contact_address(contact: Contact | None) -> list[str]:

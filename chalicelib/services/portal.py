@@ -21,7 +21,7 @@ from chalicelib.domain.events import EventType, TicketEvent
 from chalicelib.domain.ids import new_ulid
 from chalicelib.domain.mail_log import MailLogEntry, Outcome
 from chalicelib.domain.ticket import Ticket
-from chalicelib.services import directory
+from chalicelib.services import directory, mail_threading
 from chalicelib.services.context import Services
 from chalicelib.services.mail_intake import _file
 
@@ -166,8 +166,8 @@ def reply(
         message_id=f"portal-{entry_id.lower()}@portal",
     )
     rp = directory.response_point(svc, ticket.response_point_id)
-    result = _file(
-        svc, msg, entry, rp, ticket.id, "portal", entry.message_id, now, channel="portal"
-    )
+    # A portal message is unique by its id: its "digest" is the entry id.
+    own = mail_threading.OwnKeys(raw_key, entry.message_id, entry_id)
+    result = _file(svc, msg, entry, rp, ticket.id, "portal", own, now, channel="portal")
     svc.mail_log.put(result)
     return result

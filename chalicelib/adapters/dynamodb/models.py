@@ -192,6 +192,7 @@ class MailLogModel(Model):
     outcome = UnicodeAttribute()
     sender = UnicodeAttribute(null=True)
     recipients = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[var-annotated]
+    envelope_sender = UnicodeAttribute(null=True)
     subject = UnicodeAttribute(null=True)
     message_id = UnicodeAttribute(null=True)
     ticket_id = UnicodeAttribute(null=True)
