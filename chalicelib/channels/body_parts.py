@@ -9,13 +9,12 @@ is not body text becomes an attachment, so nothing the sender sent is lost.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from email import policy
 from email.message import Message
 from email.parser import BytesParser
 
+from chalicelib.channels.body_collector import BodyCollector, Segment
 from chalicelib.channels.embedded import embedded_message, forwarded_header, serialise
-from chalicelib.channels.html_text import html_to_text
 from chalicelib.channels.inline_blocks import extract_inline_blocks
 from chalicelib.channels.message import InboundAttachment
 from chalicelib.channels.mime_params import content_type, disposition, param_text
@@ -27,6 +26,8 @@ from chalicelib.channels.part_payload import (
     part_text,
     payload_bytes,
 )
+
+__all__ = ["BodyCollector", "Segment", "attach", "walk"]
 
 _MAX_DEPTH = 20
 _BODY_TYPES = frozenset({"text/plain", "text/html"})
@@ -42,41 +43,12 @@ _FIXED_NAMES = {
     "message/delivery-status": "delivery-status.txt",
     "message/global-delivery-status": "delivery-status.txt",
     "text/rfc822-headers": "returned-headers.txt",
+    "message/disposition-notification": "disposition-notification.txt",
+    "message/feedback-report": "feedback-report.txt",
 }
+# How many of a forwarded mail's files its header block names.
+_LISTED_FILES = 20
 _DELIMITER = re.compile(r"^--([^\s\"]{1,70}?)(--)?[ \t\r]*$", re.MULTILINE)
-
-
-@dataclass(frozen=True)
-class Segment:
-    """A piece of body in reading order; ``html`` is None for plain text."""
-
-    text: str
-    html: str | None = None
-
-
-@dataclass
-class BodyCollector:
-    """What the walk found so far (mutable while walking, then read once)."""
-
-    max_attachments: int
-    segments: list[Segment] = field(default_factory=list)
-    attachments: list[InboundAttachment] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    dropped: int = 0
-
-    def child(self) -> BodyCollector:
-        return BodyCollector(self.max_attachments - len(self.attachments))
-
-    def absorb_files(self, other: BodyCollector) -> None:
-        self.attachments.extend(other.attachments)
-        self.problems.extend(other.problems)
-        self.dropped += other.dropped
-
-    def add_attachment(self, attachment: InboundAttachment) -> None:
-        if len(self.attachments) >= self.max_attachments:
-            self.dropped += 1
-            return
-        self.attachments.append(attachment)
 
 
 def walk(part: Message, out: BodyCollector, depth: int = 0) -> None:
@@ -131,7 +103,7 @@ def _text(part: Message, ctype: str, out: BodyCollector) -> None:
         out.problems.append(decoded.problem)
     text = normalise_newlines(decoded.text)
     if ctype == "text/html":
-        out.segments.append(Segment(html_to_text(text), text))
+        out.add_html(text)
         return
     found = extract_inline_blocks(text)
     out.problems.extend(found.problems)
@@ -165,12 +137,12 @@ def _multipart(part: Message, ctype: str, out: BodyCollector, depth: int) -> Non
 
 
 def _alternative(children: list[Message], out: BodyCollector, depth: int) -> None:
-    plain = html = ""
+    plain = html = html_text = fallback = ""
     for child in children:
         sub = out.child()
         walk(child, sub, depth + 1)
         out.absorb_files(sub)
-        child_plain = "\n\n".join(s.text for s in sub.segments if s.html is None)
+        child_plain = "\n\n".join(s.text for s in sub.segments if s.html is None and not s.fallback)
         child_html = "\n".join(s.html for s in sub.segments if s.html is not None)
         # The first plain rendering is the text; the last HTML one is the
         # richest (RFC 2046 orders alternatives from plainest to richest).
@@ -178,8 +150,13 @@ def _alternative(children: list[Message], out: BodyCollector, depth: int) -> Non
             plain = child_plain
         if child_html.strip():
             html = child_html
-    if plain or html:
-        out.segments.append(Segment(plain or html_to_text(html), html or None))
+            html_text = "\n\n".join(s.text for s in sub.segments if s.html is not None)
+        # HTML too hostile to keep is read as text only when nothing better is there.
+        fallback = fallback or "\n\n".join(s.text for s in sub.segments if s.fallback)
+    if plain or html_text or html:
+        out.segments.append(Segment(plain or html_text, html or None))
+    elif fallback:
+        out.segments.append(Segment(fallback, None, fallback=True))
 
 
 def _related(part: Message, children: list[Message], out: BodyCollector, depth: int) -> None:
@@ -203,11 +180,12 @@ def _message(part: Message, ctype: str, out: BodyCollector, depth: int) -> None:
         return
     name = declared_filename(part) or found.filename
     out.add_attachment(InboundAttachment(name, ctype, found.raw, content_id(part), False))
-    sub = out.child()
-    sub.max_attachments = 0  # its files stay inside the .eml
+    # Its files stay inside the .eml; the header block only names them.
+    sub = BodyCollector(_LISTED_FILES, html_budget=out.html_budget, inside_message=True)
     walk(found.message, sub, depth + 1)
     out.problems.extend(sub.problems)
-    header = forwarded_header(found.message)
+    files = [a for a in sub.attachments if not (a.inline and a.content_id)]
+    header = forwarded_header(found.message, files, sub.dropped)
     inner_text = "\n\n".join(s.text.strip("\n") for s in sub.segments if s.text.strip())
     inner_html = "\n".join(s.html for s in sub.segments if s.html is not None)
     html = f"<pre>{_escape(header)}</pre>\n{inner_html}" if inner_html else None

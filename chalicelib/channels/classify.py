@@ -24,10 +24,17 @@ _ROBOT_LOCAL_PART = re.compile(
 )
 _STATUS_TYPES = frozenset({"message/delivery-status", "message/global-delivery-status"})
 _STATUS_CODE = re.compile(r"\b([245]\.\d{1,3}\.\d{1,3})\b")
+_REPORT_TYPE = re.compile(r";\s*report-type\s*=\s*(\"[^\"]*\"|[^\s;]+)", re.IGNORECASE)
 
 
-def auto_reply_reasons(headers: HeaderBlock, from_addr: str) -> tuple[str, ...]:
-    """Why this mail must not be answered automatically; empty if it may."""
+def auto_reply_reasons(
+    headers: HeaderBlock, from_addr: str, msg: Message | None = None
+) -> tuple[str, ...]:
+    """Why this mail must not be answered automatically; empty if it may.
+
+    With the parsed ``msg`` a report that says delivery-status but carries no
+    status part is not called a delivery status notification.
+    """
     reasons: list[str] = []
     auto_submitted = _first_word(headers.get("Auto-Submitted"))
     if auto_submitted and auto_submitted != "no":
@@ -46,8 +53,9 @@ def auto_reply_reasons(headers: HeaderBlock, from_addr: str) -> tuple[str, ...]:
     local_part = from_addr.rpartition("@")[0]
     if _ROBOT_LOCAL_PART.match(local_part):
         reasons.append(f"robot sender {from_addr}")
-    if _is_delivery_report(headers):
-        reasons.append("delivery status notification")
+    report = _report_reason(headers, msg)
+    if report:
+        reasons.append(report)
     return tuple(reasons)
 
 
@@ -92,25 +100,48 @@ def _empty_return_path(headers: HeaderBlock) -> bool:
     return bool(values) and all(v.strip() in ("<>", "") for v in values)
 
 
-def _is_delivery_report(headers: HeaderBlock) -> bool:
-    value = (headers.get("Content-Type") or "").lower().replace(" ", "")
-    return value.startswith("multipart/report") and "delivery-status" in value
+def _report_reason(headers: HeaderBlock, msg: Message | None) -> str:
+    """Every ``multipart/report`` is machine-made (RFC 6522); which kind it is."""
+    value = headers.get("Content-Type") or ""
+    if not value.strip().lower().startswith("multipart/report"):
+        return ""
+    match = _REPORT_TYPE.search(value)
+    kind = match.group(1).strip("\"'").lower() if match else ""
+    if kind == "delivery-status":
+        if msg is None or _status_part(msg) is not None:
+            return "delivery status notification"
+        return "automatic report (delivery-status without a status part)"
+    if kind == "disposition-notification":
+        return "read receipt (disposition notification)"
+    return f"automatic report ({kind or 'no report-type'})"
+
+
+def _status_part(part: Message, depth: int = 0) -> Message | None:
+    """The report's own status part; one inside a returned mail (a bounce of
+    a bounce) or further down than any real report nests does not count."""
+    if depth > 5 or not part.is_multipart() or not content_type(part).startswith("multipart/"):
+        return None
+    for child in part.get_payload():
+        if not isinstance(child, Message):
+            continue
+        if content_type(child) in _STATUS_TYPES:
+            return child
+        if (found := _status_part(child, depth + 1)) is not None:
+            return found
+    return None
 
 
 def _recipient_fields(msg: Message) -> dict[str, str] | None:
     """Per-message and first per-recipient fields merged, lower-case names."""
-    for part in msg.walk():
-        if content_type(part) not in _STATUS_TYPES:
-            continue
-        blocks = _status_blocks(part)
-        if not blocks:
-            return None
-        merged = dict(blocks[0])
-        recipients = blocks[1:] or blocks[:1]
-        failed = [b for b in recipients if b.get("action", "").strip().lower() == "failed"]
-        merged.update((failed or recipients)[0])
-        return merged
-    return None
+    part = _status_part(msg)
+    blocks = _status_blocks(part) if part is not None else []
+    if not blocks:
+        return None
+    merged = dict(blocks[0])
+    recipients = blocks[1:] or blocks[:1]
+    failed = [b for b in recipients if b.get("action", "").strip().lower() == "failed"]
+    merged.update((failed or recipients)[0])
+    return merged
 
 
 def _status_blocks(part: Message) -> list[dict[str, str]]:

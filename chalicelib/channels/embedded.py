@@ -1,7 +1,8 @@
 """Mails inside mails: ``message/rfc822`` parts (forwards, bounces, digests).
 
 The inner mail is kept whole as an ``.eml`` attachment and its text is shown
-below a short "Forwarded message" header, the way mail clients show it.
+below a short "Forwarded message" header, the way mail clients show it. Its
+own files stay inside the ``.eml``; the header names them so they are found.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import base64
 import binascii
 import quopri
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email import policy
 from email.errors import MessageError
@@ -17,9 +19,11 @@ from email.message import Message
 from email.parser import BytesParser
 
 from chalicelib.channels.headers_in import parse_mailboxes, read_headers
+from chalicelib.channels.message import InboundAttachment
 from chalicelib.channels.part_payload import clean_filename, transfer_encoding
 
 _FILENAME_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+_ONE_LINE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -53,8 +57,14 @@ def embedded_message(part: Message) -> EmbeddedMessage:
     return EmbeddedMessage(inner, serialise(inner), f"{name or 'forwarded-message'}.eml", problems)
 
 
-def forwarded_header(inner: Message) -> str:
-    """The lines mail clients put above a forwarded message's text."""
+def forwarded_header(
+    inner: Message, files: Sequence[InboundAttachment] = (), unlisted: int = 0
+) -> str:
+    """The lines mail clients put above a forwarded message's text.
+
+    ``files`` (the inner mail's attachments, which stay inside the kept
+    ``.eml``) are named with their sizes; ``unlisted`` more are counted.
+    """
     headers = read_headers(inner)
     lines = ["---------- Forwarded message ----------"]
     for label in ("From", "Date", "Subject", "To", "Cc"):
@@ -65,7 +75,21 @@ def forwarded_header(inner: Message) -> str:
             value = headers.text(label)[0] or ""
         if value:
             lines.append(f"{label}: {value}")
+    if files or unlisted:
+        names = [f"{_ONE_LINE.sub(' ', f.filename)} ({file_size(f.size)})" for f in files]
+        if unlisted:
+            names.append(f"and {unlisted} more")
+        lines.append(f"Attachments: {', '.join(names)}")
     return "\n".join(lines)
+
+
+def file_size(size: int) -> str:
+    """``512 bytes``, ``12 KB``, ``3.4 MB``: as mail clients show sizes."""
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{round(size / 1024)} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
 
 
 def serialise(msg: Message) -> bytes:

@@ -5,6 +5,11 @@ frames. Links open without giving the opener or referrer away. Images may
 come only from the mail itself (``cid:``, rewritten to the URL the caller
 stores the attachment under) or over https; everything else is dropped so
 that a mail cannot make the agent's browser call an http or internal URL.
+
+nh3 cannot be interrupted and its work grows with the square of the nesting
+depth, so HTML is measured first (``html_limits``); the mail parser keeps
+HTML past the limits out of ``html_raw``, and anything past twice the limits
+that still arrives here is shown as its plain text instead.
 """
 
 from __future__ import annotations
@@ -14,6 +19,9 @@ from collections.abc import Mapping
 from urllib.parse import unquote
 
 import nh3
+
+from chalicelib.channels.html_limits import MAX_CHARS, MAX_DEPTH, MAX_TAGS, HtmlAllowance
+from chalicelib.channels.html_text import strip_html
 
 _TAGS = frozenset(
     {
@@ -52,6 +60,8 @@ def sanitise_html(html: str, cid_map: Mapping[str, str]) -> str:
     case-insensitively. Images whose content-id is not in the map, and
     remote images not on https, are removed.
     """
+    if _too_costly(html):
+        return f'<pre style="white-space: pre-wrap">{_escape(strip_html(html))}</pre>'
     cids = {_cid_key(key): url for key, url in cid_map.items()}
     mapped_urls = frozenset(cids.values())
 
@@ -79,6 +89,18 @@ def sanitise_html(html: str, cid_map: Mapping[str, str]) -> str:
         url_relative=lambda url: url if url in mapped_urls else None,
     )
     return _IMG_TAG.sub(lambda m: m.group(0) if ' src="' in m.group(0) else "", cleaned)
+
+
+def _too_costly(html: str) -> bool:
+    # Depth cannot exceed the number of tags, so short HTML needs no scan.
+    if html.count("<") <= 2 * MAX_DEPTH:
+        return False
+    guard = HtmlAllowance(max_depth=2 * MAX_DEPTH, max_tags=2 * MAX_TAGS, max_chars=2 * MAX_CHARS)
+    return guard.admit(html) is not None
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _cid_key(content_id: str) -> str:

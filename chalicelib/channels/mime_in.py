@@ -110,7 +110,7 @@ def _assemble(
     text, html_raw = _join_segments(body.segments)
     attachments = tuple(body.attachments)
     from_addr = sender.addr
-    reasons = auto_reply_reasons(headers, from_addr)
+    reasons = auto_reply_reasons(headers, from_addr, msg)
     dsn = delivery_status(msg) if "delivery status notification" in reasons else None
     return InboundMessage(
         from_addr=from_addr,

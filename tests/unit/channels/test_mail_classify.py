@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from email import policy
+from email.message import Message
 from email.parser import BytesParser
 
 import pytest
 
 from chalicelib.channels.classify import auto_reply_reasons, delivery_status, is_bulk
 from chalicelib.channels.headers_in import HeaderBlock
+from chalicelib.channels.mime_in import parse_message
 
 HUMAN = "anna@kund.example.se"
 
@@ -148,3 +150,163 @@ def test_mail_that_is_not_a_delivery_report_has_no_status() -> None:
     )
     assert delivery_status(plain) is None
     assert delivery_status(other_report) is None
+
+
+@pytest.mark.parametrize(
+    ("content_type", "reason"),
+    [
+        (
+            "multipart/report; report-type=disposition-notification; boundary=x",
+            "read receipt (disposition notification)",
+        ),
+        (
+            "multipart/report; report-type=feedback-report; boundary=x",
+            "automatic report (feedback-report)",
+        ),
+        (
+            'multipart/report; report-type="delivery-status"; boundary=x',
+            "delivery status notification",
+        ),
+        (
+            'multipart/report; report-type=disposition-notification; boundary="delivery-status-1"',
+            "read receipt (disposition notification)",
+        ),
+        ("multipart/report; boundary=x", "automatic report (no report-type)"),
+    ],
+)
+def test_every_report_is_automatic_and_named_by_its_report_type(
+    content_type: str, reason: str
+) -> None:
+    assert auto_reply_reasons(headers(("Content-Type", content_type)), HUMAN) == (reason,)
+
+
+def parsed(raw: bytes) -> Message:
+    return BytesParser(policy=policy.default).parsebytes(raw)
+
+
+WITHOUT_STATUS = b"""From: postmaster@kund.example.se
+Subject: Delivery report
+Content-Type: multipart/report; report-type=delivery-status; boundary="R"
+
+--R
+Content-Type: text/plain
+
+Your message was delivered (we think).
+--R
+Content-Type: text/rfc822-headers
+
+Message-ID: <Ticket-1.2@servit.example>
+--R--
+"""
+
+
+def test_a_delivery_status_report_without_a_status_part_is_not_called_a_dsn() -> None:
+    msg = parsed(WITHOUT_STATUS)
+    fields = (("Content-Type", str(msg["Content-Type"])),)
+    assert auto_reply_reasons(headers(*fields), HUMAN, msg) == (
+        "automatic report (delivery-status without a status part)",
+    )
+    assert delivery_status(msg) is None
+    real = parsed(REPORT % b"5.1.1")
+    assert auto_reply_reasons(headers(*fields), HUMAN, real) == ("delivery status notification",)
+
+
+def test_a_status_part_inside_the_returned_mail_does_not_make_a_dsn() -> None:
+    # A report returning an earlier bounce: the inner status is not this report's.
+    returned = (REPORT % b"5.1.1").replace(b'"R"', b'"Q"').replace(b"--R", b"--Q")
+    raw = WITHOUT_STATUS.replace(
+        b"--R--", b"--R\nContent-Type: message/rfc822\n\n" + returned + b"\n--R--"
+    )
+    assert delivery_status(parsed(raw)) is None
+
+
+READ_RECEIPT = b"""From: Anna <anna@kund.example.se>
+To: support@servit.example
+Subject: =?utf-8?q?L=C3=A4st=3A?= Din faktura
+Content-Type: multipart/report; report-type=disposition-notification; boundary="R"
+
+--R
+Content-Type: text/plain; charset=utf-8
+
+Ditt meddelande till Anna har visats.
+--R
+Content-Type: message/disposition-notification
+
+Reporting-UA: kund.example.se; Outlook
+Final-Recipient: rfc822;anna@kund.example.se
+Original-Message-ID: <Ticket-1.2@servit.example>
+Disposition: manual-action/MDN-sent-manually; displayed
+
+--R
+Content-Type: text/rfc822-headers
+
+Message-ID: <Ticket-1.2@servit.example>
+Subject: Din faktura
+--R--
+"""
+FEEDBACK = b"""From: abuse@isp.example
+To: support@servit.example
+Subject: Abuse report
+Content-Type: multipart/report; report-type=feedback-report; boundary="R"
+
+--R
+Content-Type: text/plain
+
+A user marked your mail as spam.
+--R
+Content-Type: message/feedback-report
+
+Feedback-Type: abuse
+User-Agent: ISP-FBL/1.0
+Version: 1
+
+--R
+Content-Type: message/rfc822
+
+From: support@servit.example
+Subject: Ditt arende
+
+hej
+--R--
+"""
+
+
+@pytest.mark.parametrize(
+    ("raw", "text", "files", "reason"),
+    [
+        (
+            READ_RECEIPT,
+            "Ditt meddelande till Anna har visats.",
+            ["disposition-notification.txt", "returned-headers.txt"],
+            "read receipt (disposition notification)",
+        ),
+        (
+            FEEDBACK,
+            "A user marked your mail as spam.",
+            ["feedback-report.txt", "Ditt arende.eml"],
+            "automatic report (feedback-report)",
+        ),
+        (
+            WITHOUT_STATUS,
+            "Your message was delivered (we think).",
+            ["returned-headers.txt"],
+            "automatic report (delivery-status without a status part)",
+        ),
+    ],
+    ids=["read_receipt", "feedback_report", "delivery_status_without_status"],
+)
+def test_reports_that_are_no_delivery_status_are_filed_as_ordinary_mail(
+    raw: bytes, text: str, files: list[str], reason: str
+) -> None:
+    msg = parse_message(raw.replace(b"\n", b"\r\n"))
+    assert msg.text == text
+    assert [a.filename for a in msg.attachments] == files
+    assert msg.dsn is None
+    # Still automatic: a read receipt must not be acknowledged.
+    assert msg.auto_reply
+    assert reason in msg.auto_reply_reasons
+
+
+def test_a_read_receipt_keeps_its_disposition_fields_in_the_file() -> None:
+    msg = parse_message(READ_RECEIPT.replace(b"\n", b"\r\n"))
+    assert b"Disposition: manual-action/MDN-sent-manually; displayed" in msg.attachments[0].payload

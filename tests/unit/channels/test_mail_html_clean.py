@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import nh3
 import pytest
 
 from chalicelib.channels.html_clean import sanitise_html
+from chalicelib.channels.html_limits import MAX_DEPTH
 
 CID_MAP = {
     "<logo@kund.example.se>": "/api/attachments/7",
@@ -76,3 +78,21 @@ def test_remote_https_images_are_kept_and_plain_http_ones_dropped() -> None:
 def test_table_layout_attributes_survive() -> None:
     cleaned = sanitise_html('<table border="1"><tr><td colspan="2">x</td></tr></table>', {})
     assert 'colspan="2"' in cleaned
+
+
+def test_html_far_past_the_limits_is_shown_as_text_without_reaching_nh3(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> str:
+        raise AssertionError("nh3 must not see this HTML")
+
+    monkeypatch.setattr(nh3, "clean", refuse)
+    html = "<div>" * (2 * MAX_DEPTH + 1) + "Hej <script>x()</script>&amp; <b>tack</b>"
+    assert sanitise_html(html, {}) == '<pre style="white-space: pre-wrap">Hej &amp; tack</pre>'
+
+
+def test_deep_but_allowed_html_is_still_sanitised() -> None:
+    html = "<div>" * MAX_DEPTH + "<b onclick=x()>ok</b>" + "</div>" * MAX_DEPTH
+    cleaned = sanitise_html(html, {})
+    assert "<b>ok</b>" in cleaned
+    assert "onclick" not in cleaned
