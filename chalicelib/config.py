@@ -24,6 +24,12 @@ class Config:
     secret: str  # signs reply addresses and portal links; local: generated under data_dir
     ses_configuration_set: str
     config_cache_seconds: float  # per-container cache of config items; 0 = off
+    # Local stack: a file every process's config writes bump, so that the others' caches
+    # drop what they hold at once (config_cache.FileGeneration); "" in AWS.
+    config_generation_file: str = ""
+    # The one origin allowed to call the API from a browser (CORS); "" = no CORS at all, as
+    # the agent UI and the API share one origin in AWS (CloudFront) and locally (web_proxy).
+    ui_origin: str = ""
 
     @property
     def is_local(self) -> bool:
@@ -49,8 +55,13 @@ def load(environ: dict[str, str] | None = None) -> Config:
         public_url=env.get("SERVIT_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
         secret=env.get("SERVIT_SECRET", ""),
         ses_configuration_set=env.get("SERVIT_SES_CONFIGURATION_SET", ""),
-        # Off in the local stack by default: its SMTP intake and API are separate processes.
-        config_cache_seconds=float(
-            env.get("SERVIT_CONFIG_CACHE_SECONDS", "0" if stage == "local" else "30")
+        # The local stack caches too: its SMTP intake and API are separate processes, and
+        # the generation file tells each at once of a change the other made.
+        config_cache_seconds=float(env.get("SERVIT_CONFIG_CACHE_SECONDS", "30")),
+        config_generation_file=(
+            os.path.join(env.get("SERVIT_DATA_DIR", ".data"), "config-generation")
+            if stage == "local"
+            else ""
         ),
+        ui_origin=env.get("SERVIT_UI_ORIGIN", "").strip().rstrip("/"),
     )

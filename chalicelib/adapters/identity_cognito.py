@@ -3,11 +3,13 @@
 Login uses USER_PASSWORD_AUTH; tokens are verified in our own code against
 the pool's JWKS, fetched once per container and again when a token names a key we
 do not have (Cognito rotated its keys) — at most once a minute, so junk tokens cannot
-make us hammer Cognito. Roles are Cognito groups.
+make us hammer Cognito. Roles are Cognito groups, kept in step with the user record;
+the record's roles are the ones a request acts with (services/auth.py).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 import urllib.request
@@ -18,7 +20,11 @@ import jwt
 from aws_lambda_powertools import Logger
 
 from chalicelib.adapters.jwt_verify import verify_jwt
-from chalicelib.domain.errors import AuthenticationError, UnavailableError
+from chalicelib.domain.errors import (
+    AuthenticationError,
+    TooManyRequestsError,
+    UnavailableError,
+)
 from chalicelib.services.ports import Claims, IdentityProvider
 
 ROLE_GROUPS = ("admin", "dispatcher", "agent")
@@ -81,6 +87,10 @@ class CognitoIdentity(IdentityProvider):
             )
         except (errors.NotAuthorizedException, errors.UserNotFoundException):
             raise AuthenticationError("wrong e-mail address or password") from None
+        except errors.TooManyRequestsException:  # Cognito's own rate limit, not a 500
+            error = TooManyRequestsError("too many logins just now; try again shortly")
+            error.retry_after = 5
+            raise error from None
         token = result.get("AuthenticationResult", {}).get("IdToken")
         if not token:
             raise AuthenticationError("the login needs a further step (e.g. a new password)")
@@ -92,6 +102,15 @@ class CognitoIdentity(IdentityProvider):
         except jwt.PyJWTError:
             raise AuthenticationError("the token is not a JWT") from None
         return verify_jwt(token, self._keys(kid), issuer=self.issuer, audience=self.client_id)
+
+    def sign_out_everywhere(self, user_id: str) -> None:
+        """AdminUserGlobalSignOut: the user's refresh tokens stop working in Cognito.
+
+        The id tokens already out stay valid to Cognito until they expire; our own check
+        (the user's ``signed_out_before``) refuses them at once."""
+        # A user with no login has no session at Cognito either.
+        with contextlib.suppress(self._client.exceptions.UserNotFoundException):
+            self._client.admin_user_global_sign_out(UserPoolId=self.user_pool_id, Username=user_id)
 
     def register(self, user_id: str, email: str, roles: list[str], password: str | None) -> None:
         errors = self._client.exceptions

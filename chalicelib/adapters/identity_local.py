@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import os
+import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -74,6 +75,7 @@ class LocalIdentity(IdentityProvider):
         self.audience = audience
         self._ttl = ttl
         self._rounds = hash_rounds
+        self._dummy_hash: str | None = None
 
     def jwks(self) -> dict[str, Any]:
         public = self._key.public_key()
@@ -82,9 +84,17 @@ class LocalIdentity(IdentityProvider):
 
     def login(self, email: str, password: str) -> str:
         record = self._config.get(CREDENTIAL, email.strip().lower())
-        if record is None or not check_password(password, record.get("password_hash", "")):
+        # An unknown account costs the same hash work as a known one and gets the same
+        # answer, so neither the time nor the text tells which accounts exist.
+        stored = record.get("password_hash", "") if record else ""
+        if not check_password(password, stored or self._dummy()) or record is None:
             raise AuthenticationError("wrong e-mail address or password")
         return self.issue(record["user_id"], email, list(record.get("roles", [])))
+
+    def _dummy(self) -> str:
+        if self._dummy_hash is None:
+            self._dummy_hash = hash_password(uuid.uuid4().hex, rounds=self._rounds)
+        return self._dummy_hash
 
     def issue(
         self, user_id: str, email: str, roles: list[str], *, now: datetime | None = None
@@ -100,6 +110,7 @@ class LocalIdentity(IdentityProvider):
             "aud": self.audience,
             "iat": int(now.timestamp()),
             "exp": int((now + self._ttl).timestamp()),
+            "jti": uuid.uuid4().hex,  # what a logout revokes
         }
         return jwt.encode(claims, self._key, algorithm="RS256", headers={"kid": KEY_ID})  # type: ignore[arg-type]
 

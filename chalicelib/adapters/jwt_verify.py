@@ -46,4 +46,15 @@ def verify_jwt(token: str, jwks: dict[str, Any], *, issuer: str, audience: str) 
     if not isinstance(user_id, str):
         raise AuthenticationError("the token names no user")
     groups = payload.get("cognito:groups") or []
-    return Claims(user_id=user_id, email=str(payload.get("email", "")), roles=tuple(groups))
+    return Claims(
+        user_id=user_id,
+        email=str(payload.get("email", "")),
+        roles=tuple(groups),
+        token_id=str(payload.get("jti") or ""),
+        issued_at=_seconds(payload.get("iat")),
+        expires_at=_seconds(payload.get("exp")),
+    )
+
+
+def _seconds(value: Any) -> int:
+    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0

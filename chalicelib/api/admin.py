@@ -9,7 +9,7 @@ from chalice.app import Blueprint
 
 from chalicelib.api.routing import Call, endpoint
 from chalicelib.domain.errors import NotFoundError
-from chalicelib.services import admin, directory, inputs
+from chalicelib.services import admin, auth, directory, inputs, portal
 
 bp = Blueprint(__name__)
 
@@ -29,6 +29,19 @@ def _kind(call: Call) -> str:
     if name not in COLLECTIONS:
         raise NotFoundError(f"no admin collection {name!r}; use {sorted(COLLECTIONS)} or settings")
     return COLLECTIONS[name]
+
+
+@endpoint(bp, "/api/admin/tickets/{ticket_id}/portal-links/revoke", ["POST"])
+def revoke_portal_links(call: Call) -> dict[str, Any]:
+    """Issue 10: every portal link of the ticket stops working (admin only)."""
+    ticket = portal.revoke_links(call.svc, call.actor, call.params["ticket_id"])
+    return {"ticket_id": ticket.id, "portal_generation": ticket.portal_generation}
+
+
+@endpoint(bp, "/api/admin/users/{user_id}/sign-out", ["POST"])
+def sign_out_everywhere(call: Call) -> dict[str, Any]:
+    """Issue 10: every token the user holds stops working at once; they can log in again."""
+    return auth.sign_out_everywhere(call.svc, call.actor, call.params["user_id"])
 
 
 @endpoint(bp, "/api/admin/{collection}", ["GET"])

@@ -49,6 +49,10 @@ def get_contact(call: Call) -> dict[str, Any]:
 @endpoint(bp, "/api/contacts/{contact_id}", ["PATCH"])
 def update_contact(call: Call) -> dict[str, Any]:
     contact = contacts.update_contact(
-        call.svc, call.params["contact_id"], call.body(), if_match=call.if_match()
+        call.svc,
+        call.params["contact_id"],
+        call.body(),
+        if_match=call.if_match(),
+        actor=call.actor,
     )
     return contact_json(contact)

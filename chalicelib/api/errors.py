@@ -15,6 +15,7 @@ STATUS_BY_ERROR: tuple[tuple[type[errors.ServITError], int], ...] = (
     (errors.NotFoundError, 404),
     (errors.ConflictError, 409),
     (errors.PayloadTooLargeError, 413),
+    (errors.TooManyRequestsError, 429),
     (errors.ValidationError, 422),
     (errors.UnavailableError, 503),
 )
@@ -39,4 +40,34 @@ def error_response(status: int, code: str, message: str) -> Response:
 
 
 def to_response(error: errors.ServITError) -> Response:
-    return error_response(status_for(error), error.code, error.message)
+    response = error_response(status_for(error), error.code, error.message)
+    retry_after = getattr(error, "retry_after", None)
+    if isinstance(retry_after, int):
+        response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+# Chalice's own refusals, made before any view of ours runs, in our shape and words.
+_CHALICE_CODES = {
+    "UnsupportedMediaType": (
+        "unsupported_media_type",
+        "send the body as Content-Type: application/json",
+    ),
+    "MethodNotAllowedError": ("method_not_allowed", ""),
+    "BadRequest": (
+        "not_acceptable",
+        "this answer is a file: send an Accept header naming its type",
+    ),
+    "InternalServerError": ("internal", "something went wrong on our side"),
+}
+
+
+def app_shaped(response: Response) -> Response:
+    """A ``{"Code", "Message"}`` answer from Chalice itself as ``{"error", "message"}``."""
+    body = response.body
+    if response.status_code < 400 or not isinstance(body, dict) or set(body) != {"Code", "Message"}:
+        return response
+    code, message = _CHALICE_CODES.get(str(body["Code"]), ("bad_request", ""))
+    shaped = error_response(response.status_code, code, message or str(body["Message"]))
+    shaped.headers = {**response.headers, **shaped.headers}
+    return shaped

@@ -12,7 +12,13 @@ from chalice.app import Blueprint, Response
 
 from chalicelib import bootstrap
 from chalicelib.api.mail import download
-from chalicelib.domain.errors import AuthenticationError, NotFoundError, ServITError
+from chalicelib.domain.errors import (
+    AuthenticationError,
+    NotFoundError,
+    PayloadTooLargeError,
+    ServITError,
+    TooManyRequestsError,
+)
 from chalicelib.domain.events import EventType
 from chalicelib.domain.timefmt import iso, local_text
 from chalicelib.services import directory, portal
@@ -22,6 +28,7 @@ bp = Blueprint(__name__)
 logger = Logger(service="servit-portal")
 
 MAX_FORM_BYTES = 25 * 1024 * 1024
+RETRY_AFTER = 600  # seconds: the portal's reply window (services/portal.REPLY_WINDOW_MINUTES)
 PAGE_HEADERS: dict[str, str | list[str]] = {
     "Content-Type": "text/html; charset=utf-8",
     # No script at all on portal pages; forms post only to ourselves.
@@ -45,11 +52,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "sent": "Tack! Ditt meddelande är mottaget.",
         "status": "Status",
         "error_title": "Länken fungerar inte",
+        "not_sent_title": "Meddelandet skickades inte",
         "bad_link": (
             "Länken är felaktig eller har gått ut. "
             "Svara på vårt senaste mejl så skickar vi en ny länk."
         ),
         "error": "Något gick fel. Försök igen.",
+        "too_large": "Filerna är för stora. Du kan skicka högst 20 MB sammanlagt per meddelande.",
+        "too_many": (
+            "Du har skickat många meddelanden på kort tid. "
+            "Vänta några minuter och försök sedan igen."
+        ),
     },
     "en": {
         "title": "Ticket",
@@ -62,11 +75,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "sent": "Thank you! We have your message.",
         "status": "Status",
         "error_title": "This link does not work",
+        "not_sent_title": "Your message was not sent",
         "bad_link": (
             "The link is wrong or has expired. "
             "Reply to our latest e-mail and we will send you a new one."
         ),
         "error": "Something went wrong. Please try again.",
+        "too_large": "The files are too large. You can send at most 20 MB in all per message.",
+        "too_many": (
+            "You have sent many messages in a short time. Please wait a few minutes and try again."
+        ),
     },
 }
 
@@ -86,9 +104,15 @@ def page(handler: Callable[..., Response]) -> Callable[..., Response]:
     def view(**params: str) -> Response:
         try:
             return handler(**params)
+        except (AuthenticationError, NotFoundError) as error:
+            # Wrong, expired, revoked or superseded: one page, saying nothing of which.
+            return _error_page(404, "bad_link", error.message)
+        except PayloadTooLargeError as error:
+            return _error_page(413, "too_large", error.message)
+        except TooManyRequestsError as error:
+            return _error_page(429, "too_many", error.message, retry_after=RETRY_AFTER)
         except ServITError as error:
-            status = 404 if isinstance(error, AuthenticationError | NotFoundError) else 400
-            return _error_page(status, "bad_link" if status == 404 else "error", error.message)
+            return _error_page(400, "error", error.message)
         except Exception:  # a customer sees a plain page, never a stack trace
             logger.exception("portal page failed")
             return _error_page(500, "error", "")
@@ -96,16 +120,22 @@ def page(handler: Callable[..., Response]) -> Callable[..., Response]:
     return view
 
 
-def _error_page(status: int, key: str, detail: str) -> Response:
+def _error_page(status: int, key: str, detail: str, *, retry_after: int | None = None) -> Response:
     language = "sv"
+    headers = dict(PAGE_HEADERS)
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
     body = render(
         "portal/error.html.j2",
         t=TEXTS[language],
         message=TEXTS[language][key],
         detail=detail,
         language=language,
+        key=key,
+        heading=TEXTS[language]["error_title" if key == "bad_link" else "not_sent_title"],
+        en=TEXTS["en"] if key in ("too_large", "too_many", "error") else None,
     )
-    return Response(body=body, status_code=status, headers=PAGE_HEADERS)
+    return Response(body=body, status_code=status, headers=headers)
 
 
 @bp.route("/portal/t/{token}", methods=["GET"])
@@ -163,7 +193,7 @@ def reply(token: str) -> Response:
     body = request.raw_body or b""
     raw = body.encode() if isinstance(body, str) else bytes(body)
     if len(raw) > MAX_FORM_BYTES:
-        return _error_page(413, "error", "too large")
+        return _error_page(413, "too_large", "")
     text, files = _form(request.headers.get("content-type", ""), raw)
     portal.reply(bootstrap.services(), token, text, files)
     return Response(

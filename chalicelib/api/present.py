@@ -98,6 +98,10 @@ def _ticket_fields(ticket: Ticket, now: datetime) -> dict[str, Any]:
             "resolution_due": _t(ticket.resolution_due),
             "first_response_at": _t(ticket.first_response_at),
         },
+        # Issue 10: the contact's addresses changed lately ({at, by, before, after}); the
+        # composer shows "address changed by … at …" before a reply goes out. null: no.
+        "address_changed": ticket.address_warning(now),
+        "portal_generation": ticket.portal_generation,
         "version": ticket.version,
     }
 

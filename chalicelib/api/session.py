@@ -20,8 +20,25 @@ def health(call: Call) -> dict[str, Any]:
 
 @endpoint(bp, "/api/auth/login", ["POST"], auth=False)
 def login(call: Call) -> dict[str, Any]:
-    token, user = auth.login(call.svc, call.body())
+    token, user = auth.login(call.svc, call.body(), ip=_client_ip())
     return {"token": token, "user": user_json(user)}
+
+
+@endpoint(bp, "/api/auth/logout", ["POST"])
+def logout(call: Call) -> dict[str, Any]:
+    """This token stops working at once (the UI then drops it)."""
+    _, _, token = call.headers.get("authorization", "").partition(" ")
+    auth.logout(call.svc, token.strip())
+    return {"logged_out": True}
+
+
+def _client_ip() -> str:
+    """The caller's address as API Gateway saw it (chalice local: 127.0.0.1).
+
+    Never X-Forwarded-For: the client writes that header itself."""
+    context = bp.current_request.context or {}
+    identity = context.get("identity") or {}
+    return str(identity.get("sourceIp") or "")
 
 
 @endpoint(bp, "/api/me", ["GET"])

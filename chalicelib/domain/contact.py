@@ -10,6 +10,24 @@ from chalicelib.domain.errors import ValidationError
 from chalicelib.domain.organisation import Language, check_email
 
 _PHONE = re.compile(r"^\+?[0-9]{5,17}$")
+# In a name: control characters (CR/LF among them) become spaces, and bidi overrides and
+# isolates and invisible format characters go (the same set as a ticket title's, see
+# chalicelib/domain/ticket.py check_title).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_DISGUISING = re.compile(
+    "[\u202a-\u202e\u2066-\u2069\u200b\u2060-\u2064\u206a-\u206f\ufeff\u00ad\u180e"
+    "\u115f\u1160\u3164\uffa0\ufff9-\ufffb]"
+)
+
+
+def clean_name(value: str) -> str:
+    """A name on one line that reads as it is: control characters (CR/LF among them) become
+    spaces and runs of spaces one, bidi overrides and invisible format characters go.
+
+    Neutralised rather than refused: most names arrive as a mail's display name, where
+    ``=?utf-8?q?Anna=0D=0A...?=`` decodes to a line break, and refusing would lose the mail.
+    """
+    return " ".join(_DISGUISING.sub("", _CONTROL.sub(" ", value)).split())
 
 
 def normalise_phone(value: str) -> str:
@@ -37,6 +55,7 @@ class Contact:
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or len(self.name) > 200:
             raise ValidationError("name must be text up to 200 characters")
+        self.name = clean_name(self.name)
         self.emails = list(dict.fromkeys(check_email(e) for e in self.emails))
         self.phones = list(dict.fromkeys(normalise_phone(p) for p in self.phones))
         if len(self.emails) > 20 or len(self.phones) > 20:

@@ -73,6 +73,13 @@ class PayloadTooLargeError(ServITError):
     code = "too_large"
 
 
+class TooManyRequestsError(ServITError):
+    """Too many requests of one kind in a short time; trying later works (HTTP 429)."""
+
+    code = "too_many_requests"
+    retry_after: int | None = None  # seconds, sent as Retry-After when known
+
+
 class UnavailableError(ServITError):
     """A service we depend on did not answer; trying again later may work (HTTP 503)."""
 

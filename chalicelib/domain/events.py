@@ -27,6 +27,8 @@ class EventType(StrEnum):
     TEMPLATE_APPLIED = "template_applied"
     ROUTED = "routed"  # matching rules placed a new ticket (S2, S3)
     STEP_CHECKED = "step_checked"  # a step of the template's instruction done or undone
+    CONTACT_CHANGED = "contact_changed"  # the contact's e-mail addresses were edited
+    PORTAL_LINKS_REVOKED = "portal_links_revoked"  # an admin made every portal link invalid
 
 
 class NoteKind(StrEnum):

@@ -23,12 +23,13 @@ from chalicelib.domain.statuses import (
     Status,
     allowed_moves,
 )
-from chalicelib.domain.timefmt import iso
+from chalicelib.domain.timefmt import iso, parse_iso
 
 MAX_TITLE = 300
 MAX_DESCRIPTION = 100_000
 MAX_NOTE = 100_000
 MAX_ADDRESSES = 50
+ADDRESS_WARNING_DAYS = 30  # as long as a portal link mailed to a changed address lives
 
 # Plain fields an agent may set through a generic update, with their checkers.
 EDITABLE_FIELDS = (
@@ -79,6 +80,10 @@ class Ticket:
     resolution_due: datetime | None = None
     first_response_at: datetime | None = None
     sla_breached: bool = False  # sticky: a target was missed
+    # Portal links (S16) carry this number; an admin's revoke bumps it, and older links die.
+    portal_generation: int = 0
+    # The latest edit of the contact's e-mail addresses: {"at", "by", "before", "after"}.
+    contact_change: dict[str, Any] | None = None
     version: int = 0
     pending_events: list[TicketEvent] = field(default_factory=list, repr=False, compare=False)
 
@@ -338,6 +343,31 @@ class Ticket:
         self.steps_done = sorted(set(self.steps_done) ^ {step})
         self._record(EventType.STEP_CHECKED, actor, now, step=step, done=done)
 
+    # --- the contact's address and the portal (issue 10) -------------------
+    def record_contact_change(
+        self, actor: str, now: datetime, *, before: list[str], after: list[str]
+    ) -> None:
+        """The contact's addresses changed: history, and a warning for whoever replies next."""
+        self.contact_change = {"at": iso(now), "by": actor, "before": before, "after": after}
+        self._record(EventType.CONTACT_CHANGED, actor, now, before=before, after=after)
+
+    def address_warning(self, now: datetime) -> dict[str, Any] | None:
+        """The latest change of the contact's addresses while it is recent enough to matter
+        (a reply now may go to an address an attacker set): shown before a reply goes out."""
+        change = self.contact_change
+        if not change:
+            return None
+        try:
+            at = parse_iso(str(change["at"]))
+        except (KeyError, ValueError):
+            return None
+        return dict(change) if now - at <= timedelta(days=ADDRESS_WARNING_DAYS) else None
+
+    def revoke_portal_links(self, actor: str, now: datetime) -> None:
+        """Every portal link issued for this ticket so far stops working."""
+        self.portal_generation += 1
+        self._record(EventType.PORTAL_LINKS_REVOKED, actor, now, generation=self.portal_generation)
+
     # --- plumbing -------------------------------------------------------
     def _record(self, type: EventType, actor: str, now: datetime, **data: Any) -> TicketEvent:
         event = TicketEvent.new(self.id, now, str(type), actor, **data)
@@ -368,8 +398,24 @@ def check_title(value: Any) -> str:
     if len(value) > MAX_TITLE:
         raise ValidationError(f"a title is at most {MAX_TITLE} characters")
     # A title becomes a mail subject: line breaks and control characters would make every
-    # reply a header-injection refusal, so they become spaces here, once.
-    return " ".join(_CONTROL.sub(" ", value).split())
+    # reply a header-injection refusal, so they become spaces here, once. Bidi overrides and
+    # isolates and invisible format characters (issue 10) are removed, not refused: most
+    # titles are mail subjects, and refusing would lose the customer's mail. Without them the
+    # agent reads the characters in the order they were written; right-to-left scripts need
+    # none of them (the Unicode bidi algorithm orders them), and the marks that only nudge
+    # neutral characters (U+200E, U+200F, U+061C) and the joiners that scripts and emoji
+    # need (U+200C, U+200D) stay.
+    # A title of nothing but such characters (a mail's subject, say) is no reason to lose
+    # the ticket: it gets the name mail intake gives a mail without a subject.
+    return " ".join(_DISGUISING.sub("", _CONTROL.sub(" ", value)).split()) or "(no subject)"
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Bidi embeddings/overrides (U+202A-U+202E) and isolates (U+2066-U+2069), zero-width space,
+# word joiner and invisible operators, deprecated format characters, BOM, soft hyphen,
+# Mongolian vowel separator, Hangul fillers, interlinear annotation: invisible, and able
+# to make text read other than it is. The same set as chalicelib/domain/contact.py.
+_DISGUISING = re.compile(
+    "[\u202a-\u202e\u2066-\u2069\u200b\u2060-\u2064\u206a-\u206f\ufeff\u00ad\u180e"
+    "\u115f\u1160\u3164\uffa0\ufff9-\ufffb]"
+)

@@ -58,8 +58,22 @@ def put_item(
     if kind == directory.TICKET_TYPE:
         _keep_default_types(svc)
     record = to_record(obj)
+    if isinstance(obj, User):
+        record = _keep_sign_out(svc, obj, record)
     svc.config.put(kind, item_id, record, create=create)
     return _public(kind, record)
+
+
+def _keep_sign_out(svc: Services, user: User, record: dict[str, Any]) -> dict[str, Any]:
+    """A replaced user record keeps its sign-out mark; deactivating a user also ends their
+    sessions, so that reactivating them does not bring old tokens back."""
+    from chalicelib.services.auth import SIGNED_OUT_BEFORE
+
+    stored = svc.config.get(directory.USER, user.id) or {}
+    mark = stored.get(SIGNED_OUT_BEFORE)
+    if not user.active and stored.get("active", True):
+        mark = int(svc.clock().timestamp())
+    return {**record, SIGNED_OUT_BEFORE: mark} if mark is not None else record
 
 
 def delete_item(svc: Services, actor: User, kind: str, item_id: str) -> None:

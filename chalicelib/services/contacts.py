@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from chalicelib.domain.contact import Contact, normalise_phone
-from chalicelib.domain.errors import ConflictError, ValidationError
+from chalicelib.domain.errors import ConflictError, PermissionDeniedError, ValidationError
 from chalicelib.domain.ids import new_ulid
 from chalicelib.domain.organisation import Language, User, check_email
 from chalicelib.domain.ticket import Ticket
@@ -37,10 +38,26 @@ def create_contact(svc: Services, body: Any) -> Contact:
     return contact
 
 
-def update_contact(svc: Services, contact_id: str, body: Any, *, if_match: int | None) -> Contact:
+def update_contact(
+    svc: Services,
+    contact_id: str,
+    body: Any,
+    *,
+    if_match: int | None,
+    actor: User | None = None,
+) -> Contact:
+    """Edit a contact card. ``actor`` is the user asking (every route passes one): an agent
+    may edit a contact only when they see at least one of the contact's tickets, or when the
+    contact has no ticket yet; admins and dispatchers see every ticket and may edit any.
+    ``actor=None`` is the system itself (imports, tests) and is not checked.
+
+    When the e-mail addresses change, each open ticket of the contact records it in its
+    history and carries a warning for whoever replies next (issue 10)."""
     data = inputs.require_object(body)
     inputs.only_keys(data, CONTACT_KEYS)
     contact = svc.contacts.get(contact_id)
+    if actor is not None:
+        require_may_edit(svc, actor, contact)
     if if_match is not None and if_match != contact.version:
         raise ConflictError(f"contact changed since version {if_match}", code="stale")
     changes: dict[str, Any] = {}
@@ -54,7 +71,73 @@ def update_contact(svc: Services, contact_id: str, body: Any, *, if_match: int |
         changes["language"] = inputs.enum(data, "language", Language, required=True)
     updated = Contact(**{**contact.__dict__, **changes})
     svc.contacts.save(updated)
+    if _addresses(updated.emails) != _addresses(contact.emails):
+        _record_address_change(
+            svc, updated.id, actor.id if actor else "system", contact.emails, updated.emails
+        )
     return updated
+
+
+def require_may_edit(svc: Services, actor: User, contact: Contact) -> None:
+    """PermissionDeniedError unless ``actor`` may edit ``contact`` (see update_contact).
+
+    Without this, an agent who may not see a response point's tickets could still point the
+    contact's address at themselves and receive the next reply and its portal link."""
+    if actor.sees_everything:
+        return
+    cursor: str | None = None
+    seen_any = False
+    while True:
+        page = svc.tickets.query(
+            TicketQuery(ListIndex.CONTACT, contact.id, limit=100, cursor=cursor)
+        )
+        seen_any = seen_any or bool(page.items)
+        if filter_visible(svc, actor, page.items):
+            return
+        cursor = page.cursor
+        if not cursor:
+            break
+    if seen_any:
+        raise PermissionDeniedError(
+            "you may edit a contact only when you can see one of their tickets",
+            code="contact_not_yours",
+        )
+
+
+def _addresses(emails: list[str]) -> set[str]:
+    return {e.strip().lower() for e in emails}
+
+
+def _record_address_change(
+    svc: Services, contact_id: str, actor: str, before: list[str], after: list[str]
+) -> None:
+    """A contact_changed event on every open ticket of the contact (whoever may see them)."""
+    now = svc.clock()
+    cursor: str | None = None
+    while True:
+        page = svc.tickets.query(
+            TicketQuery(ListIndex.CONTACT, contact_id, limit=100, cursor=cursor)
+        )
+        for ticket in page.items:
+            if ticket.is_open:
+                _save_change(svc, ticket.id, actor, now, before, after)
+        cursor = page.cursor
+        if not cursor:
+            return
+
+
+def _save_change(
+    svc: Services, ticket_id: str, actor: str, now: datetime, before: list[str], after: list[str]
+) -> None:
+    for attempt in range(5):
+        ticket = svc.tickets.get(ticket_id)
+        ticket.record_contact_change(actor, now, before=list(before), after=list(after))
+        try:
+            svc.tickets.save(ticket)
+            return
+        except ConflictError:  # changed by someone a moment ago: read it again
+            if attempt == 4:
+                raise
 
 
 def find_contacts(svc: Services, *, email: str | None, phone: str | None, name: str | None,

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from aws_lambda_powertools import Logger
 
+from chalicelib.channels.html_clean import sanitise_html
 from chalicelib.channels.message import InboundMessage
 from chalicelib.channels.mime_out import (
     InlineImage,
@@ -53,6 +55,8 @@ logger = Logger(service="servit-mail")
 
 MAX_REPLY_ATTACHMENT_BYTES = 4 * 1024 * 1024  # base64 in a request that Lambda caps at 6 MB
 MAX_TEXT = 100_000
+_LOGO_CID = "logo@servit"  # the signature logo's Content-ID (see _compose)
+_CONTAINER_TYPES = ("multipart/", "message/")
 
 
 def send_reply(svc: Services, actor: User, ticket_id: str, body: Any) -> TicketEvent:
@@ -61,6 +65,10 @@ def send_reply(svc: Services, actor: User, ticket_id: str, body: Any) -> TicketE
     inputs.only_keys(data, {"text", "html", "cc", "bcc", "attachments", "ask_customer", "to"})
     text = inputs.text(data, "text", max_len=MAX_TEXT) or ""
     html = inputs.text(data, "html", max_len=MAX_TEXT)
+    # The agent's HTML under the policy inbound mail is shown with (issue 10): no scripts,
+    # handlers, styles, forms or remote http images; a reply has no inline images of its
+    # own, so cid: images go too. The signature's logo is added (and kept) below.
+    html = sanitise_html(html, {}) if html is not None else None
     if not text.strip() and not (html or "").strip():
         raise ValidationError("a reply needs text or HTML")
     ask = data.get("ask_customer", False)
@@ -114,6 +122,10 @@ def send_reply(svc: Services, actor: User, ticket_id: str, body: Any) -> TicketE
         signature=signature,
         automatic=False,
     )
+    if mail.html is not None:
+        # The whole HTML part once more, the admin's signature HTML included, keeping only
+        # the signature's own inline logo: what is sent, stored and shown is this.
+        mail = replace(mail, html=sanitise_html(mail.html, {_LOGO_CID: f"cid:{_LOGO_CID}"}))
     return _send_and_record(
         svc,
         ticket,
@@ -383,10 +395,16 @@ def _signature(svc: Services, user_id: str, rp_id: str) -> Signature | None:
 
 
 def _portal_link(svc: Services, ticket: Ticket, contact: Contact | None) -> str | None:
-    if contact is None:
+    """A link mailed to ``contact``: bound to the contact's addresses as they are now and to
+    the ticket's link generation, so it dies when either changes (issue 10)."""
+    if contact is None or not contact.emails:
         return None
     grant = portal_token.PortalGrant(
-        ticket.id, contact.id, svc.clock() + timedelta(days=svc.mail.portal_link_days)
+        ticket.id,
+        contact.id,
+        svc.clock() + timedelta(days=svc.mail.portal_link_days),
+        address_hash=portal_token.address_hash(contact.emails, svc.mail.secret),
+        generation=ticket.portal_generation,
     )
     return f"{svc.mail.portal_base_url}/portal/t/{portal_token.issue(grant, svc.mail.secret)}"
 
@@ -413,6 +431,14 @@ def _attachments(value: Any) -> list[OutboundAttachment]:
             raise ValidationError("each attachment needs filename, content_type and content_base64")
         name = inputs.text(item, "filename", max_len=255, required=True) or ""
         ctype = inputs.text(item, "content_type", max_len=100) or "application/octet-stream"
+        if ctype.strip().lower().startswith(_CONTAINER_TYPES):
+            # A file is a leaf: a multipart or message type would make the mail's structure
+            # say something else than what was attached (issue 10).
+            raise ValidationError(
+                f"attachment {name!r}: content type {ctype!r} is a container, not a file; "
+                "send it as application/octet-stream",
+                code="bad_content_type",
+            )
         try:
             payload = base64.b64decode(
                 inputs.text(item, "content_base64", max_len=40_000_000, required=True) or "",

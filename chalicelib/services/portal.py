@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.channels.message import InboundAttachment, InboundMessage
@@ -13,17 +14,21 @@ from chalicelib.domain import portal_token
 from chalicelib.domain.contact import Contact
 from chalicelib.domain.errors import (
     AuthenticationError,
+    ConflictError,
     NotFoundError,
     PayloadTooLargeError,
+    TooManyRequestsError,
     ValidationError,
 )
 from chalicelib.domain.events import EventType, TicketEvent
 from chalicelib.domain.ids import new_ulid
 from chalicelib.domain.mail_log import MailLogEntry, Outcome
+from chalicelib.domain.organisation import Role, User
 from chalicelib.domain.ticket import Ticket
-from chalicelib.services import directory, mail_threading
+from chalicelib.services import directory, mail_routing, mail_threading
 from chalicelib.services.context import Services
 from chalicelib.services.mail_intake import _file
+from chalicelib.services.visibility import require_role
 
 PUBLIC_EVENTS = {
     EventType.CREATED,
@@ -36,6 +41,9 @@ MESSAGES = {EventType.MESSAGE_IN, EventType.MESSAGE_OUT}
 MAX_PORTAL_TEXT = 50_000
 MAX_PORTAL_FILES = 10
 MAX_PORTAL_BYTES = 20 * 1024 * 1024
+# At most this many portal replies per link in one ten-minute window (issue 10).
+MAX_REPLIES_PER_WINDOW = 5
+REPLY_WINDOW_MINUTES = 10
 
 
 @dataclass(frozen=True)
@@ -48,7 +56,14 @@ class PortalView:
 
 
 def _grant(svc: Services, token: str) -> tuple[portal_token.PortalGrant, Ticket, Contact]:
-    grant = portal_token.verify(token, svc.mail.secret, svc.clock())
+    """The ticket and contact a link opens, checked against what is stored now: a link dies
+    when the contact's addresses are no longer those it was mailed to, when an admin
+    revoked the ticket's links, and when the ticket is closed past its response point's
+    reopen window. First-format links (bound to no address) are refused."""
+    now = svc.clock()
+    grant = portal_token.verify(token, svc.mail.secret, now)
+    if grant.legacy:
+        raise AuthenticationError("this link is not valid", code="bad_link")
     try:
         ticket = svc.tickets.get(grant.ticket_id)
         contact = svc.contacts.get(grant.contact_id)
@@ -56,6 +71,14 @@ def _grant(svc: Services, token: str) -> tuple[portal_token.PortalGrant, Ticket,
         raise AuthenticationError("this link is not valid", code="bad_link") from None
     if ticket.contact_id != contact.id:
         raise AuthenticationError("this link is not valid", code="bad_link")
+    if not contact.emails or grant.address_hash != portal_token.address_hash(
+        contact.emails, svc.mail.secret
+    ):
+        raise AuthenticationError("this link is not valid", code="address_changed")
+    if grant.generation != ticket.portal_generation:
+        raise AuthenticationError("this link is not valid", code="revoked_link")
+    if not ticket.is_open and not mail_routing.within_reopen_window(svc, ticket, now):
+        raise AuthenticationError("this link is not valid", code="ticket_closed")
     return grant, ticket, contact
 
 
@@ -111,6 +134,7 @@ def reply(
     if sum(len(f[2]) for f in files) > MAX_PORTAL_BYTES:
         raise PayloadTooLargeError("attachments above 20 MB in all")
     now = svc.clock()
+    _count_reply(svc, token, now)
     entry_id = new_ulid(now)
     raw_key = f"portal/{entry_id}.json"
     # What the customer sent is kept as it arrived, like a raw e-mail.
@@ -171,3 +195,33 @@ def reply(
     result = _file(svc, msg, entry, rp, ticket.id, "portal", own, now, channel="portal")
     svc.mail_log.put(result)
     return result
+
+
+def _count_reply(svc: Services, token: str, now: datetime) -> None:
+    """TooManyRequestsError past MAX_REPLIES_PER_WINDOW replies of one link in the current
+    ten-minute window (an atomic counter in Config that TTL removes an hour later)."""
+    window = now.minute // REPLY_WINDOW_MINUTES
+    counter = f"portal-replies:{portal_token.signature_key(token)}:{now:%Y%m%d%H}{window}"
+    count = svc.config.next_number(counter, 1, expires_at=now + timedelta(hours=1))
+    if count > MAX_REPLIES_PER_WINDOW:
+        raise TooManyRequestsError(
+            f"at most {MAX_REPLIES_PER_WINDOW} messages in {REPLY_WINDOW_MINUTES} minutes; "
+            "please wait a little",
+            code="too_many_replies",
+        )
+
+
+def revoke_links(svc: Services, actor: User, ticket_id: str) -> Ticket:
+    """Admin only: every portal link issued for the ticket so far stops working (the
+    ticket's link generation goes up, recorded in its history); later mail carries new ones."""
+    require_role(actor, Role.ADMIN)
+    for attempt in range(5):
+        ticket = svc.tickets.get(ticket_id)
+        ticket.revoke_portal_links(actor.id, svc.clock())
+        try:
+            svc.tickets.save(ticket)
+            return ticket
+        except ConflictError:  # changed a moment ago: read it again
+            if attempt == 4:
+                raise
+    raise AssertionError("unreachable")

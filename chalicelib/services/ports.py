@@ -159,7 +159,10 @@ class ConfigRepository(abc.ABC):
 class Claims:
     user_id: str
     email: str
-    roles: tuple[str, ...]
+    roles: tuple[str, ...]  # as the token says; the user record's roles are the ones used
+    token_id: str = ""  # "jti": what a logout revokes
+    issued_at: int = 0  # "iat", epoch seconds: compared with the user's signed_out_before
+    expires_at: int = 0  # "exp", epoch seconds
 
 
 class IdentityProvider(abc.ABC):
@@ -174,6 +177,11 @@ class IdentityProvider(abc.ABC):
     @abc.abstractmethod
     def register(self, user_id: str, email: str, roles: list[str], password: str | None) -> None:
         """Create or update the login of a user."""
+
+    def sign_out_everywhere(self, user_id: str) -> None:  # noqa: B027 (optional hook)
+        """End the user's sessions at the provider too (Cognito: refresh tokens).
+
+        Our own check (the user's ``signed_out_before``) applies whatever this does."""
 
 
 class BlobStore(abc.ABC):

@@ -176,8 +176,9 @@ def apply_template(svc: Services, actor: User, ticket_id: str, body: Any) -> Tic
     overwrite = data.get("overwrite", False)
     if not isinstance(overwrite, bool):
         raise ValidationError("overwrite must be true or false")
-    template = _usable(svc, inputs.text(data, "template_id", max_len=63, required=True) or "")
-    ticket = _writable(svc, actor, ticket_id, None)
+    template_id = inputs.text(data, "template_id", max_len=63, required=True) or ""
+    ticket = _writable(svc, actor, ticket_id, None)  # a hidden ticket is 404 before all else
+    template = _usable(svc, template_id)
     prefill(svc, ticket, template, actor.id, svc.clock(), overwrite=overwrite, agent_id=actor.id)
     return _save(svc, actor, ticket)
 

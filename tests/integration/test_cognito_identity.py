@@ -189,3 +189,93 @@ def test_a_failed_refetch_keeps_the_keys_we_had(cognito: CognitoIdentity) -> Non
         identity.verify(_with_kid(token, "rotated"))
     assert keys.calls == 2
     assert identity.verify(token).user_id == "agent1"  # still verifies with the old keys
+
+
+# --- issue 10: sessions end (findings 2 and 4) -----------------------------------
+
+
+def test_cognito_id_tokens_carry_the_token_id_and_issue_time_we_check(
+    cognito: CognitoIdentity,
+) -> None:
+    cognito.register("agent1", "agent1@example.com", ["agent"], "Very-Secret-1")
+    claims = cognito.verify(cognito.login("agent1", "Very-Secret-1"))
+    assert claims.token_id and claims.issued_at > 0 and claims.expires_at > claims.issued_at
+
+
+def test_sign_out_everywhere_ends_the_users_refresh_tokens_at_cognito(
+    cognito: CognitoIdentity,
+) -> None:
+    cognito.register("agent1", "agent1@example.com", ["agent"], "Very-Secret-1")
+    client = cognito._client
+    refresh = client.initiate_auth(
+        ClientId=cognito.client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "agent1", "PASSWORD": "Very-Secret-1"},
+    )["AuthenticationResult"]["RefreshToken"]
+
+    cognito.sign_out_everywhere("agent1")
+    cognito.sign_out_everywhere("nobody")  # no login, no session: nothing to do
+
+    with pytest.raises(client.exceptions.NotAuthorizedException):
+        client.initiate_auth(
+            ClientId=cognito.client_id,
+            AuthFlow="REFRESH_TOKEN_AUTH",
+            AuthParameters={"REFRESH_TOKEN": refresh},
+        )
+
+
+def test_with_cognito_our_own_checks_end_sessions_and_roles_come_from_the_record(
+    cognito: CognitoIdentity,
+) -> None:
+    """Cognito keeps honouring an id token until it expires; our checks refuse it at once."""
+    from datetime import timedelta
+
+    from chalicelib.domain.organisation import Role, User
+    from chalicelib.domain.records import to_record
+    from chalicelib.services import auth, directory
+    from tests.support import FrozenClock, fake_services
+
+    clock = FrozenClock()
+    svc = fake_services(clock)
+    svc.identity = cognito
+    users = [
+        User("admin", "admin@example.com", "Ada", roles=["admin"]),  # type: ignore[list-item]
+        User("disp", "disp@example.com", "Dag", roles=["dispatcher"]),  # type: ignore[list-item]
+    ]
+    for user in users:
+        svc.config.put(directory.USER, user.id, to_record(user))
+        cognito.register(user.id, user.email, [r.value for r in user.roles], "Very-Secret-1")
+    cognito.register("disp", "disp@example.com", ["agent"], None)  # the pool lags behind
+    body = {"email": "disp", "password": "Very-Secret-1"}
+
+    token, user = auth.login(svc, body, ip="192.0.2.1")
+    assert user.roles == [Role.DISPATCHER]  # the record's role, not the pool's group
+    other, _ = auth.login(svc, body, ip="192.0.2.1")
+    auth.logout(svc, token)
+    with pytest.raises(AuthenticationError):
+        auth.actor_from_token(svc, token)
+    assert auth.actor_from_token(svc, other).id == "disp"
+
+    clock.now += timedelta(seconds=1)  # past the tokens' "iat" (Cognito's: the real time)
+    _, admin = auth.login(svc, {**body, "email": "admin"}, ip="192.0.2.1")
+    auth.sign_out_everywhere(svc, admin, "disp")
+    with pytest.raises(AuthenticationError):
+        auth.actor_from_token(svc, other)
+
+
+def test_cognitos_own_rate_limit_is_a_429_not_a_500(
+    cognito: CognitoIdentity, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.domain.errors import TooManyRequestsError
+
+    error = cognito._client.exceptions.TooManyRequestsException(
+        {"Error": {"Code": "TooManyRequestsException", "Message": "Rate exceeded"}}, "InitiateAuth"
+    )
+
+    def throttled(**_: Any) -> None:
+        raise error
+
+    monkeypatch.setattr(cognito._client, "initiate_auth", throttled)
+    with pytest.raises(TooManyRequestsError) as raised:
+        cognito.login("agent1", "Very-Secret-1")
+    assert status_for(raised.value) == 429 and raised.value.retry_after == 5

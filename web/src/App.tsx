@@ -1,5 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
-import { loggedOutReason, session, setSession } from "./api";
+import { loggedOutReason, logOut, session } from "./api";
 import { HelpOverlay } from "./components/HelpOverlay";
 import { Notices } from "./components/Notices";
 import { language, setLanguage, t } from "./i18n";
@@ -57,7 +57,7 @@ export function App() {
     return (
       <main class="loading" aria-busy={!loadError}>
         <p>{loadError ? t("error.network") : t("common.loading")}</p>
-        {loadError && <button type="button" onClick={() => setSession(null)}>{t("nav.logout")}</button>}
+        {loadError && <button type="button" onClick={() => void logOut()}>{t("nav.logout")}</button>}
       </main>
     );
   }

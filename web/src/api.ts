@@ -36,6 +36,21 @@ export function setSession(value: Session | null): void {
   session.set(value);
 }
 
+/** Log out: the API revokes the token first, so that it stops working at once even where a
+ * copy of it lingers; then the UI drops it. Offline, or with a token already dead, dropping
+ * it is all there is to do, and the login screen then says nothing of "expired". */
+export async function logOut(): Promise<void> {
+  if (session.get()) {
+    try {
+      await send("POST", "/api/auth/logout");
+    } catch {
+      /* dropped below all the same */
+    }
+  }
+  loggedOutReason.set(null);
+  setSession(null);
+}
+
 /** In AWS the UI and the API may live on different hosts: config.json (written at deploy) says where. */
 export async function loadConfig(): Promise<void> {
   try {

@@ -57,7 +57,13 @@ export interface Ticket {
   sla?: { state: "none" | "running" | "breached"; first_response_due: string | null; resolution_due: string | null; first_response_at: string | null };
   /** Of the ticket's cc/bcc, the addresses mail cannot reach, and why (English, from the API). */
   unreachable?: Unreachable;
+  /** Issue 10: the contact's addresses changed in the last 30 days (warned before a reply). */
+  address_changed?: AddressChange | null;
+  /** Issue 10: bumped when an admin revokes the ticket's portal links. */
+  portal_generation?: number;
 }
+
+export interface AddressChange { at: string; by: string; before: string[]; after: string[] }
 
 /** ``{address: reason}``: addresses a reply would be refused for (API code address_unreachable). */
 export type Unreachable = Record<string, string>;

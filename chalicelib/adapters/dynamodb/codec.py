@@ -72,6 +72,8 @@ def ticket_to_model(ticket: Ticket) -> TicketModel:
         steps_done=list(ticket.steps_done) or None,
         routing=plain(ticket.routing) if ticket.routing else None,
         sla_breached=ticket.sla_breached or None,
+        portal_generation=ticket.portal_generation or None,
+        contact_change=plain(ticket.contact_change) if ticket.contact_change else None,
         title_lc=ticket.title.casefold(),
         list_pk=ALL_TICKETS,
     )
@@ -111,6 +113,8 @@ def ticket_from_model(item: TicketModel) -> Ticket:
         steps_done=[int(n) for n in item.steps_done or []],
         routing=_as_dict(item.routing) if item.routing is not None else None,
         sla_breached=bool(item.sla_breached),
+        portal_generation=int(item.portal_generation or 0),
+        contact_change=_as_dict(item.contact_change) if item.contact_change is not None else None,
     )
     for name in _PLAIN:
         setattr(ticket, name, getattr(item, name))

@@ -82,6 +82,8 @@ class TicketModel(Model):
     resolution_due = UnicodeAttribute(null=True)
     first_response_at = UnicodeAttribute(null=True)
     sla_breached = BooleanAttribute(null=True)
+    portal_generation = NumberAttribute(null=True)  # absent = 0
+    contact_change = MapAttribute(null=True)  # type: ignore[var-annotated]
     version = NumberAttribute()
     # Saved searches (S16): the title lower-cased for word filters (`contains` is
     # case-sensitive), and one partition holding every ticket by creation time for

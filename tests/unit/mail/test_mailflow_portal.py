@@ -191,8 +191,10 @@ def test_a_portal_reply_to_a_closed_ticket_within_the_window_reopens_it(
 def altered(token: str) -> str:
     body, signature = token.split(".")
     raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)).decode()
-    ticket_id, contact_id, expires = raw.split("|")
-    longer = f"{ticket_id}|{contact_id}|{int(expires) + 86400 * 365}".encode()
+    # version|ticket|contact|expires|addresses|generation
+    fields = raw.split("|")
+    fields[3] = str(int(fields[3]) + 86400 * 365)
+    longer = "|".join(fields).encode()
     return base64.urlsafe_b64encode(longer).decode().rstrip("=") + "." + signature
 
 

@@ -106,6 +106,16 @@ export function CollectionScreen({ section, spec }: { section: AdminSection; spe
       say(errorText(e), "error");
     }
   }
+  async function signOut(item: Item) {
+    const id = String(item.id);
+    if (!confirm(t("admin.signOutConfirm", { id }))) return;
+    try {
+      await api("POST", `/api/admin/users/${encodeURIComponent(id)}/sign-out`);
+      say(t("admin.signedOut", { id }));
+    } catch (e) {
+      say(errorText(e), "error");
+    }
+  }
   const dir = useStore(directory);
   const columns = spec.fields.filter((f) => f.inList);
   return (
@@ -134,6 +144,7 @@ export function CollectionScreen({ section, spec }: { section: AdminSection; spe
               {columns.map((f) => <td key={f.name} dir="auto">{cell(f, item[f.name], dir)}</td>)}
               <td class="row">
                 <button type="button" class="link" onClick={() => open(item)} aria-label={t("admin.editItem", { id: String(item.id) })}>{t("admin.edit")}</button>
+                {section === "users" && <button type="button" class="link" data-testid="admin-sign-out" onClick={() => signOut(item)} aria-label={t("admin.signOutItem", { id: String(item.id) })}>{t("admin.signOut")}</button>}
                 {spec.deletable && <button type="button" class="link" onClick={() => remove(item)} aria-label={t("admin.deleteItem", { id: String(item.id) })}>{t("admin.delete")}</button>}
               </td>
             </tr>

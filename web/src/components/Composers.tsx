@@ -1,11 +1,11 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api";
-import { t } from "../i18n";
+import { fmtDateTime, t } from "../i18n";
 import { onAction } from "../logic/bus";
 import { onInsertIntoReply, withInserted } from "../logic/insert";
 import { hiddenFor, isShown } from "../logic/fieldSettings";
 import { directory } from "../state";
-import { noteLabel } from "../logic/labels";
+import { noteLabel, userName } from "../logic/labels";
 import { splitAddresses, unreachableAmong } from "../logic/addresses";
 import type { Ticket, Unreachable } from "../types";
 import { FilePicker } from "./FilePicker";
@@ -27,6 +27,12 @@ async function readFiles(files: FileList | null): Promise<FileData[]> {
 type Run = (work: () => Promise<unknown>, done: string) => Promise<boolean>;
 /** The heading level of a composer: one below the ticket's own heading. */
 type Heading = "h2" | "h3";
+
+/** Who changed the contact's address: their name where the directory knows them. */
+function addressChanger(id: string): string {
+  const dir = directory.get();
+  return dir ? userName(dir, id) : id;
+}
 
 /** ``unreachable``: addresses known to be unable to take mail (the contact's and the ticket's
  * copies); a reply naming one is not sent, and the composer says why. */
@@ -80,6 +86,16 @@ export function ReplyComposer({ ticket, contactEmail, unreachable = {}, run, hea
         {shown("cc") && <label>{t("reply.cc")}<input type="text" value={cc} onInput={(e) => setCc(e.currentTarget.value)} /></label>}
         {shown("bcc") && <label>{t("reply.bcc")}<input type="text" value={bcc} onInput={(e) => setBcc(e.currentTarget.value)} /></label>}
       </div>
+      {ticket.address_changed && (
+        <p class="notice notice-error" role="alert" data-testid="reply-address-changed">
+          {t("reply.addressChanged", {
+            name: addressChanger(ticket.address_changed.by),
+            at: fmtDateTime(ticket.address_changed.at),
+            before: ticket.address_changed.before.join(", ") || "–",
+            after: ticket.address_changed.after.join(", ") || "–",
+          })}
+        </p>
+      )}
       {blocked.length > 0 && (
         <div class="notice notice-error" role="alert" data-testid="reply-unreachable">
           <div>

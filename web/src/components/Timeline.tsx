@@ -40,7 +40,9 @@ function Message({ ticketId, event, outgoing }: { ticketId: string; event: Ticke
         {outgoing && list(d.bcc).length > 0 && <><dt>{t("message.bcc")}</dt><dd>{list(d.bcc).join(", ")}</dd></>}
         <dt>{t("message.subject")}</dt><dd dir="auto">{s(d.subject)}</dd>
       </dl>
-      {outgoing ? <div class="message-text" dir="auto">{s(d.text)}</div> : <MessageContent data={d} />}
+      {/* A reply shows its text first and, like a mail in, the HTML as sent (sanitised by the
+          server) in the sandboxed frame on request. */}
+      <MessageContent data={outgoing ? { ...d, stripped_text: d.text } : d} />
       <Attachments ticketId={ticketId} event={event} />
       {d.raw_key ? (
         <button type="button" class="link" onClick={() =>
@@ -76,6 +78,8 @@ function describe(event: TicketEvent, dir: Directory): string {
     case "template_applied": return t("event.templateApplied", { template: s(d.template_id), version: s(d.version) });
     case "routed": return d.rule_id ? t("event.routedByRule", { rule: s(d.rule_name ?? d.rule_id) }) : t("event.routedNoRule");
     case "step_checked": return t(d.done ? "event.stepDone" : "event.stepUndone", { n: Number(d.step) + 1 });
+    case "contact_changed": return t("event.contactChanged", { before: list(d.before).join(", ") || "–", after: list(d.after).join(", ") || "–" });
+    case "portal_links_revoked": return t("event.portalRevoked");
     default: return event.type;
   }
 }

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from "preact";
 import { useEffect } from "preact/hooks";
-import { api, setSession } from "../api";
+import { api, logOut } from "../api";
 import { language, t } from "../i18n";
 import { emit, onAction } from "../logic/bus";
 import { errorText } from "../logic/errors";
@@ -52,7 +52,7 @@ export function Shell({ user, route, children }: { user: User; route: Route; chi
 
   const current = (name: Route["name"]) => (route.name === name ? "page" : undefined);
   async function logout() {
-    setSession(null);
+    await logOut();
     go("#/");
   }
   return (

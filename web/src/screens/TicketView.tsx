@@ -175,6 +175,12 @@ export function TicketView({ ticketId, user, dir, onChanged, level = 2 }: {
           {canReopen(ticket) && !locked && (
             <button type="button" disabled={busy} onClick={() => run(() => api("POST", `/api/tickets/${ticket.id}/reopen`, {}), t("reopen.done"))}>{t("reopen.reopen")}</button>
           )}
+          {user.roles.includes("admin") && (
+            <button type="button" disabled={busy} data-testid="revoke-portal-links"
+              onClick={() => window.confirm(t("portal.revokeConfirm")) && run(() => api("POST", `/api/admin/tickets/${ticket.id}/portal-links/revoke`, {}), t("portal.revoked"))}>
+              {t("portal.revoke")}
+            </button>
+          )}
         </div>
       </header>
 
