@@ -355,13 +355,21 @@ class Ticket:
         """The latest change of the contact's addresses while it is recent enough to matter
         (a reply now may go to an address an attacker set): shown before a reply goes out."""
         change = self.contact_change
-        if not change:
+        if not change or change.get("confirmed_by"):
             return None
         try:
             at = parse_iso(str(change["at"]))
         except (KeyError, ValueError):
             return None
         return dict(change) if now - at <= timedelta(days=ADDRESS_WARNING_DAYS) else None
+
+    def confirm_address_change(self, actor: str, now: datetime) -> None:
+        """An agent checked the new address before replying: the warning is done with (who
+        confirmed, and when, stay on the change; the reply itself is in the history)."""
+        if self.contact_change:
+            self.contact_change = {**self.contact_change, "confirmed_by": actor,
+                                   "confirmed_at": iso(now)}  # fmt: skip
+            self.updated_at = now
 
     def revoke_portal_links(self, actor: str, now: datetime) -> None:
         """Every portal link issued for this ticket so far stops working."""

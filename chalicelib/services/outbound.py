@@ -55,6 +55,16 @@ logger = Logger(service="servit-mail")
 
 MAX_REPLY_ATTACHMENT_BYTES = 4 * 1024 * 1024  # base64 in a request that Lambda caps at 6 MB
 MAX_TEXT = 100_000
+REPLY_KEYS = {
+    "text",
+    "html",
+    "cc",
+    "bcc",
+    "attachments",
+    "ask_customer",
+    "to",
+    "confirm_address_change",
+}
 _LOGO_CID = "logo@servit"  # the signature logo's Content-ID (see _compose)
 _CONTAINER_TYPES = ("multipart/", "message/")
 
@@ -62,7 +72,19 @@ _CONTAINER_TYPES = ("multipart/", "message/")
 def send_reply(svc: Services, actor: User, ticket_id: str, body: Any) -> TicketEvent:
     """An agent answers the customer (optionally asking something: status with_contact)."""
     data = inputs.require_object(body)
-    inputs.only_keys(data, {"text", "html", "cc", "bcc", "attachments", "ask_customer", "to"})
+    inputs.only_keys(
+        data,
+        {
+            "text",
+            "html",
+            "cc",
+            "bcc",
+            "attachments",
+            "ask_customer",
+            "to",
+            "confirm_address_change",
+        },
+    )
     text = inputs.text(data, "text", max_len=MAX_TEXT) or ""
     html = inputs.text(data, "html", max_len=MAX_TEXT)
     # The agent's HTML under the policy inbound mail is shown with (issue 10): no scripts,
@@ -75,6 +97,7 @@ def send_reply(svc: Services, actor: User, ticket_id: str, body: Any) -> TicketE
     if not isinstance(ask, bool):
         raise ValidationError("ask_customer must be true or false")
     ticket = _writable(svc, actor, ticket_id, None)
+    _check_address_change(ticket, actor, data.get("confirm_address_change"), svc.clock())
     # cc, bcc and attachments hidden at this response point are not used in replies either.
     used = {k: v for k, v in data.items() if k in ("cc", "bcc", "attachments") and v}
     field_settings.refuse_hidden_writes(svc, ticket.response_point_id, used)
@@ -365,6 +388,23 @@ def _send_and_record(
                 raise
             ticket = svc.tickets.get(ticket.id)
     raise AssertionError("unreachable")
+
+
+def _check_address_change(ticket: Ticket, actor: User, confirmed: Any, now: datetime) -> None:
+    """A recent change of the contact's addresses (an attacker may have set one, issue 10)
+    stops the next reply until an agent confirms they checked it (409 ``address_changed``)."""
+    warning = ticket.address_warning(now)
+    if warning is None:
+        return
+    if confirmed is not True:
+        before = ", ".join(warning.get("before") or []) or "none"
+        after = ", ".join(warning.get("after") or []) or "none"
+        raise ConflictError(
+            f"the contact's address was changed by {warning.get('by')} at {warning.get('at')} "
+            f"({before} -> {after}); check it, then send again confirming the change",
+            code="address_changed",
+        )
+    ticket.confirm_address_change(actor.id, now)
 
 
 def _given_or(given: list[str] | None, default: list[str]) -> list[str]:

@@ -137,3 +137,36 @@ def test_the_warning_lasts_as_long_as_a_portal_link(
     assert admin.get(f"/api/tickets/{hidden['id']}").body["address_changed"] is not None
     clock.advance(days=2)
     assert admin.get(f"/api/tickets/{hidden['id']}").body["address_changed"] is None
+
+
+def test_the_first_reply_after_an_address_change_waits_for_an_agent_to_confirm_it(
+    api: Api, svc: Any
+) -> None:
+    # Given a ticket whose contact's address was changed (say, by someone else)
+    ticket = new_ticket(api, group_id="kt-first")
+    changed = api.as_user("admin").patch(
+        f"/api/contacts/{ticket['contact_id']}", {"emails": [ATTACKER]}
+    )
+    assert changed.status == 200
+    agent = api.as_user("agent1")
+    sent_before = len(svc.mailer.sent)
+
+    # When an agent replies without having confirmed the new address
+    blocked = agent.post(f"/api/tickets/{ticket['id']}/replies", {"text": "Här är fakturan."})
+
+    # Then nothing is sent: the answer names who changed it, from what to what
+    assert_error(blocked, 409, "address_changed")
+    assert CUSTOMER in blocked.body["message"] and ATTACKER in blocked.body["message"]
+    assert len(svc.mailer.sent) == sent_before
+
+    # When the agent confirms they checked it, the reply goes out
+    confirmed = agent.post(
+        f"/api/tickets/{ticket['id']}/replies",
+        {"text": "Här är fakturan.", "confirm_address_change": True},
+    )
+    assert confirmed.status == 201, confirmed.body
+    assert len(svc.mailer.sent) == sent_before + 1
+    # And the warning is done with: the next reply needs no confirmation
+    assert agent.get(f"/api/tickets/{ticket['id']}").body["address_changed"] is None
+    again = agent.post(f"/api/tickets/{ticket['id']}/replies", {"text": "Och en till."})
+    assert again.status == 201, again.body

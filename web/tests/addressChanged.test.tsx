@@ -35,3 +35,22 @@ describe("the reply composer after an address change", () => {
     expect(host.querySelector('[data-testid="reply-address-changed"]')).toBeNull();
   });
 });
+
+describe("confirming a changed address before replying", () => {
+  const host = document.createElement("div");
+  document.body.append(host);
+  afterEach(() => render(null, host));
+
+  it("keeps Send disabled until the agent ticks that they checked the address", async () => {
+    language.set("en");
+    const changed = { ...ticket, address_changed: { at: "2025-03-11T08:00:00Z", by: "agent3", before: ["kim@kund.se"], after: ["mallory@evil.example"] } };
+    render(<ReplyComposer ticket={changed} contactEmail="mallory@evil.example" run={async () => true} />, host);
+    const send = host.querySelector<HTMLButtonElement>('button[type="submit"]');
+    expect(send?.disabled).toBe(true);
+    const box = host.querySelector<HTMLInputElement>('[data-testid="reply-address-checked"]');
+    expect(box?.parentElement?.textContent).toContain("I have checked the new address");
+    box!.click();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(host.querySelector<HTMLButtonElement>('button[type="submit"]')?.disabled).toBe(false);
+  });
+});

@@ -46,6 +46,10 @@ export function ReplyComposer({ ticket, contactEmail, unreachable = {}, run, hea
   const [bcc, setBcc] = useState(ticketBcc);
   const [text, setText] = useState("");
   const [ask, setAsk] = useState(false);
+  // A recent change of the contact's address holds the reply until the agent says they checked
+  // it (the API answers 409 address_changed otherwise).
+  const [addressChecked, setAddressChecked] = useState(false);
+  const mustConfirm = Boolean(ticket.address_changed) && !addressChecked;
   const files = useRef<HTMLInputElement>(null);
   const box = useRef<HTMLTextAreaElement>(null);
   useEffect(() => setTo(contactEmail), [contactEmail]);
@@ -65,11 +69,12 @@ export function ReplyComposer({ ticket, contactEmail, unreachable = {}, run, hea
 
   async function submit(event: Event) {
     event.preventDefault();
-    if (blocked.length) return;
+    if (blocked.length || mustConfirm) return;
     const ok = await run(async () => {
       const attachments = await readFiles(files.current?.files ?? null);
       await api("POST", `/api/tickets/${ticket.id}/replies`, {
         text, to: splitAddresses(to), cc: splitAddresses(cc), bcc: splitAddresses(bcc), attachments, ask_customer: ask,
+        ...(ticket.address_changed ? { confirm_address_change: addressChecked } : {}),
       });
     }, t("reply.sent"));
     if (ok) {
@@ -87,14 +92,18 @@ export function ReplyComposer({ ticket, contactEmail, unreachable = {}, run, hea
         {shown("bcc") && <label>{t("reply.bcc")}<input type="text" value={bcc} onInput={(e) => setBcc(e.currentTarget.value)} /></label>}
       </div>
       {ticket.address_changed && (
-        <p class="notice notice-error" role="alert" data-testid="reply-address-changed">
-          {t("reply.addressChanged", {
-            name: addressChanger(ticket.address_changed.by),
-            at: fmtDateTime(ticket.address_changed.at),
-            before: ticket.address_changed.before.join(", ") || "–",
-            after: ticket.address_changed.after.join(", ") || "–",
-          })}
-        </p>
+        <div class="notice notice-error" role="alert" data-testid="reply-address-changed">
+          <p>
+            {t("reply.addressChanged", {
+              name: addressChanger(ticket.address_changed.by),
+              at: fmtDateTime(ticket.address_changed.at),
+              before: ticket.address_changed.before.join(", ") || "–",
+              after: ticket.address_changed.after.join(", ") || "–",
+            })}
+          </p>
+          <label class="check"><input type="checkbox" data-testid="reply-address-checked" checked={addressChecked}
+            onChange={(e) => setAddressChecked(e.currentTarget.checked)} />{t("reply.addressChecked")}</label>
+        </div>
       )}
       {blocked.length > 0 && (
         <div class="notice notice-error" role="alert" data-testid="reply-unreachable">
@@ -109,7 +118,7 @@ export function ReplyComposer({ ticket, contactEmail, unreachable = {}, run, hea
       <div class="row">
         {shown("attachments") && <FilePicker label={t("reply.attachments")} multiple inputRef={files} />}
         <label class="check"><input type="checkbox" checked={ask} onChange={(e) => setAsk(e.currentTarget.checked)} />{t("reply.ask")}</label>
-        <button type="submit" class="primary" disabled={blocked.length > 0}>{t("reply.send")}</button>
+        <button type="submit" class="primary" disabled={blocked.length > 0 || mustConfirm}>{t("reply.send")}</button>
       </div>
     </form>
   );

@@ -201,6 +201,7 @@ export const en: Record<keyof typeof sv, string> = {
   "reply.unreachable": "The reply cannot be sent to {address}: the address cannot receive e-mail ({reason}).",
   "reply.unreachableHint": "Remove the address or enter another one to send.",
   "reply.addressChanged": "The contact's e-mail address was changed by {name} at {at}: {before} → {after}. Check that it is right before you reply.",
+  "reply.addressChecked": "I have checked the new address",
   "note.title": "Solution, action or note",
   "note.kind": "Kind",
   "note.text": "Text",

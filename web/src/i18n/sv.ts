@@ -199,6 +199,7 @@ export const sv = {
   "reply.unreachable": "Svaret kan inte skickas till {address}: adressen tar inte emot e-post ({reason}).",
   "reply.unreachableHint": "Ta bort adressen eller skriv en annan för att kunna skicka.",
   "reply.addressChanged": "Kontaktens e-postadress ändrades av {name} {at}: {before} → {after}. Kontrollera att adressen stämmer innan du svarar.",
+  "reply.addressChecked": "Jag har kontrollerat den nya adressen",
   "note.title": "Lösning, åtgärd eller anteckning",
   "note.kind": "Sort",
   "note.text": "Text",
