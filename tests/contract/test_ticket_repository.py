@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
 
-from chalicelib.domain.errors import ConflictError, NotFoundError
+from chalicelib.domain.errors import ConflictError, NotFoundError, ValidationError
 from chalicelib.domain.events import NoteKind
 from chalicelib.domain.ids import new_ulid
 from chalicelib.domain.inbox import InboxKind
@@ -213,3 +214,23 @@ def test_two_agents_racing_for_one_ticket_one_wins(any_services: Services, rp: s
     assert results.count(True) == 1
     picked = [e for e in any_services.tickets.events(ticket.id) if e.type == "picked"]
     assert len(picked) == 1
+
+
+FORGED_CURSORS = {
+    "not_base64_json": "!!not-a-cursor!!",
+    "a_list": "W10=",  # []
+    # Well formed, but keys of no index of ours (an edited or foreign cursor)
+    "foreign_key": "eyJub3BlIjp7IlMiOiJ4In19",  # {"nope":{"S":"x"}}
+    # A value over DynamoDB's key size
+    "oversize": base64.urlsafe_b64encode(
+        ('{"ticket_id":{"S":"' + "x" * 3000 + '"}}').encode()
+    ).decode(),
+}
+
+
+@pytest.mark.parametrize("cursor", FORGED_CURSORS.values(), ids=FORGED_CURSORS.keys())
+def test_a_cursor_we_did_not_hand_out_is_a_validation_error_not_a_crash(
+    any_services: Services, cursor: str
+) -> None:
+    with pytest.raises(ValidationError):
+        any_services.tickets.query(TicketQuery(ListIndex.CONTACT, "c1", limit=10, cursor=cursor))

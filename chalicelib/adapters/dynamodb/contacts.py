@@ -96,7 +96,7 @@ class DynamoContactRepository(ContactRepository):
             page_size=limit,
             last_evaluated_key=decode_cursor(cursor),
         )
-        items, next_cursor = first_page(results)
+        items, next_cursor = first_page(results, cursor)
         return Page([contact_from_model(ContactModel.from_raw_data(i)) for i in items], next_cursor)
 
 

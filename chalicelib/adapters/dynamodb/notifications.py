@@ -74,7 +74,7 @@ class DynamoNotificationRepository(NotificationRepository):
             page_size=limit,
             last_evaluated_key=decode_cursor(cursor),
         )
-        items, next_cursor = first_page(results)
+        items, next_cursor = first_page(results, cursor)
         return Page([_notification(NotificationModel.from_raw_data(i)) for i in items], next_cursor)
 
     def unread_count(self, user_id: str) -> int:

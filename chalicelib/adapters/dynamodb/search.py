@@ -67,7 +67,7 @@ def search(
         page_size=limit,
         last_evaluated_key=decode_cursor(cursor),
     )
-    items, next_cursor = first_page(results)
+    items, next_cursor = first_page(results, cursor)
     return Page([ticket_from_model(TicketModel.from_raw_data(i)) for i in items], next_cursor)
 
 

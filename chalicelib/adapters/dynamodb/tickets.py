@@ -134,7 +134,7 @@ class DynamoTicketRepository(TicketRepository):
         results = INBOX_INDEX[kind].query(
             key, limit=limit, page_size=limit, last_evaluated_key=decode_cursor(cursor)
         )
-        items, next_cursor = first_page(results)
+        items, next_cursor = first_page(results, cursor)
         return Page([ticket_from_model(TicketModel.from_raw_data(i)) for i in items], next_cursor)
 
     def count_inbox(self, kind: InboxKind, key: str) -> int:
@@ -158,7 +158,7 @@ class DynamoTicketRepository(TicketRepository):
             page_size=query.limit,
             last_evaluated_key=decode_cursor(query.cursor),
         )
-        items, next_cursor = first_page(results)
+        items, next_cursor = first_page(results, query.cursor)
         return Page([ticket_from_model(TicketModel.from_raw_data(i)) for i in items], next_cursor)
 
     def search(
