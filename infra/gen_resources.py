@@ -668,6 +668,35 @@ def web_hosting() -> dict[str, Any]:
     }
 
 
+# API Gateway's own refusals (an unknown path, throttling, a body over its limit, its own
+# trouble) answer in the app's {"error", "message"} shape too (issue 10).
+GATEWAY_RESPONSES = {
+    # API Gateway calls an unknown path "Missing Authentication Token" with a 403.
+    "MISSING_AUTHENTICATION_TOKEN": ("404", "not_found", "no such route"),
+    "THROTTLED": ("429", "too_many_requests", "$context.error.messageString"),
+    "REQUEST_TOO_LARGE": ("413", "too_large", "$context.error.messageString"),
+    "DEFAULT_4XX": (None, "bad_request", "$context.error.messageString"),
+    "DEFAULT_5XX": (None, "internal", "$context.error.messageString"),
+}
+
+
+def gateway_responses() -> dict[str, Any]:
+    resources: dict[str, Any] = {}
+    for kind, (status, code, message) in GATEWAY_RESPONSES.items():
+        quoted = message if message.startswith("$") else f'"{message}"'
+        body = f'{{"error": "{code}", "message": {quoted}}}'
+        properties: dict[str, Any] = {
+            "RestApiId": ref("RestAPI"),
+            "ResponseType": kind,
+            "ResponseTemplates": {"application/json": body},
+        }
+        if status is not None:
+            properties["StatusCode"] = status
+        logical = "GatewayResponse" + "".join(w.capitalize() for w in kind.split("_"))
+        resources[logical] = {"Type": "AWS::ApiGateway::GatewayResponse", "Properties": properties}
+    return resources
+
+
 def build_template() -> dict[str, Any]:
     chalice = json.loads(CHALICE_CONFIG.read_text(encoding="utf-8"))
     resources: dict[str, Any] = {}
@@ -679,6 +708,7 @@ def build_template() -> dict[str, Any]:
         user_pool(),
         functions(),
         stream_consumer(),
+        gateway_responses(),
         alarms(chalice["app_name"], chalice.get("api_gateway_stage", "api")),
     ):
         resources.update(part)

@@ -202,3 +202,29 @@ def test_the_stream_consumer_reads_the_stacks_ticket_events_stream(
     }
     consumer = json.dumps([{"Name": "FunctionName", "Value": {"Ref": "TicketEvents"}}])
     assert {("Errors", consumer), ("IteratorAge", consumer)} <= watched
+
+
+def test_api_gateways_own_refusals_answer_in_the_apps_error_shape(
+    template: dict[str, Any],
+) -> None:
+    # Given the gateway responses of the packaged stack
+    responses = {
+        r["Properties"]["ResponseType"]: r["Properties"]
+        for r in template["Resources"].values()
+        if r["Type"] == "AWS::ApiGateway::GatewayResponse"
+    }
+
+    # Then an unknown path, throttling, oversize and the defaults all answer {"error", "message"}
+    assert set(responses) >= {
+        "MISSING_AUTHENTICATION_TOKEN",
+        "THROTTLED",
+        "DEFAULT_4XX",
+        "DEFAULT_5XX",
+    }
+    for kind, properties in responses.items():
+        assert properties["RestApiId"] == {"Ref": "RestAPI"}, kind
+        body = properties["ResponseTemplates"]["application/json"]
+        # API Gateway substitutes messageString already quoted
+        shown = json.loads(body.replace("$context.error.messageString", '"Too Many Requests"'))
+        assert set(shown) == {"error", "message"}, kind
+    assert responses["MISSING_AUTHENTICATION_TOKEN"]["StatusCode"] == "404"
