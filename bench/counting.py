@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,8 +62,11 @@ class Usage:
 
 
 class RequestCounter:
-    def __init__(self, table_prefix: str = "") -> None:
+    def __init__(self, table_prefix: str = "", *, only: Callable[[], bool] | None = None) -> None:
+        """``only``: count a call only when it answers True on the calling thread (the
+        local stack counts its SMTP intake and its stream poller apart)."""
         self._prefix = table_prefix
+        self._only = only
         self._lock = threading.Lock()
         self._requests: Counter[str] = Counter()
         self._read = 0.0
@@ -95,17 +98,23 @@ class RequestCounter:
     def _prepare(
         self, params: dict[str, Any], model: Any, context: dict[str, Any], **_: Any
     ) -> None:
+        if self._only is not None and not self._only():
+            return
         if model.name in READS or model.name in WRITES:
             # pynamodb asks for TOTAL; INDEXES adds the per-index split (same total).
             params["ReturnConsumedCapacity"] = "INDEXES"
         context[_TABLES_KEY] = self._tables(params)
 
     def _count(self, model: Any, context: dict[str, Any], **_: Any) -> None:
+        if self._only is not None and not self._only():
+            return
         key = f"{model.name} {context.get(_TABLES_KEY, '?')}".strip()
         with self._lock:
             self._requests[key] += 1
 
     def _add_capacity(self, parsed: dict[str, Any], model: Any, **_: Any) -> None:
+        if self._only is not None and not self._only():
+            return
         consumed = parsed.get("ConsumedCapacity")
         if not consumed:
             return

@@ -25,7 +25,7 @@ Kinds (each mail has exactly one):
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from email.header import Header
 from email.message import EmailMessage
@@ -304,6 +304,10 @@ class CorpusMail:
     message_id: str
     expect_outcome: str  # "created", "appended" or "ignored"
     expect_rule: str  # the mail log's threading rule ("" when ignored)
+    # What should reach the ticket intact (bench/hard_mails.check).
+    sender: str = ""
+    subject: str = ""
+    text: str = ""
 
 
 @dataclass
@@ -351,9 +355,7 @@ class Corpus:
         self.count += 1
         if kind == DUPLICATE:
             original = rng.choice(self.sent[-100:])
-            mail = CorpusMail(
-                kind, original.raw, original.recipients, original.message_id, "ignored", ""
-            )
+            mail = replace(original, kind=kind, expect_outcome="ignored", expect_rule="")
         elif kind in NEW_KINDS:
             mail = self._new(kind, known=kind == NEW_KNOWN)
         elif kind == REPLY_ID:
@@ -410,7 +412,7 @@ class Corpus:
         )
         self.threads.append(thread)
         self.by_message_id[message_id] = thread
-        return CorpusMail(kind, mail, (to,), message_id, "created", "new")
+        return CorpusMail(kind, mail, (to,), message_id, "created", "new", sender, title, text)
 
     def _reply(self, kind: str, thread: Thread, *, by_tag: bool) -> CorpusMail:
         rng = self.rng
@@ -447,7 +449,9 @@ class Corpus:
         thread.message_ids.append(message_id)
         thread.last_text = new_text
         self.by_message_id[message_id] = thread
-        return CorpusMail(kind, mail, (thread.to,), message_id, "appended", rule)
+        return CorpusMail(
+            kind, mail, (thread.to,), message_id, "appended", rule, thread.sender, subject, text
+        )
 
     def _auto_reply(self, thread: Thread | None) -> CorpusMail:
         rng = self.rng
@@ -469,18 +473,22 @@ class Corpus:
                 html=False,
                 extra_headers=(("Auto-Submitted", "auto-generated"), ("Precedence", "bulk")),
             )
-            return CorpusMail(AUTO_REPLY, mail, (robot.to,), message_id, "created", "new")
+            return CorpusMail(
+                AUTO_REPLY, mail, (robot.to,), message_id, "created", "new", sender, title, text
+            )
         lang = thread.lang
         message_id = self._message_id(thread.sender)
         back = (self._date() + timedelta(days=rng.randint(3, 20))).strftime("%Y-%m-%d")
         # An out-of-office answer to one of our mails: our Message-ID (which we never
         # sent in this run) in In-Reply-To, our subject with the tag.
         ours = f"{rng.getrandbits(64):016x}@servit.bench"
+        subject = f"{lang.auto_prefix} Re: {thread.title} [#{thread.number}]"
+        text = lang.auto_text.format(date=back) + "\n"
         mail = self._mail(
             AUTO_REPLY,
             thread,
-            subject=f"{lang.auto_prefix} Re: {thread.title} [#{thread.number}]",
-            text=lang.auto_text.format(date=back) + "\n",
+            subject=subject,
+            text=text,
             message_id=message_id,
             in_reply_to=ours,
             references=(ours,),
@@ -488,7 +496,10 @@ class Corpus:
             extra_headers=(("X-Autoreply", "yes"),),
             auto_submitted=True,
         )
-        return CorpusMail(AUTO_REPLY, mail, (thread.to,), message_id, "appended", "subject_tag")
+        return CorpusMail(
+            AUTO_REPLY, mail, (thread.to,), message_id, "appended", "subject_tag",
+            thread.sender, subject, text,
+        )  # fmt: skip
 
     # --- building -----------------------------------------------------------------
 

@@ -7,13 +7,15 @@ temporary folder) and only ``ingest`` is timed and counted.
 
 from __future__ import annotations
 
+import inspect
+import os
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bench import mail_corpus
+from bench import hard_mails, mail_corpus
 from bench.counting import Usage
-from bench.workloads import Helpdesk, Timing, timing
+from bench.workloads import Helpdesk, Timing, percentile, timing
 from chalicelib.domain.mail_log import MailLogEntry, Outcome
 from chalicelib.domain.records import to_record
 from chalicelib.services import directory, mail_intake
@@ -46,6 +48,18 @@ class Samples:
 
 
 @dataclass(frozen=True)
+class Intact:
+    """Mails whose sender, subject and first body line reached their ticket intact."""
+
+    checked: int
+    failures: list[tuple[str, list[str]]]  # (mail, what differed)
+
+    @property
+    def intact(self) -> int:
+        return self.checked - len(self.failures)
+
+
+@dataclass(frozen=True)
 class MailFigures:
     count: int
     megabytes: float
@@ -56,6 +70,8 @@ class MailFigures:
     extra: list[Timing]  # acknowledgements on; cold container
     acknowledgements: int  # mails in the outbox after the acknowledgement run
     warmup: int
+    corpus_intact: Intact  # the measured corpus, duplicates (filed nowhere) left out
+    hard_intact: Intact  # bench/hard_mails.py, in this process
 
 
 class Intake:
@@ -68,7 +84,9 @@ class Intake:
         self.stored = 0
         self.generating = 0.0
 
-    def one(self, kind: str | None = None) -> tuple[mail_corpus.CorpusMail, float, Usage]:
+    def one(
+        self, kind: str | None = None
+    ) -> tuple[mail_corpus.CorpusMail, float, Usage, MailLogEntry]:
         """Generate and store the next mail (untimed), then ingest it (timed and counted)."""
         svc, counter = self.desk.svc, self.desk.counter
         started = time.perf_counter()
@@ -87,7 +105,7 @@ class Intake:
         if entry.outcome is Outcome.CREATED and entry.ticket_id:
             # For later replies by subject tag (outside the counted window).
             self.corpus.ticket_created(mail.message_id, svc.tickets.get(entry.ticket_id).number)
-        return mail, ms, usage
+        return mail, ms, usage, entry
 
     @staticmethod
     def _check(mail: mail_corpus.CorpusMail, entry: MailLogEntry) -> None:
@@ -111,12 +129,14 @@ def run(desk: Helpdesk, data_dir: str, *, count: int, warmup: int, extra: int) -
     intake.set_acknowledge(False)
     for _ in range(warmup):
         intake.one()
+    filed: list[tuple[mail_corpus.CorpusMail, MailLogEntry]] = []
     kinds = {k: Samples.empty(k) for k in mail_corpus.KINDS}
     outcomes = {name: Samples.empty(name) for name in BY_OUTCOME.values()}
     everything = Samples.empty("all messages")
     size = 0
     for i in range(count):
-        mail, ms, usage = intake.one()
+        mail, ms, usage, entry = intake.one()
+        filed.append((mail, entry))
         size += len(mail.raw)
         kinds[mail.kind].add(ms, usage)
         outcomes[_outcome_name(mail)].add(ms, usage)
@@ -131,7 +151,7 @@ def run(desk: Helpdesk, data_dir: str, *, count: int, warmup: int, extra: int) -
     for kind, samples in ((mail_corpus.NEW_KNOWN, cold_new), (mail_corpus.REPLY_ID, cold_reply)):
         for _ in range(extra):
             desk.cache.clear()
-            _, ms, usage = intake.one(kind)
+            _, ms, usage, _ = intake.one(kind)
             samples.add(ms, usage)
 
     # New tickets with the automatic acknowledgement on (both response points).
@@ -144,10 +164,26 @@ def run(desk: Helpdesk, data_dir: str, *, count: int, warmup: int, extra: int) -
     }
     for i in range(2 * extra):
         kind = mail_corpus.NEW_KINDS[i % 2]
-        _, ms, usage = intake.one(kind)
+        _, ms, usage, _ = intake.one(kind)
         acked[kind].add(ms, usage)
     intake.set_acknowledge(False)
     acknowledgements = _outbox_size(intake.outbox) - sent_before
+    corpus_intact = Intact(
+        sum(1 for mail, _ in filed if mail.kind != mail_corpus.DUPLICATE),
+        [
+            (f"{mail.kind} {mail.message_id}", problems)
+            for mail, entry in filed
+            if mail.kind != mail_corpus.DUPLICATE
+            for problems in [_intact(desk, entry, mail.sender, mail.subject, mail.text)]
+            if problems
+        ],
+    )
+    hard_intact = _hard_mails(intake)
+    print(
+        f"  intact (sender, subject, first line): corpus {corpus_intact.intact} of "
+        f"{corpus_intact.checked}, hard mails {hard_intact.intact} of {hard_intact.checked}",
+        flush=True,
+    )
 
     print(
         f"  mail: {count:,} in {seconds:.1f} s ({count / seconds:,.0f}/s); "
@@ -164,7 +200,73 @@ def run(desk: Helpdesk, data_dir: str, *, count: int, warmup: int, extra: int) -
         extra=[s.timing() for s in (*acked.values(), cold_new, cold_reply)],
         acknowledgements=acknowledgements,
         warmup=warmup,
+        corpus_intact=corpus_intact,
+        hard_intact=hard_intact,
     )
+
+
+def _intact(desk: Helpdesk, entry: MailLogEntry, sender: str, subject: str, text: str) -> list[str]:
+    """What of sender, subject and first body line is not on the entry's ticket."""
+    return _intact_first(desk, entry, sender, subject, hard_mails.first_line(text))
+
+
+def _intact_first(
+    desk: Helpdesk, entry: MailLogEntry, sender: str, subject: str, first: str
+) -> list[str]:
+    svc = desk.svc
+    if not entry.ticket_id:
+        return [f"no ticket: {entry.outcome.value} ({entry.reason})"]
+    event = next(
+        (e for e in svc.tickets.events(entry.ticket_id) if e.event_id == entry.event_id), None
+    )
+    contact_id = svc.tickets.get(entry.ticket_id).contact_id
+    emails = svc.contacts.get(contact_id).emails if contact_id else []
+    return hard_mails.check(sender, subject, first, event.data if event else None, emails)
+
+
+def _hard_mails(intake: Intake) -> Intact:
+    """bench/hard_mails.py through ``ingest`` in this process (acknowledgements off)."""
+    svc = intake.desk.svc
+    # MAIL FROM / SES's mail.source, where this version of ingest takes it.
+    envelope = "envelope_sender" in inspect.signature(mail_intake.ingest).parameters
+    failures = []
+    mails = hard_mails.mails(f"bench{os.getpid()}")
+    for n, mail in enumerate(mails):
+        key = f"inbound/hard-{n:03d}.eml"
+        svc.blobs.put(key, mail.raw, "message/rfc822")
+        intake.desk.clock.advance(seconds=3)
+        recipients = ["kundtjanst@example.com"]
+        try:
+            if envelope:
+                entry = mail_intake.ingest(
+                    svc, key, recipients, envelope_sender=mail.envelope_sender
+                )
+            else:
+                entry = mail_intake.ingest(svc, key, recipients)
+            problems = _intact_first(intake.desk, entry, mail.sender, mail.subject, mail.first_line)
+        except Exception as error:  # reported, not raised: the bench measures
+            problems = [f"intake raised {type(error).__name__}: {error}"]
+        if problems:
+            failures.append((mail.name, problems))
+    return Intact(len(mails), failures)
+
+
+@dataclass(frozen=True)
+class Throughput:
+    count: int
+    per_second: float  # messages over the time inside ingest()
+    p50_ms: float
+    p99_ms: float
+
+
+def throughput(desk: Helpdesk, data_dir: str, *, count: int, warmup: int) -> Throughput:
+    """Only the rate: ``warmup`` mails, then ``count`` timed ones, acknowledgements off."""
+    intake = Intake(desk, data_dir)
+    intake.set_acknowledge(False)
+    for _ in range(warmup):
+        intake.one()
+    ms = [intake.one()[1] for _ in range(count)]
+    return Throughput(count, count / (sum(ms) / 1000), percentile(ms, 50), percentile(ms, 99))
 
 
 def _outcome_name(mail: mail_corpus.CorpusMail) -> str:

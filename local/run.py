@@ -4,7 +4,8 @@ intake, and the TicketEvents stream poller (agent notifications). Ctrl-C or SIGT
 stops it all.
 
 Environment: SERVIT_PORT (8000), SERVIT_DYNAMODB_PORT (8001), SERVIT_SMTP_PORT
-(2525), SERVIT_DATA_DIR (.data), SERVIT_HOST (127.0.0.1).
+(2525), SERVIT_DATA_DIR (.data), SERVIT_HOST (127.0.0.1); for `make bench` only,
+SERVIT_COUNT_REQUESTS (a file: DynamoDB requests counted, written there on SIGUSR1).
 """
 
 from __future__ import annotations
@@ -64,6 +65,34 @@ def prepare_data(env: dict[str, str]) -> Services:
     client = boto3.client("dynamodb", endpoint_url=env["SERVIT_DYNAMODB_ENDPOINT"])
     create_missing_tables(client, TABLE_PREFIX)
     return bootstrap.build(config.load(env))
+
+
+def count_requests(path: str) -> None:
+    """For the bench (SERVIT_COUNT_REQUESTS=<file>): count this process's DynamoDB requests,
+    the SMTP intake's and the stream poller's apart, and write the totals to the file as
+    JSON on SIGUSR1."""
+    import json
+    import threading
+
+    from bench.counting import RequestCounter
+    from chalicelib.adapters.dynamodb.models import ALL_MODELS
+
+    def poller() -> bool:
+        return threading.current_thread().name == stream_poller.THREAD_NAME
+
+    counters = {
+        "intake": RequestCounter(TABLE_PREFIX, only=lambda: not poller()),
+        "poller": RequestCounter(TABLE_PREFIX, only=poller),
+    }
+    for counter in counters.values():
+        counter.attach_models(ALL_MODELS)
+
+    def write(signum: int, frame: FrameType | None) -> None:
+        totals = {name: dict(c.usage().requests) for name, c in counters.items()}
+        Path(f"{path}.tmp").write_text(json.dumps(totals))
+        os.replace(f"{path}.tmp", path)  # the bench never reads half a file
+
+    signal.signal(signal.SIGUSR1, write)
 
 
 def seed_demo(svc: Services) -> int:
@@ -130,12 +159,17 @@ def main() -> int:
     signal.signal(signal.SIGINT, stop)
     try:
         dynamodb = dynamodb_local.start(
-            dynamodb_port, str(data_dir / "dynamodb"), log_path=str(data_dir / "dynamodb.log")
+            dynamodb_port,
+            str(data_dir / "dynamodb"),
+            log_path=str(data_dir / "dynamodb.log"),
+            quick_jit=True,
         )
         children.append(dynamodb)
         env = stack_environment(data_dir, dynamodb_port)
         env["SERVIT_PUBLIC_URL"] = f"http://{host}:{port}"
         svc = prepare_data(env)
+        if os.environ.get("SERVIT_COUNT_REQUESTS"):
+            count_requests(os.environ["SERVIT_COUNT_REQUESTS"])
         # Before the seed, so the demo's changes notify as any other change does.
         poller = stream_poller.start(
             svc, env["SERVIT_DYNAMODB_ENDPOINT"], f"{TABLE_PREFIX}TicketEvents"

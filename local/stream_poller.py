@@ -2,7 +2,9 @@
 (DescribeStream, GetShardIterator, GetRecords) and hands each batch, in the record shape
 Lambda uses, to the same handler the Lambda runs (``chalicelib.api.events.handle``).
 
-Like Lambda's event source mapping: one batch per shard at a time, in order; a reported
+Like Lambda's event source mapping (which polls each shard four times a second): one batch
+per shard at a time, in order, each shard read again after ``interval`` unless its last batch
+was full (so a busy stream costs a few GetRecords a second, not one per change); a reported
 batch item failure is delivered again from that record after a pause (the handler is
 idempotent); shards that close hand over to their children. Shards that exist when the
 poller starts are read from LATEST (their older records were handled by an earlier run);
@@ -22,6 +24,7 @@ from chalicelib.services.context import Services
 log = logging.getLogger("servit.stream")
 
 BATCH_SIZE = 100
+THREAD_NAME = "stream-poller"
 RETRY_PAUSE = 2.0  # seconds before a failed change is delivered again
 
 
@@ -57,7 +60,7 @@ class StreamPoller:
         self._dynamodb = boto3.client("dynamodb", endpoint_url=endpoint, region_name=region)
         self._streams = boto3.client("dynamodbstreams", endpoint_url=endpoint, region_name=region)
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="stream-poller", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=THREAD_NAME, daemon=True)
         self._iterators: dict[str, str] = {}  # open shard -> next iterator
         self._done: set[str] = set()  # shards read to their end
         self._stream_arn = ""
@@ -117,7 +120,7 @@ class StreamPoller:
                 if time.monotonic() - last_discovery > 5:
                     self._discover()
                     last_discovery = time.monotonic()
-                busy = False
+                busy = False  # a shard returned a full batch: more is waiting there
                 for shard_id in list(self._iterators):
                     busy |= self._poll(shard_id)
             except Exception:  # the stack keeps running; the next round tries again
@@ -127,7 +130,7 @@ class StreamPoller:
                 self._stop.wait(self._interval)
 
     def _poll(self, shard_id: str) -> bool:
-        """One GetRecords on the shard, handled; True if it had records."""
+        """One GetRecords on the shard, handled; True if it returned a full batch."""
         iterator = self._iterators[shard_id]
         try:
             answer = self._streams.get_records(ShardIterator=iterator, Limit=BATCH_SIZE)
@@ -157,7 +160,7 @@ class StreamPoller:
             del self._iterators[shard_id]
             self._done.add(shard_id)
             self._discover()
-        return bool(records)
+        return len(records) >= BATCH_SIZE
 
 
 def start(svc: Services, endpoint: str, table_name: str) -> StreamPoller:

@@ -158,3 +158,82 @@ def test_a_portal_reply_joins_the_ticket(stack: Stack) -> None:
     assert portal_messages[0]["data"]["attachments"][0]["filename"] == "bild.txt"
     wrong = requests.get(link.group(1)[:-3] + "xyz", timeout=10)
     assert wrong.status_code == 404 and "Portalfråga" not in wrong.text
+
+
+def _odd_mail(
+    message_id: str, subject: bytes, body: bytes, *, sender_lines: bytes, extra: bytes = b""
+) -> bytes:
+    return (
+        sender_lines + b"To: " + SUPPORT.encode() + b"\r\nSubject: " + subject + b"\r\n"
+        b"Date: Tue, 08 Dec 2026 08:00:00 +0100\r\nMessage-ID: <" + message_id.encode() + b">\r\n"
+        + extra + b"MIME-Version: 1.0\r\n" + body
+    )  # fmt: skip
+
+
+def _plain(text: str, charset: str = "utf-8") -> bytes:
+    head = f"Content-Type: text/plain; charset={charset}\r\nContent-Transfer-Encoding: 8bit\r\n"
+    return head.encode() + b"\r\n" + text.encode(charset) + b"\r\n"
+
+
+def test_odd_real_world_mail_over_smtp_reaches_tickets_intact_and_the_mail_log(
+    stack: Stack,
+) -> None:
+    # Given mails of the shapes that used to be lost, quarantined or garbled (issue 9)
+    admin = login(stack, "admin@example.com")
+    tag = uuid.uuid4().hex[:8]
+    tracker = f"42-{tag}@tracker.example"
+    long_id = "y" * 3_000 + f"{tag}@odd.example"
+    refs = b" ".join(f"<r{n}@junk.example>".encode() for n in range(2_000))
+    gb_subject = "转发：整体方案"
+    cases: list[tuple[str, bytes, str | None, str, str, str]] = [
+        # (Message-ID, raw mail, envelope sender, contact address, title, first body line)
+        (tracker, _odd_mail(tracker, b"[TRK-7] created", _plain("Issue created."),
+         sender_lines=f"From: t-{tag}@tracker.example.org\r\n".encode()), None,
+         f"t-{tag}@tracker.example.org", "[TRK-7] created", "Issue created."),
+        (tracker, _odd_mail(tracker, b"[TRK-7] comment added", _plain("Lena commented."),
+         sender_lines=f"From: t-{tag}@tracker.example.org\r\n".encode()), None,
+         f"t-{tag}@tracker.example.org", "[TRK-7] comment added", "Lena commented."),
+        (f"q-{tag}@k.example", _odd_mail(f"q-{tag}@k.example", b"Citat", _plain("Hej."),
+         sender_lines=f'From: "john smith {tag}"@example.com\r\n'.encode()), None,
+         f'"john smith {tag}"@example.com', "Citat", "Hej."),
+        (f"i-{tag}@k.example", _odd_mail(f"i-{tag}@k.example", b"Intranet", _plain("Hej."),
+         sender_lines=f"From: helpdesk-{tag}@intranet\r\n".encode()), None,
+         f"helpdesk-{tag}@intranet", "Intranet", "Hej."),
+        (f"n-{tag}@k.example", _odd_mail(f"n-{tag}@k.example", b"Utan vinkel", _plain("Hej."),
+         sender_lines=f"From: Test User test-{tag}@example.com\r\n".encode()), None,
+         f"test-{tag}@example.com", "Utan vinkel", "Hej."),
+        (f"e-{tag}@k.example", _odd_mail(f"e-{tag}@k.example", b"Larm", _plain("Disken full."),
+         sender_lines=b"From: Larmcentralen\r\n"), f"larm-{tag}@drift.example.se",
+         f"larm-{tag}@drift.example.se", "Larm", "Disken full."),
+        (long_id[:500], _odd_mail(long_id, b"Long ids", _plain("Still here."),
+         sender_lines=f"From: long-{tag}@example.se\r\n".encode(),
+         extra=b"In-Reply-To: <" + b"x" * 2_700 + b"@j.example>\r\nReferences: " + refs + b"\r\n"),
+         None, f"long-{tag}@example.se", "Long ids", "Still here."),
+        (f"g-{tag}@k.example", _odd_mail(f"g-{tag}@k.example", gb_subject.encode("gb2312"),
+         b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\n' + _plain("Vidarebefordrat.",
+         "iso-8859-1") + b"--b\r\n" + _plain("整体方案见附件。", "gb2312") + b"--b--\r\n",
+         sender_lines=f"From: gb-{tag}@example.cn\r\n".encode()), None,
+         f"gb-{tag}@example.cn", gb_subject, "Vidarebefordrat."),
+    ]  # fmt: skip
+
+    # When each is sent over SMTP (with its envelope sender, as a mail server would)
+    for _, raw, envelope, address, _, _ in cases:
+        with smtplib.SMTP("127.0.0.1", stack.smtp_port, timeout=30) as client:
+            client.sendmail(envelope or address, [SUPPORT], raw)
+
+    # Then every one is in the mail log, none quarantined or ignored, each on its ticket
+    # with sender, subject and first line as written
+    for message_id, _, _, address, title, first_line in cases:
+        log = call(stack, "GET", "/api/admin/mail-log", admin,
+                   params={"message_id": message_id}).json()["items"]  # fmt: skip
+        mine = [e for e in log if e["subject"] == title]
+        assert [e["outcome"] for e in mine] == ["created"], (title, log)
+        ticket = call(stack, "GET", f"/api/tickets/{mine[0]['ticket_id']}", admin).json()
+        assert ticket["title"] == title
+        contact = call(stack, "GET", f"/api/contacts/{ticket['contact_id']}", admin).json()
+        assert contact["emails"] == [address]
+        [message] = [e for e in ticket["events"] if e["type"] == "message_in"]
+        assert message["data"]["text"].splitlines()[0] == first_line
+    reused = call(stack, "GET", "/api/admin/mail-log", admin,
+                  params={"message_id": tracker}).json()["items"]  # fmt: skip
+    assert any("message-id reused by a different message" in e["reason"] for e in reused)
