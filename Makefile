@@ -12,6 +12,9 @@ help:
 	@echo "make test    - lint, type checks and every test tier"
 	@echo "make bench   - benchmarks; figures printed and written to docs/performance.md"
 	@echo "make package - CloudFormation template + Lambda bundle in out/, checked by cfn-lint"
+	@echo "make deploy STACK=servit-prod BUCKET=<s3 bucket> [STAGE=prod] [PARAMS=\"K=V ...\"]"
+	@echo "             - package, upload, create or update the stack, publish the UI (README)"
+	@echo "make admin STACK=servit-prod EMAIL=you@example.com NAME=\"Your Name\" - the first admin"
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -73,10 +76,19 @@ test: install web browser lint typecheck
 package: install
 	bash infra/package.sh
 
+# README "Deploy". STAGE defaults to STACK without "servit-"; PARAMS: further Key=Value pairs.
+deploy: $(STAMP)
+	@test -n "$(STACK)" -a -n "$(BUCKET)" || { echo "usage: make deploy STACK=... BUCKET=... [STAGE=...] [PARAMS=...]"; exit 2; }
+	STAGE=$(STAGE) bash infra/deploy.sh $(STACK) $(BUCKET) $(PARAMS)
+
+admin: $(STAMP)
+	@test -n "$(STACK)" -a -n "$(EMAIL)" -a -n "$(NAME)" || { echo 'usage: make admin STACK=... EMAIL=... NAME="..." [USER_ID=admin]'; exit 2; }
+	bash infra/create-admin.sh $(STACK) $(EMAIL) "$(NAME)" $(USER_ID)
+
 bench: install
 	$(PY) bench/run.py
 
 clean:
 	rm -rf out vendor .test-data
 
-.PHONY: help install java web browser run lint typecheck test package bench clean
+.PHONY: help install java web browser run lint typecheck test package deploy admin bench clean

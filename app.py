@@ -17,9 +17,12 @@ from chalicelib.api import (
     tickets,
     ui,
 )
+from chalicelib.api.observability import middleware as observability
 
 app = Chalice(app_name="servit")
 app.experimental_feature_flags.update({"BLUEPRINTS"})
+# Logger context + correlation id, EMF metrics, X-Ray: every route and event handler.
+app.register_middleware(observability)
 # Raw mail and files go out as binary; portal uploads (multipart) come in as binary, or API
 # Gateway would mangle their bytes.
 app.api.binary_types.extend(

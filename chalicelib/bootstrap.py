@@ -34,9 +34,16 @@ def build(cfg: config_module.Config | None = None) -> Services:
     bind(cfg.table_prefix, cfg.dynamodb_endpoint, cfg.region)
     config_repo: ConfigRepository = DynamoConfigRepository()
     if cfg.config_cache_seconds > 0:
-        from chalicelib.adapters.config_cache import CachedConfigRepository
+        from chalicelib.adapters.config_cache import CachedConfigRepository, FileGeneration
 
-        config_repo = CachedConfigRepository(config_repo, cfg.config_cache_seconds)
+        config_repo = CachedConfigRepository(
+            config_repo,
+            cfg.config_cache_seconds,
+            # Local stack only: a change in one process is seen by the others' next read.
+            generation=(
+                FileGeneration(cfg.config_generation_file) if cfg.config_generation_file else None
+            ),
+        )
     identity: IdentityProvider
     if cfg.identity == "local":
         from chalicelib.adapters.identity_local import LocalIdentity, load_or_create_key
@@ -97,10 +104,21 @@ def _mail_adapters(cfg: config_module.Config) -> tuple[BlobStore, Mailer]:
 
 
 def _secret(cfg: config_module.Config) -> bytes:
+    """AWS: the Secrets Manager secret named by SERVIT_SECRET_ARN, read once per container.
+    Local stack: SERVIT_SECRET, else a file generated under the data directory."""
+    if cfg.secret_arn:
+        import boto3
+
+        from chalicelib.adapters.secret_store import read_secret
+
+        return read_secret(
+            lambda: boto3.client("secretsmanager", region_name=cfg.region), cfg.secret_arn
+        )
+    if not cfg.is_local:
+        # Never a plain environment variable in AWS (issue 11).
+        raise RuntimeError("SERVIT_SECRET_ARN must name the signing secret outside the local stack")
     if cfg.secret:
         return cfg.secret.encode()
-    if not cfg.is_local:
-        raise RuntimeError("SERVIT_SECRET must be set outside the local stack")
     path = os.path.join(cfg.data_dir, "secret")
     if not os.path.exists(path):
         os.makedirs(cfg.data_dir, exist_ok=True)

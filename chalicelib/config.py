@@ -21,7 +21,7 @@ class Config:
     mail_bucket: str  # S3 bucket of raw mails and attachments (AWS)
     mail_domain: str  # right-hand side of our Message-IDs
     public_url: str  # where customers reach the portal
-    secret: str  # signs reply addresses and portal links; local: generated under data_dir
+    secret: str  # local stack only (else refused): signs reply addresses and portal links
     ses_configuration_set: str
     config_cache_seconds: float  # per-container cache of config items; 0 = off
     # Local stack: a file every process's config writes bump, so that the others' caches
@@ -30,6 +30,9 @@ class Config:
     # The one origin allowed to call the API from a browser (CORS); "" = no CORS at all, as
     # the agent UI and the API share one origin in AWS (CloudFront) and locally (web_proxy).
     ui_origin: str = ""
+    # AWS: the Secrets Manager secret that signs reply addresses and portal links (its ARN;
+    # the value is read once per container by bootstrap, never put in the environment).
+    secret_arn: str = ""
 
     @property
     def is_local(self) -> bool:
@@ -64,4 +67,5 @@ def load(environ: dict[str, str] | None = None) -> Config:
             else ""
         ),
         ui_origin=env.get("SERVIT_UI_ORIGIN", "").strip().rstrip("/"),
+        secret_arn=env.get("SERVIT_SECRET_ARN", ""),
     )

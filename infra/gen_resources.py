@@ -8,18 +8,21 @@ script would write, so a table can never drift from its pynamodb model.
 
 How the Lambda functions get their settings:
 
-- Literal, per Chalice stage, in .chalice/config.json: SERVIT_STAGE, SERVIT_IDENTITY and
-  SERVIT_TABLE_PREFIX ("servit-dev-"; the tables below are named "servit-${Stage}-<Logical>").
+- One Chalice stage, "aws", packages every stack (.chalice/config.json: SERVIT_IDENTITY).
+  The stack's Stage parameter (any short name) names the resources "servit-${Stage}-...";
+  SERVIT_STAGE and SERVIT_TABLE_PREFIX ("servit-${Stage}-") are merged in below.
 - Values only CloudFormation knows (the user pool and app client ids) are merged into each
   function's Environment.Variables here. Chalice's merge is a deep merge of dictionaries, so
   these keys join the literal ones instead of replacing them. Every function the app defines
   must be listed in FUNCTIONS (tests/infra/test_package.py fails otherwise): that also gives it
   a predictable name "servit-${Stage}-<name>", which the log permissions in
-  .chalice/policy-dev.json rely on.
-- IAM: .chalice/policy-dev.json grants what can be scoped by name prefix (tables, indexes,
-  stream, bucket, topics, state machines, log groups). The user pool's ARN holds a generated
-  id, so the Cognito admin calls are granted here, by the pool's real ARN, to the API
-  handler's role only (Chalice makes one role per function when autogen_policy is false).
+  .chalice/policy-aws-<function>.json rely on.
+- IAM: one role per function, each with only what its code does (issue 11). Each function's
+  .chalice/policy-aws-<function>.json grants what can be scoped by name (its tables and
+  actions, bucket prefixes, its own log group); least_privilege() and user_pool() grant here
+  what only CloudFormation can name (the signing secret, SES from ${MailDomain}, the user
+  pool). tests/infra/test_iam_policy.py holds the table of what each function needs and
+  checks it both ways; tests/integration/test_function_permissions.py records real calls.
 
 Other choices worth knowing:
 
@@ -33,14 +36,16 @@ Other choices worth knowing:
   stack's table stream (Fn::GetAtt StreamArn) and adds what Chalice cannot say: partial batch
   responses, bisect on error, a retry limit and an SQS on-failure destination (its role may send
   there: stream_consumer()). Alarms watch its Errors, IteratorAge and the destination queue.
-- The `Stage` parameter only allows the Chalice stages that have a policy file and
-  environment (`dev`): the package is built for one Chalice stage.
 - SES can have one active receipt rule set per account and region. CloudFormation creates
   ours but cannot activate it: run `aws ses set-active-receipt-rule-set --rule-set-name
-  servit-dev-inbound` once (output ReceiptRuleSetName). SES receiving exists only in some
+  servit-<stage>-inbound` once (output ReceiptRuleSetName). SES receiving exists only in some
   regions.
-- Data-bearing resources (tables, mail bucket, user pool) are retained when the stack is
-  deleted or they would be replaced.
+- Nothing deleted by mistake loses data: tables, buckets, log groups and the user pool are
+  retained when the stack is deleted or they would be replaced; tables and the user pool
+  also refuse a direct delete (deletion protection).
+- No cycle: SERVIT_PUBLIC_URL defaults to the CloudFront origin, which points at the REST
+  API; the API's integrations name the API function by its ARN built from its name
+  (infra/package_finish.py), so the API does not depend on the function.
 """
 
 from __future__ import annotations
@@ -54,7 +59,10 @@ ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "infra" / "resources.json"
 CHALICE_CONFIG = ROOT / ".chalice" / "config.json"
 
-STAGES = ["dev"]
+# The stack's Stage parameter: any short name (dev, test, prod, ...). Every named resource is
+# "servit-<stage>-...", so stacks of different stages live side by side in one account; the
+# mail bucket's name ("servit-<stage>-mail-<account>-<region>", at most 63) bounds its length.
+STAGE_PATTERN = "^[a-z][a-z0-9]{0,15}$"
 TTL_ATTRIBUTE = "expires_at"
 # Config: hourly mail counters; Notifications: kept 90 days
 TTL_TABLES = ("Tickets", "TicketEvents", "Config", "Notifications")
@@ -73,6 +81,7 @@ STREAM_MAX_AGE_SECONDS = 24 * 3600  # the stream keeps records 24 h anyway
 ITERATOR_AGE_ALARM_MS = 5 * 60 * 1000  # notices more than 5 minutes behind
 # Chalice names the API handler's role and log group "ApiHandler...", the function "APIHandler".
 API_STEM = "ApiHandler"
+API_NAME = "servit-${Stage}"  # the REST API's name (Chalice would name every stack's "servit")
 
 RULE_SET = "servit-${Stage}-inbound"
 RULE = "servit-${Stage}-store-and-notify"
@@ -103,6 +112,8 @@ def tables() -> dict[str, Any]:
         props: dict[str, Any] = {"TableName": sub(f"servit-${{Stage}}-{logical}")}
         props.update(spec)
         props["PointInTimeRecoverySpecification"] = {"PointInTimeRecoveryEnabled": True}
+        # A table deleted by mistake (console, CLI, a stack update) would lose its data.
+        props["DeletionProtectionEnabled"] = True
         props["SSESpecification"] = {"SSEEnabled": True}
         if logical in TTL_TABLES:
             props["TimeToLiveSpecification"] = {"AttributeName": TTL_ATTRIBUTE, "Enabled": True}
@@ -156,6 +167,7 @@ def mail_bucket() -> dict[str, Any]:
                             "Prefix": INBOUND_PREFIX,
                             "NoncurrentVersionExpiration": {"NoncurrentDays": 30},
                         },
+                        raw_mail_lifecycle_rule(),
                     ]
                 },
             },
@@ -241,7 +253,8 @@ def inbound_mail() -> dict[str, Any]:
                     "Name": sub(RULE),
                     "Enabled": True,
                     "ScanEnabled": True,
-                    "TlsPolicy": "Optional",
+                    # Senders that cannot do STARTTLS are refused (issue 11).
+                    "TlsPolicy": "Require",
                     "Recipients": {
                         "Fn::If": ["HasRecipients", ref("InboundRecipients"), ref("AWS::NoValue")]
                     },
@@ -293,7 +306,10 @@ def user_pool() -> dict[str, Any]:
                 "AccountRecoverySetting": {
                     "RecoveryMechanisms": [{"Name": "verified_email", "Priority": 1}]
                 },
-                "MfaConfiguration": "OFF",
+                # TOTP for anyone who sets it up; admins must (services/auth.login asks an
+                # admin without it to set it up before the first token is handed out).
+                "MfaConfiguration": "OPTIONAL",
+                "EnabledMfas": ["SOFTWARE_TOKEN_MFA"],
                 "DeletionProtection": "ACTIVE",
             },
         },
@@ -334,6 +350,7 @@ def user_pool() -> dict[str, Any]:
                                 "cognito-idp:AdminSetUserPassword",
                                 "cognito-idp:AdminAddUserToGroup",
                                 "cognito-idp:AdminRemoveUserFromGroup",
+                                "cognito-idp:AdminUserGlobalSignOut",
                             ],
                             "Resource": {"Fn::GetAtt": ["UserPool", "Arn"]},
                         }
@@ -364,18 +381,24 @@ def functions() -> dict[str, Any]:
                 "FunctionName": sub(f"servit-${{Stage}}-{name}"),
                 "Environment": {
                     "Variables": {
+                        # One Chalice stage ("aws") packages every stack; the stack's Stage
+                        # parameter names its resources (the deep merge replaces config.json's).
+                        "SERVIT_STAGE": ref("Stage"),
+                        "SERVIT_TABLE_PREFIX": sub("servit-${Stage}-"),
                         "SERVIT_USER_POOL_ID": ref("UserPool"),
                         "SERVIT_USER_POOL_CLIENT_ID": ref("UserPoolClient"),
                         "SERVIT_MAIL_BUCKET": ref("MailBucket"),
                         "SERVIT_MAIL_DOMAIN": ref("MailDomain"),
-                        "SERVIT_SECRET": ref("MailSecret"),
+                        # Only the secret's ARN: bootstrap reads the value once per container.
+                        "SERVIT_SECRET_ARN": ref("MailSecret"),
+                        # Default: the CloudFront origin that serves UI, API and portal. The
+                        # distribution points at the REST API, which reaches the API function
+                        # by name, not by reference (infra/package_finish.py): no cycle.
                         "SERVIT_PUBLIC_URL": {
                             "Fn::If": [
                                 "HasPublicUrl",
                                 ref("PublicUrl"),
-                                sub(
-                                    "https://${RestAPI}.execute-api.${AWS::Region}.amazonaws.com/api"
-                                ),
+                                sub("https://${WebDistribution.DomainName}"),
                             ]
                         },
                     }
@@ -412,13 +435,84 @@ def functions() -> dict[str, Any]:
     }
     # Chalice 1.34 names the API handler's log group after "${ApiHandler}", a resource that
     # does not exist (aws/chalice#2079): point it at the real function.
-    # Logs go with the stack (they expire after log_retention_in_days anyway).
+    # Logs outlive a stack deleted by mistake (they expire after log_retention_in_days).
     resources[f"{API_STEM}LogGroup"] = {
-        "DeletionPolicy": "Delete",
-        "UpdateReplacePolicy": "Delete",
+        **RETAIN,
         "Properties": {"LogGroupName": sub("/aws/lambda/${APIHandler}")},
     }
+    for logical_id in FUNCTIONS:
+        if logical_id != "APIHandler":
+            resources[f"{logical_id}LogGroup"] = dict(RETAIN)
     return resources
+
+
+# Roles of the functions (Chalice: one per function, each with its own policy file
+# .chalice/policy-aws-<function>.json; tests/infra/test_iam_policy.py holds what each needs).
+FUNCTION_ROLES = {"APIHandler": f"{API_STEM}Role", "InboundMail": "InboundMailRole",
+                  "TicketEvents": "TicketEventsRole"}  # fmt: skip
+
+
+def least_privilege() -> dict[str, Any]:
+    """Grants whose resources only CloudFormation can name, each to the roles that use them:
+    the signing secret (generated here, read by every function once per container) and
+    sending mail from the stack's own SES identity, the MailDomain (intake: acknowledgements;
+    API: replies; stream consumer: notices to agents)."""
+    roles = [ref(role) for role in FUNCTION_ROLES.values()]
+    identity = "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${MailDomain}"
+    return {
+        # Signs reply addresses, portal links and the login guard's keys. Generated by
+        # Secrets Manager; never a parameter or a plain environment variable.
+        "MailSecret": {
+            "Type": "AWS::SecretsManager::Secret",
+            **RETAIN,
+            "Properties": {
+                "Name": sub("servit-${Stage}-mail-secret"),
+                "Description": "ServIT: signs reply addresses and portal links",
+                "GenerateSecretString": {"PasswordLength": 64, "ExcludePunctuation": True},
+            },
+        },
+        "ReadMailSecretPolicy": {
+            "Type": "AWS::IAM::Policy",
+            "Properties": {
+                "PolicyName": "ReadMailSecret",
+                "Roles": roles,
+                "PolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Sid": "ReadTheSigningSecret",
+                            "Effect": "Allow",
+                            "Action": "secretsmanager:GetSecretValue",
+                            "Resource": ref("MailSecret"),
+                        }
+                    ],
+                },
+            },
+        },
+        "SendMailPolicy": {
+            "Type": "AWS::IAM::Policy",
+            "Properties": {
+                "PolicyName": "SendMailFromOwnIdentity",
+                "Roles": roles,
+                "PolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Sid": "SendFromTheStacksDomainOnly",
+                            "Effect": "Allow",
+                            "Action": "ses:SendEmail",
+                            # No configuration set: the stack sets none (a stack that sets
+                            # SERVIT_SES_CONFIGURATION_SET must grant its ARN here too).
+                            "Resource": sub(identity),
+                            "Condition": {
+                                "StringLike": {"ses:FromAddress": sub("*@${MailDomain}")}
+                            },
+                        }
+                    ],
+                },
+            },
+        },
+    }
 
 
 def stream_consumer() -> dict[str, Any]:
@@ -462,6 +556,8 @@ def alarms(app_name: str, api_stage: str) -> dict[str, Any]:
         *,
         statistic: str = "Sum",
         threshold: int = 1,
+        evaluation_periods: int = 1,
+        datapoints: int | None = None,
     ) -> Any:
         return {
             "Type": "AWS::CloudWatch::Alarm",
@@ -472,7 +568,8 @@ def alarms(app_name: str, api_stage: str) -> dict[str, Any]:
                 "Dimensions": dimensions,
                 "Statistic": statistic,
                 "Period": 300,
-                "EvaluationPeriods": 1,
+                "EvaluationPeriods": evaluation_periods,
+                "DatapointsToAlarm": datapoints or evaluation_periods,
                 "Threshold": threshold,
                 "ComparisonOperator": "GreaterThanOrEqualToThreshold",
                 "TreatMissingData": "notBreaching",
@@ -484,8 +581,8 @@ def alarms(app_name: str, api_stage: str) -> dict[str, Any]:
     handler = [{"Name": "FunctionName", "Value": ref("APIHandler")}]
     consumer = [{"Name": "FunctionName", "Value": ref("TicketEvents")}]
     # Chalice's routes answer unhandled errors with 500 without failing the invocation:
-    # those show only in API Gateway's 5XXError, keyed by the API's name (the app name).
-    api = [{"Name": "ApiName", "Value": app_name}, {"Name": "Stage", "Value": api_stage}]
+    # those show only in API Gateway's 5XXError, keyed by the API's name (one per stage).
+    api = [{"Name": "ApiName", "Value": sub(API_NAME)}, {"Name": "Stage", "Value": api_stage}]
     return {
         "AlarmTopic": {
             "Type": "AWS::SNS::Topic",
@@ -500,21 +597,45 @@ def alarms(app_name: str, api_stage: str) -> dict[str, Any]:
                 "Endpoint": ref("AlarmEmail"),
             },
         },
+        # Issue 11: a trend, not one error: 5+ (10+) in 5 minutes, in 2 of 3 periods.
         "ApiHandlerErrorsAlarm": alarm(
-            "The API Lambda failed (crash, timeout, out of memory)",
+            "The API Lambda failed 5+ times in 5 minutes, twice in 15 (crash, timeout, "
+            "out of memory)",
             "AWS/Lambda",
             "Errors",
             handler,
+            threshold=5,
+            evaluation_periods=3,
+            datapoints=2,
         ),
         "ApiHandlerThrottlesAlarm": alarm(
-            "The API Lambda was throttled", "AWS/Lambda", "Throttles", handler
+            "The API Lambda was throttled 10+ times in 5 minutes, twice in 15 (its reserved "
+            "concurrency is its cap)",
+            "AWS/Lambda",
+            "Throttles",
+            handler,
+            threshold=10,
+            evaluation_periods=3,
+            datapoints=2,
         ),
-        "Api5xxAlarm": alarm("The API answered 5xx", "AWS/ApiGateway", "5XXError", api),
+        "Api5xxAlarm": alarm(
+            "The API answered 5xx 10+ times in 5 minutes, twice in 15",
+            "AWS/ApiGateway",
+            "5XXError",
+            api,
+            threshold=10,
+            evaluation_periods=3,
+            datapoints=2,
+        ),
         "TicketEventsErrorsAlarm": alarm(
-            "The TicketEvents stream consumer failed (crash, timeout): notices are retried",
+            "The TicketEvents stream consumer failed 5+ times in 5 minutes, twice in 15 "
+            "(crash, timeout): notices are retried",
             "AWS/Lambda",
             "Errors",
             consumer,
+            threshold=5,
+            evaluation_periods=3,
+            datapoints=2,
         ),
         "TicketEventsIteratorAgeAlarm": alarm(
             "The TicketEvents stream consumer is more than 5 minutes behind "
@@ -524,6 +645,8 @@ def alarms(app_name: str, api_stage: str) -> dict[str, Any]:
             consumer,
             statistic="Maximum",
             threshold=ITERATOR_AGE_ALARM_MS,
+            evaluation_periods=3,
+            datapoints=2,
         ),
         "TicketEventsDeadLettersAlarm": alarm(
             "The TicketEvents stream consumer gave up on records "
@@ -538,6 +661,537 @@ def alarms(app_name: str, api_stage: str) -> dict[str, Any]:
             ],
             statistic="Maximum",
         ),
+    }
+
+
+# Issue 11: failure handling and observability. ------------------------------------------
+# The inbound-mail Lambda is invoked asynchronously by SNS. Lambda tries a failed invocation
+# (crash, timeout, out of memory) INBOUND_RETRIES more times, and keeps a throttled one
+# queued for up to INBOUND_MAX_EVENT_AGE_SECONDS; then the event goes to the on-failure queue.
+# The raw mail stays in S3 throughout: `python -m chalicelib.ops.replay --from-queue <url>`
+# re-feeds it (docs/operations.md). SNS's own dead-letter queue catches what SNS could not
+# hand to Lambda at all. Every later async source gets the same pair.
+INBOUND_RETRIES = 2  # Lambda's maximum for asynchronous invocations
+INBOUND_MAX_EVENT_AGE_SECONDS = 6 * 3600  # Lambda's maximum
+FAILED_MAIL_RETENTION_SECONDS = 14 * 24 * 3600  # SQS's maximum
+# Raw mail under inbound/: to STANDARD_IA after RAW_MAIL_IA_DAYS, deleted after the
+# RawMailRetentionDays parameter (S3: expiry must come after the transition).
+RAW_MAIL_IA_DAYS = 30
+RAW_MAIL_RETENTION_DAYS = 365
+# Reserved concurrency (parameters; 0: none reserved). The API's reservation is also its cap,
+# so a flood of requests cannot take the concurrency mail intake and the stream consumer need.
+# Lambda keeps 100 of the account's limit unreserved: the defaults need a limit of at least
+# 165 (the default limit is 1,000; new accounts may start lower: set these to 0 there).
+RESERVED_CONCURRENCY = {
+    "APIHandler": ("ApiReservedConcurrency", 50),
+    "InboundMail": ("InboundMailReservedConcurrency", 10),
+    "TicketEvents": ("TicketEventsReservedConcurrency", 5),
+}
+DASHBOARD = "servit-${Stage}"
+DAY_SECONDS = 24 * 3600
+
+
+def function_name(logical_id: str) -> str:
+    return f"servit-${{Stage}}-{FUNCTIONS[logical_id]}"
+
+
+def failure_queue(name: str) -> dict[str, Any]:
+    return {
+        "Type": "AWS::SQS::Queue",
+        "Properties": {
+            "QueueName": sub(f"servit-${{Stage}}-{name}"),
+            "MessageRetentionPeriod": FAILED_MAIL_RETENTION_SECONDS,
+            "SqsManagedSseEnabled": True,
+        },
+    }
+
+
+def inbound_failures() -> dict[str, Any]:
+    """The inbound-mail function's on-failure destination, retries and event age, the SNS
+    subscription's dead-letter queue, and the permissions to send to each."""
+    return {
+        "InboundMailFailures": failure_queue("inbound-mail-failed"),
+        "InboundMailDeadLetters": failure_queue("inbound-mail-undeliverable"),
+        "InboundMailInvokeConfig": {
+            "Type": "AWS::Lambda::EventInvokeConfig",
+            # The destination is checked against the role's permissions on creation.
+            "DependsOn": ["InboundMailFailurePolicy"],
+            "Properties": {
+                "FunctionName": ref("InboundMail"),
+                "Qualifier": "$LATEST",
+                "MaximumRetryAttempts": INBOUND_RETRIES,
+                "MaximumEventAgeInSeconds": INBOUND_MAX_EVENT_AGE_SECONDS,
+                "DestinationConfig": {
+                    "OnFailure": {"Destination": {"Fn::GetAtt": ["InboundMailFailures", "Arn"]}}
+                },
+            },
+        },
+        "InboundMailFailurePolicy": {
+            "Type": "AWS::IAM::Policy",
+            "Properties": {
+                "PolicyName": "FailedMailToQueue",
+                "Roles": [ref("InboundMailRole")],
+                "PolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Action": "sqs:SendMessage",
+                            "Resource": {"Fn::GetAtt": ["InboundMailFailures", "Arn"]},
+                        }
+                    ],
+                },
+            },
+        },
+        "InboundMailDeadLetterPolicy": {
+            "Type": "AWS::SQS::QueuePolicy",
+            "Properties": {
+                "Queues": [ref("InboundMailDeadLetters")],
+                "PolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Sid": "SnsDeadLetters",
+                            "Effect": "Allow",
+                            "Principal": {"Service": "sns.amazonaws.com"},
+                            "Action": "sqs:SendMessage",
+                            "Resource": {"Fn::GetAtt": ["InboundMailDeadLetters", "Arn"]},
+                            "Condition": {"ArnEquals": {"aws:SourceArn": ref("InboundMailTopic")}},
+                        }
+                    ],
+                },
+            },
+        },
+    }
+
+
+def harden_functions(resources: dict[str, Any]) -> None:
+    """Merged into the function resources functions() made (a deep merge, as Chalice's):
+    reserved concurrency per function, and the SNS subscription's dead-letter queue."""
+    for logical_id, (parameter, _default) in RESERVED_CONCURRENCY.items():
+        props = resources.setdefault(logical_id, {}).setdefault("Properties", {})
+        props["ReservedConcurrentExecutions"] = {
+            "Fn::If": [f"Reserve{parameter}", ref(parameter), ref("AWS::NoValue")]
+        }
+    events = resources["InboundMail"]["Properties"].setdefault("Events", {})
+    subscription = events.setdefault("InboundMailSnsSubscription", {"Type": "SNS"})
+    subscription.setdefault("Properties", {})["RedrivePolicy"] = {
+        "deadLetterTargetArn": {"Fn::GetAtt": ["InboundMailDeadLetters", "Arn"]}
+    }
+
+
+def raw_mail_lifecycle_rule() -> dict[str, Any]:
+    return {
+        "Id": "inbound-infrequent-access-then-expire",
+        "Status": "Enabled",
+        "Prefix": INBOUND_PREFIX,
+        "Transitions": [{"StorageClass": "STANDARD_IA", "TransitionInDays": RAW_MAIL_IA_DAYS}],
+        "ExpirationInDays": ref("RawMailRetentionDays"),
+    }
+
+
+def observability_parameters() -> dict[str, Any]:
+    parameters: dict[str, Any] = {
+        "RawMailRetentionDays": {
+            "Type": "Number",
+            "Default": RAW_MAIL_RETENTION_DAYS,
+            "MinValue": RAW_MAIL_IA_DAYS + 1,
+            "Description": "Days received raw mail (inbound/) is kept; after "
+            f"{RAW_MAIL_IA_DAYS} days it moves to STANDARD_IA (quarantined mail's too)",
+        }
+    }
+    for logical_id, (parameter, default) in RESERVED_CONCURRENCY.items():
+        parameters[parameter] = {
+            "Type": "Number",
+            "Default": default,
+            "MinValue": 0,
+            "Description": f"Reserved concurrency of servit-<Stage>-{FUNCTIONS[logical_id]}; "
+            "0: none reserved (accounts whose concurrency limit is low)",
+        }
+    return parameters
+
+
+def observability_conditions() -> dict[str, Any]:
+    return {
+        f"Reserve{parameter}": {"Fn::Not": [{"Fn::Equals": [ref(parameter), 0]}]}
+        for parameter, _default in RESERVED_CONCURRENCY.values()
+    }
+
+
+def observability_outputs() -> dict[str, Any]:
+    return {
+        "InboundMailFailureQueueUrl": {"Value": ref("InboundMailFailures")},
+        "InboundMailDeadLetterQueueUrl": {"Value": ref("InboundMailDeadLetters")},
+        "DashboardUrl": {
+            "Value": sub(
+                "https://${AWS::Region}.console.aws.amazon.com/cloudwatch/home"
+                f"?region=${{AWS::Region}}#dashboards:name={DASHBOARD}"
+            )
+        },
+    }
+
+
+def metric_alarm(
+    description: str,
+    metric: dict[str, Any],
+    threshold: float,
+    *,
+    period: int = 300,
+    evaluation_periods: int = 1,
+    datapoints: int | None = None,
+    comparison: str = "GreaterThanOrEqualToThreshold",
+    missing: str = "notBreaching",
+) -> dict[str, Any]:
+    """An alarm reaching the alarm topic. ``metric`` holds Namespace, MetricName, Dimensions
+    and Statistic or ExtendedStatistic, or Metrics (metric math)."""
+    props: dict[str, Any] = {"AlarmDescription": description, **metric}
+    if "Metrics" not in metric:
+        props["Period"] = period
+    props.update(
+        EvaluationPeriods=evaluation_periods,
+        DatapointsToAlarm=datapoints or evaluation_periods,
+        Threshold=threshold,
+        ComparisonOperator=comparison,
+        TreatMissingData=missing,
+        AlarmActions=[ref("AlarmTopic")],
+        OKActions=[ref("AlarmTopic")],
+    )
+    return {"Type": "AWS::CloudWatch::Alarm", "Properties": props}
+
+
+def servit_metric(name: str, statistic: str = "Sum") -> dict[str, Any]:
+    from chalicelib.services import metrics
+
+    return {
+        "Namespace": metrics.NAMESPACE,
+        "MetricName": name,
+        "Dimensions": [
+            {"Name": "service", "Value": metrics.SERVICE},
+            {"Name": "stage", "Value": ref("Stage")},
+        ],
+        "Statistic": statistic,
+    }
+
+
+def throttle_math(kind: str) -> dict[str, Any]:
+    """Read or write throttle events of every table, summed (an alarm takes 10 metrics)."""
+    from chalicelib.adapters.dynamodb.tables import all_specs
+
+    queries: list[dict[str, Any]] = []
+    for index, logical in enumerate(all_specs()):
+        queries.append(
+            {
+                "Id": f"t{index}",
+                "ReturnData": False,
+                "MetricStat": {
+                    "Metric": {
+                        "Namespace": "AWS/DynamoDB",
+                        "MetricName": f"{kind}ThrottleEvents",
+                        "Dimensions": [
+                            {"Name": "TableName", "Value": sub(f"servit-${{Stage}}-{logical}")}
+                        ],
+                    },
+                    "Period": 300,
+                    "Stat": "Sum",
+                },
+            }
+        )
+    ids = ", ".join(q["Id"] for q in queries)
+    queries.append(
+        {
+            "Id": "total",
+            "Expression": f"SUM([{ids}])",
+            "Label": f"{kind} throttles",
+            "ReturnData": True,
+        }
+    )
+    return {"Metrics": queries}
+
+
+def observability_alarms(app_name: str, api_stage: str) -> dict[str, Any]:
+    """Alarms beside alarms()'s (API, stream consumer): mail intake, latency, DynamoDB, SES.
+    Thresholds are for a helpdesk's traffic: several failures or a sustained trend, except
+    where one is already a loss to act on (a mail in a failure queue)."""
+    from chalicelib.services import metrics
+
+    inbound = [{"Name": "FunctionName", "Value": ref("InboundMail")}]
+    api = [{"Name": "ApiName", "Value": sub(API_NAME)}, {"Name": "Stage", "Value": api_stage}]
+
+    def queue_depth(queue: str) -> dict[str, Any]:
+        return {
+            "Namespace": "AWS/SQS",
+            "MetricName": "ApproximateNumberOfMessagesVisible",
+            "Dimensions": [{"Name": "QueueName", "Value": {"Fn::GetAtt": [queue, "QueueName"]}}],
+            "Statistic": "Maximum",
+        }
+
+    def lambda_metric(name: str) -> dict[str, Any]:
+        return {
+            "Namespace": "AWS/Lambda",
+            "MetricName": name,
+            "Dimensions": inbound,
+            "Statistic": "Sum",
+        }
+
+    return {
+        "InboundMailErrorsAlarm": metric_alarm(
+            "Mail intake failed 3+ times in 5 minutes, twice in 15 (each failure is retried; "
+            "mail that still fails waits in the failure queue)",
+            lambda_metric("Errors"),
+            3,
+            evaluation_periods=3,
+            datapoints=2,
+        ),
+        "InboundMailThrottlesAlarm": metric_alarm(
+            "Mail intake hit its reserved concurrency (10+ throttles in 5 minutes, twice in "
+            "15): Lambda keeps the mail queued for up to 6 hours",
+            lambda_metric("Throttles"),
+            10,
+            evaluation_periods=3,
+            datapoints=2,
+        ),
+        # One message is the threshold: each is a mail that was not filed.
+        "InboundMailFailuresAlarm": metric_alarm(
+            "A mail is in the inbound failure queue: replay it (docs/operations.md)",
+            queue_depth("InboundMailFailures"),
+            1,
+        ),
+        "InboundMailDeadLettersAlarm": metric_alarm(
+            "SNS could not deliver a mail notification to the intake: replay it "
+            "(docs/operations.md)",
+            queue_depth("InboundMailDeadLetters"),
+            1,
+        ),
+        "MailIntakeStoppedAlarm": metric_alarm(
+            "No mail received for 24 hours: is the SES receipt rule set active, the MX right?",
+            servit_metric(metrics.MAILS_RECEIVED),
+            1,
+            period=3600,
+            evaluation_periods=24,
+            comparison="LessThanThreshold",
+            missing="breaching",
+        ),
+        "MailFloodAlarm": metric_alarm(
+            "500+ mails in 5 minutes, twice in 15: a mail loop or a flood",
+            servit_metric(metrics.MAILS_RECEIVED),
+            500,
+            evaluation_periods=3,
+            datapoints=2,
+        ),
+        "MailsQuarantinedAlarm": metric_alarm(
+            "10+ mails quarantined in an hour: look at the quarantine (admin, mail log)",
+            servit_metric(metrics.MAILS_QUARANTINED),
+            10,
+            period=3600,
+        ),
+        "ApiLatencyAlarm": metric_alarm(
+            "API p99 latency at or over 3 s for 15 minutes",
+            {
+                "Namespace": "AWS/ApiGateway",
+                "MetricName": "Latency",
+                "Dimensions": api,
+                "ExtendedStatistic": "p99",
+            },
+            3000,
+            evaluation_periods=3,
+        ),
+        "DynamoReadThrottlesAlarm": metric_alarm(
+            "DynamoDB throttled 10+ reads in 5 minutes, twice in 15",
+            throttle_math("Read"),
+            10,
+            evaluation_periods=3,
+            datapoints=2,
+        ),
+        "DynamoWriteThrottlesAlarm": metric_alarm(
+            "DynamoDB throttled 10+ writes in 5 minutes, twice in 15",
+            throttle_math("Write"),
+            10,
+            evaluation_periods=3,
+            datapoints=2,
+        ),
+        # SES reviews an account at a 5% bounce or 0.1% complaint rate (and may pause
+        # sending at 10% / 0.5%): hear of it at the review level.
+        "SesBounceRateAlarm": metric_alarm(
+            "SES bounce rate at or over 5% (SES reviews the account there)",
+            {"Namespace": "AWS/SES", "MetricName": "Reputation.BounceRate", "Statistic": "Maximum"},
+            0.05,
+            period=3600,
+        ),
+        "SesComplaintRateAlarm": metric_alarm(
+            "SES complaint rate at or over 0.1% (SES reviews the account there)",
+            {
+                "Namespace": "AWS/SES",
+                "MetricName": "Reputation.ComplaintRate",
+                "Statistic": "Maximum",
+            },
+            0.001,
+            period=3600,
+        ),
+    }
+
+
+def dashboard(app_name: str, api_stage: str) -> dict[str, Any]:
+    """One CloudWatch dashboard: intake, errors, latency, quarantine and failure queues,
+    stream lag, DynamoDB throttles, SES reputation, concurrency, and the alarms' states."""
+    from chalicelib.adapters.dynamodb.tables import all_specs
+    from chalicelib.services import metrics
+
+    dims = ["service", metrics.SERVICE, "stage", "${Stage}"]
+    api = ["ApiName", API_NAME, "Stage", api_stage]
+    names = [function_name(f) for f in FUNCTIONS]
+
+    def servit(*metric_names: str) -> list[list[Any]]:
+        return [[metrics.NAMESPACE, n, *dims] for n in metric_names]
+
+    def widget(title: str, series: list[list[Any]], stat: str = "Sum", **extra: Any) -> Any:
+        return {
+            "type": "metric",
+            "width": 12,
+            "height": 6,
+            "properties": {
+                "title": title,
+                "region": "${AWS::Region}",
+                "view": "timeSeries",
+                "stat": stat,
+                "period": 300,
+                "metrics": series,
+                **extra,
+            },
+        }
+
+    def per_function(metric: str, stat: str) -> list[list[Any]]:
+        return [["AWS/Lambda", metric, "FunctionName", n, {"stat": stat}] for n in names]
+
+    queues = ["inbound-mail-failed", "inbound-mail-undeliverable", "ticket-events-failed"]
+    tables = [f"servit-${{Stage}}-{t}" for t in all_specs()]
+    every = {**alarms(app_name, api_stage), **observability_alarms(app_name, api_stage)}
+    alarm_names = sorted(n for n, r in every.items() if r["Type"] == "AWS::CloudWatch::Alarm")
+    widgets = [
+        widget(
+            "Mail intake (per 5 minutes)",
+            servit(
+                metrics.MAILS_RECEIVED,
+                metrics.TICKETS_CREATED,
+                metrics.DUPLICATES,
+                metrics.BOUNCES,
+                metrics.MAILS_QUARANTINED,
+            ),
+        ),
+        widget(
+            "Work done (per 5 minutes)",
+            servit(metrics.REPLIES_SENT, metrics.NOTIFICATIONS_SENT, metrics.SLA_BREACHES),
+        ),
+        widget(
+            "Errors: Lambda failures, API 5xx",
+            [*per_function("Errors", "Sum"), ["AWS/ApiGateway", "5XXError", *api]],
+        ),
+        widget(
+            "API latency p50 / p99 (ms)",
+            [
+                ["AWS/ApiGateway", "Latency", *api, {"stat": "p50"}],
+                ["AWS/ApiGateway", "Latency", *api, {"stat": "p99"}],
+            ],
+        ),
+        widget(
+            "Lambda duration p50 / p99 (ms)",
+            [*per_function("Duration", "p50"), *per_function("Duration", "p99")],
+        ),
+        widget(
+            "Quarantined per hour; mail and changes waiting in failure queues",
+            [
+                *[
+                    [*row, {"stat": "Sum", "period": 3600}]
+                    for row in servit(metrics.MAILS_QUARANTINED)
+                ],
+                *[
+                    [
+                        "AWS/SQS",
+                        "ApproximateNumberOfMessagesVisible",
+                        "QueueName",
+                        f"servit-${{Stage}}-{q}",
+                        {"stat": "Maximum"},
+                    ]
+                    for q in queues
+                ],
+            ],
+        ),
+        widget(
+            "Stream consumer iterator age (ms)",
+            [["AWS/Lambda", "IteratorAge", "FunctionName", function_name("TicketEvents")]],
+            stat="Maximum",
+        ),
+        widget(
+            "DynamoDB throttled requests",
+            [
+                ["AWS/DynamoDB", f"{kind}ThrottleEvents", "TableName", t]
+                for t in tables
+                for kind in ("Read", "Write")
+            ],
+        ),
+        widget(
+            "SES bounce and complaint rates",
+            [
+                ["AWS/SES", "Reputation.BounceRate"],
+                ["AWS/SES", "Reputation.ComplaintRate"],
+            ],
+            stat="Maximum",
+            period=3600,
+        ),
+        widget(
+            "Concurrency and throttles",
+            [*per_function("ConcurrentExecutions", "Maximum"), *per_function("Throttles", "Sum")],
+        ),
+        {
+            "type": "alarm",
+            "width": 24,
+            "height": 4,
+            "properties": {
+                "title": "Alarms",
+                "alarms": [f"${{{name}.Arn}}" for name in alarm_names],
+            },
+        },
+    ]
+    body = {"widgets": widgets}
+    return {
+        "Dashboard": {
+            "Type": "AWS::CloudWatch::Dashboard",
+            "Properties": {"DashboardName": sub(DASHBOARD), "DashboardBody": sub(json.dumps(body))},
+        }
+    }
+
+
+# Logs Insights saved queries. Every Powertools line carries correlation_id (the SES message
+# id for mail, whose raw object is inbound/<that id>), function_name and the logger's service.
+WHERE_DID_THIS_MAIL_GO = """\
+fields @timestamp, function_name, level, message, outcome, ticket_id, mail_log_id, raw_key, \
+reason, correlation_id
+| filter message_id like "PUT-THE-MESSAGE-ID-HERE" or correlation_id = "OR-THE-SES-MESSAGE-ID"
+| sort @timestamp asc
+| limit 200"""
+ERRORS_BY_USE_CASE = """\
+fields @timestamp, @message
+| filter level in ["ERROR", "CRITICAL"] or @message like /Task timed out|Runtime\\.|MemoryError/
+| stats count(*) as errors by function_name, service, location, message
+| sort errors desc
+| limit 100"""
+
+
+def saved_queries() -> dict[str, Any]:
+    log_groups = [sub(f"/aws/lambda/{function_name(f)}") for f in FUNCTIONS]
+
+    def query(name: str, text: str) -> dict[str, Any]:
+        return {
+            "Type": "AWS::Logs::QueryDefinition",
+            "Properties": {
+                "Name": sub(f"servit-${{Stage}}/{name}"),
+                "LogGroupNames": log_groups,
+                "QueryString": text,
+            },
+        }
+
+    return {
+        "WhereDidThisMailGoQuery": query("where-did-this-mail-go", WHERE_DID_THIS_MAIL_GO),
+        "ErrorsByUseCaseQuery": query("errors-by-use-case", ERRORS_BY_USE_CASE),
     }
 
 
@@ -565,6 +1219,7 @@ def web_hosting() -> dict[str, Any]:
     return {
         "WebBucket": {
             "Type": "AWS::S3::Bucket",
+            **RETAIN,
             "Properties": {
                 **PRIVATE_ENCRYPTED_BUCKET,
             },
@@ -681,20 +1336,27 @@ GATEWAY_RESPONSES = {
 
 
 def gateway_responses() -> dict[str, Any]:
-    resources: dict[str, Any] = {}
+    """Inside the REST API's own definition (merged into Chalice's DefinitionBody): the API is
+    created from that body in overwrite mode, so separate AWS::ApiGateway::GatewayResponse
+    resources would be wiped by every update that changes a route (cfn-lint W3660)."""
+    responses: dict[str, Any] = {}
     for kind, (status, code, message) in GATEWAY_RESPONSES.items():
         quoted = message if message.startswith("$") else f'"{message}"'
         body = f'{{"error": "{code}", "message": {quoted}}}'
-        properties: dict[str, Any] = {
-            "RestApiId": ref("RestAPI"),
-            "ResponseType": kind,
-            "ResponseTemplates": {"application/json": body},
-        }
+        response: dict[str, Any] = {"responseTemplates": {"application/json": body}}
         if status is not None:
-            properties["StatusCode"] = status
-        logical = "GatewayResponse" + "".join(w.capitalize() for w in kind.split("_"))
-        resources[logical] = {"Type": "AWS::ApiGateway::GatewayResponse", "Properties": properties}
-    return resources
+            response["statusCode"] = int(status)
+        responses[kind] = response
+    return {
+        "RestAPI": {
+            "Properties": {
+                # Per stage, not the app name Chalice gives every stack's API: the 5xx alarm
+                # finds its API by name.
+                "Name": sub(API_NAME),
+                "DefinitionBody": {"x-amazon-apigateway-gateway-responses": responses},
+            }
+        }
+    }
 
 
 def build_template() -> dict[str, Any]:
@@ -708,10 +1370,16 @@ def build_template() -> dict[str, Any]:
         user_pool(),
         functions(),
         stream_consumer(),
+        least_privilege(),
         gateway_responses(),
         alarms(chalice["app_name"], chalice.get("api_gateway_stage", "api")),
+        inbound_failures(),
+        observability_alarms(chalice["app_name"], chalice.get("api_gateway_stage", "api")),
+        dashboard(chalice["app_name"], chalice.get("api_gateway_stage", "api")),
+        saved_queries(),
     ):
         resources.update(part)
+    harden_functions(resources)
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Description": "ServIT: API, tables, mail intake, user pool and alarms "
@@ -719,9 +1387,11 @@ def build_template() -> dict[str, Any]:
         "Parameters": {
             "Stage": {
                 "Type": "String",
-                "Default": STAGES[0],
-                "AllowedValues": STAGES,
-                "Description": "Must be the Chalice stage the package was built for",
+                "Default": "dev",
+                "AllowedPattern": STAGE_PATTERN,
+                "ConstraintDescription": "1-16 lower-case letters and digits, from a letter",
+                "Description": "Names every resource servit-<Stage>-...: one stage per stack "
+                "(dev, test, prod, ...)",
             },
             "InboundRecipients": {
                 "Type": "CommaDelimitedList",
@@ -732,24 +1402,21 @@ def build_template() -> dict[str, Any]:
             "MailDomain": {
                 "Type": "String",
                 "Default": "servit.example",
-                "Description": "Right-hand side of the Message-IDs ServIT creates (your domain)",
-            },
-            "MailSecret": {
-                "Type": "String",
-                "NoEcho": True,
-                "MinLength": 32,
-                "Description": "Signs reply addresses and portal links (32+ random characters)",
+                "Description": "Your SES-verified domain: the only one ServIT may send from "
+                "(response point addresses must be on it); also names its Message-IDs",
             },
             "PublicUrl": {
                 "Type": "String",
                 "Default": "",
-                "Description": "Base URL customers reach the portal at; empty: the API's URL",
+                "Description": "Base URL of the agent UI and the portal in mails (your own "
+                "domain in front of CloudFront); empty: the stack's CloudFront URL (WebUrl)",
             },
             "AlarmEmail": {
                 "Type": "String",
                 "Default": "",
                 "Description": "Optional e-mail address subscribed to the alarm topic",
             },
+            **observability_parameters(),
         },
         "Conditions": {
             "HasRecipients": {
@@ -757,6 +1424,7 @@ def build_template() -> dict[str, Any]:
             },
             "HasAlarmEmail": {"Fn::Not": [{"Fn::Equals": [ref("AlarmEmail"), ""]}]},
             "HasPublicUrl": {"Fn::Not": [{"Fn::Equals": [ref("PublicUrl"), ""]}]},
+            **observability_conditions(),
         },
         "Resources": resources,
         "Outputs": {
@@ -774,6 +1442,7 @@ def build_template() -> dict[str, Any]:
             "WebUrl": {"Value": sub("https://${WebDistribution.DomainName}/")},
             "WebBucketName": {"Value": ref("WebBucket")},
             "WebDistributionId": {"Value": ref("WebDistribution")},
+            **observability_outputs(),
         },
     }
 

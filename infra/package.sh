@@ -3,12 +3,11 @@
 #
 #   infra/package.sh [OUT_DIR]      (or OUT_DIR=... infra/package.sh; default: out)
 #
-# Writes OUT_DIR/sam.json and OUT_DIR/deployment.zip. infra/resources.json is committed and
-# not regenerated here (run infra/gen_resources.py; a test fails while it is stale).
-# Deploy: aws cloudformation package --template-file OUT_DIR/sam.json --s3-bucket <bucket>
-#           --output-template-file OUT_DIR/packaged.json
-#         aws cloudformation deploy --template-file OUT_DIR/packaged.json --stack-name servit-dev
-#           --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND
+# Writes OUT_DIR/sam.json and OUT_DIR/deployment.zip, and OUT_DIR/expanded.json: the same
+# template after the SAM transform, as CloudFormation sees it. One package serves every stack
+# and stage (the stack's Stage parameter names the resources). infra/resources.json is
+# committed and not regenerated here (run infra/gen_resources.py; a test fails while stale).
+# Deploy: infra/deploy.sh (make deploy STACK=... BUCKET=...), see README "Deploy".
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -32,9 +31,13 @@ mv "$staging" vendor/templates
 # `chalice package` needs a region to name service principals, but no credentials.
 export AWS_DEFAULT_REGION="${AWS_DEFAULT_REGION:-eu-north-1}"
 export AWS_EC2_METADATA_DISABLED=true
-"$VENV/bin/chalice" package --stage dev --pkg-format cloudformation \
+"$VENV/bin/chalice" package --stage aws --pkg-format cloudformation \
   --template-format json --merge-template infra/resources.json "$OUT_DIR"
+# The REST API names the API function by name, not by reference (no dependency cycle).
+"$VENV/bin/python" infra/package_finish.py "$OUT_DIR/sam.json"
+# What CloudFormation gets after the SAM transform: only this shows cycles between resources.
+"$VENV/bin/python" infra/expand.py "$OUT_DIR/sam.json" "$OUT_DIR/expanded.json"
 
 # Zero findings: cfn-lint exits non-zero on any error or warning.
-"$VENV/bin/cfn-lint" "$OUT_DIR/sam.json"
-echo "packaged and linted: $OUT_DIR/sam.json $OUT_DIR/deployment.zip"
+"$VENV/bin/cfn-lint" "$OUT_DIR/sam.json" "$OUT_DIR/expanded.json"
+echo "packaged and linted: $OUT_DIR/sam.json (expanded: $OUT_DIR/expanded.json) $OUT_DIR/deployment.zip"

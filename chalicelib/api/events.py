@@ -16,7 +16,8 @@ from aws_lambda_powertools import Logger
 from chalice.app import Blueprint, DynamoDBEvent
 
 from chalicelib import bootstrap
-from chalicelib.services import event_stream
+from chalicelib.api import observability
+from chalicelib.services import event_stream, metrics
 from chalicelib.services.context import Services
 
 bp = Blueprint(__name__)
@@ -39,9 +40,13 @@ def ticket_events(event: DynamoDBEvent) -> dict[str, Any]:
     return handle(bootstrap.services(), event.to_dict())
 
 
+observability.instrument(ticket_events)
+
+
 def handle(svc: Services, event: dict[str, Any]) -> dict[str, Any]:
     items = decode(event.get("Records") or [])
     result = event_stream.consume(svc, items)
+    metrics.count(metrics.NOTIFICATIONS_SENT, result.notices)
     logger.info(
         "stream batch",
         extra={"records": len(event.get("Records") or []), "changes": result.changes,

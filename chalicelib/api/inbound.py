@@ -10,7 +10,8 @@ from aws_lambda_powertools import Logger
 from chalice.app import Blueprint, SNSEvent
 
 from chalicelib import bootstrap
-from chalicelib.services import mail_intake
+from chalicelib.api import observability
+from chalicelib.services import mail_intake, metrics
 
 bp = Blueprint(__name__)
 logger = Logger(service="servit-mail")
@@ -66,10 +67,31 @@ def inbound_mail(event: SNSEvent) -> None:
     # The SMTP MAIL FROM: where a sender is taken from when the headers name none.
     envelope_sender = str(notification.get("mail", {}).get("source") or "") or None
     # Idempotent: a redelivered notification finds the raw key claimed: logged as a duplicate.
-    mail_intake.ingest(
+    # Whatever escapes (the mail log cannot be written, a timeout, out of memory) fails the
+    # invocation: Lambda tries twice more, then the SNS event goes to the on-failure queue
+    # (infra: InboundMailFailures); the raw mail stays in S3 and chalicelib.ops.replay
+    # feeds it in again.
+    entry = mail_intake.ingest(
         bootstrap.services(),
         key,
         recipients,
         hold=scan_hold(notification),
         envelope_sender=envelope_sender,
     )
+    for name in metrics.mail_outcome(entry):
+        metrics.count(name)
+    # "Where did this mail go": the Logs Insights query finds this line by message_id.
+    logger.info(
+        "mail filed",
+        extra={
+            "message_id": entry.message_id,
+            "raw_key": entry.raw_key,
+            "outcome": entry.outcome.value,
+            "ticket_id": entry.ticket_id,
+            "mail_log_id": entry.id,
+            "reason": entry.reason,
+        },
+    )
+
+
+observability.instrument(inbound_mail)

@@ -20,6 +20,7 @@ from chalicelib.services import (
     directory,
     field_settings,
     inputs,
+    metrics,
     routing,
     templates,
 )
@@ -104,6 +105,7 @@ def create_ticket(svc: Services, actor: User, body: Any) -> Ticket:
     if initial is not Status.NEW and ticket.is_open:
         ticket.change_status(initial, actor.id, now, dormant_until=dormant_until)
     svc.tickets.add(ticket)
+    metrics.count(metrics.TICKETS_CREATED)
     return ticket
 
 

@@ -1,98 +1,214 @@
-"""The Lambda's IAM policy (.chalice/policy-dev.json) reaches the resources the stack names,
-and no further than their name prefix."""
+"""One role per Lambda function, holding exactly what that function's code does.
+
+NEEDS is the table of permissions each function needs (which code needs them: see the
+comments). The roles — each function's Chalice policy file plus the template policies
+attached to its role (tests/infra/iam_model.py) — are checked against it both ways: every
+need is granted, and every granted action and resource is one the table names. No ``*``
+action anywhere. tests/integration/test_function_permissions.py records the calls the
+functions really make and checks them against the same roles.
+"""
 
 from __future__ import annotations
 
-import json
-import re
 from fnmatch import fnmatchcase
-from pathlib import Path
-from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-ACCOUNT, REGION = "123456789012", "eu-north-1"
+from tests.infra import iam_model
+from tests.infra.iam_model import ACCOUNT, MAIL_DOMAIN, REGION, SECRET_ARN, table_arn
+
+TABLES = ("Tickets", "TicketEvents", "Contacts", "Config", "Lookups", "MailLog", "Notifications")
+BUCKET = f"arn:aws:s3:::servit-dev-mail-{ACCOUNT}-{REGION}"
+OWN_IDENTITY = f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/{MAIL_DOMAIN}"
+POOL = iam_model.VALUES["UserPool.Arn"]
+STREAM = table_arn("TicketEvents") + "/stream/2026-01-01T00:00:00.000"
+SENDER = {"ses:FromAddress": f"kundtjanst@{MAIL_DOMAIN}"}
 
 
-def load(path: str) -> Any:
-    return json.loads((ROOT / path).read_text(encoding="utf-8"))
+def log_stream(short: str) -> str:
+    return f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/servit-dev-{short}:log-stream:x"
 
 
-POLICY = load(".chalice/policy-dev.json")
-TEMPLATE = load("infra/resources.json")
+def common(short: str) -> dict[str, list[str]]:
+    """Every function: its own log group, X-Ray, the signing secret (bootstrap reads it once
+    per container) and mail from the stack's own domain (replies, acknowledgements, notices)."""
+    return {
+        "logs:CreateLogStream": [log_stream(short)],
+        "logs:PutLogEvents": [log_stream(short)],
+        "xray:PutTraceSegments": ["*"],
+        "xray:PutTelemetryRecords": ["*"],
+        "secretsmanager:GetSecretValue": [SECRET_ARN],
+        "ses:SendEmail": [OWN_IDENTITY],
+    }
 
 
-def as_list(value: str | list[str]) -> list[str]:
-    return [value] if isinstance(value, str) else value
+def tables(*names: str, index: bool = False) -> list[str]:
+    arns = [table_arn(n) for n in names]
+    return arns + ([table_arn(n, "any_index") for n in names] if index else [])
 
 
-def allows(action: str, arn: str) -> bool:
-    """Allow statements only (the file has no Deny); IAM wildcards are * and ?."""
-    return any(
-        statement["Effect"] == "Allow"
-        and any(fnmatchcase(action, pattern) for pattern in as_list(statement["Action"]))
-        and any(fnmatchcase(arn, pattern) for pattern in as_list(statement["Resource"]))
-        for statement in POLICY["Statement"]
-    )
+API_ITEM_ACTIONS = ("GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem", "DeleteItem",
+                    "ConditionCheckItem")  # fmt: skip
+
+NEEDS: dict[str, dict[str, list[str]]] = {
+    # Every route: all tables and indexes (repositories in adapters/dynamodb), raw mail,
+    # attachments and sent mail in the bucket, user management in Cognito (admin routes).
+    "api_handler": {
+        **common("api"),
+        **{f"dynamodb:{a}": tables(*TABLES, index=True) for a in API_ITEM_ACTIONS},
+        "s3:GetObject": [f"{BUCKET}/inbound/x", f"{BUCKET}/attachments/x"],
+        "s3:PutObject": [f"{BUCKET}/outbound/x", f"{BUCKET}/attachments/x"],
+        "s3:ListBucket": [BUCKET],  # so a missing object is NoSuchKey, not AccessDenied
+        **{
+            f"cognito-idp:{a}": [POOL]
+            for a in (
+                "AdminCreateUser",
+                "AdminUpdateUserAttributes",
+                "AdminSetUserPassword",
+                "AdminAddUserToGroup",
+                "AdminRemoveUserFromGroup",
+                "AdminUserGlobalSignOut",
+            )
+        },
+    },
+    # services/mail_intake and what it calls: new tickets and follow-ups (never a delete or
+    # an update of a ticket in place), contacts found or created, threading lookups, the
+    # hourly automatic-mail counters (Config UpdateItem), the mail log; reads raw mail under
+    # inbound/, stores attachments, quarantine and the acknowledgement it sends.
+    "inbound_mail": {
+        **common("inbound-mail"),
+        "dynamodb:GetItem": tables("Tickets", "Contacts", "Lookups", "Config", "MailLog"),
+        "dynamodb:PutItem": tables("Tickets", "TicketEvents", "Contacts", "Lookups", "MailLog"),
+        "dynamodb:Query": tables("TicketEvents", "Config"),
+        "dynamodb:BatchGetItem": tables("Lookups"),
+        "dynamodb:UpdateItem": tables("Config"),
+        "s3:GetObject": [f"{BUCKET}/inbound/x"],
+        "s3:PutObject": [f"{BUCKET}/quarantine/x", f"{BUCKET}/attachments/x"],
+        "s3:ListBucket": [BUCKET],
+        # Lambda's on-failure destination of the SNS-invoked function (failed deliveries).
+        "sqs:SendMessage": [iam_model.INBOUND_FAILURES_ARN],
+    },
+    # services/event_stream + notifications: reads the stream and the ticket, writes and
+    # claims notices, mails agents; failed batches go to its dead-letter queue.
+    "ticket_events": {
+        **common("ticket-events"),
+        "dynamodb:GetItem": tables("Tickets", "Config", "Lookups"),
+        "dynamodb:Query": tables("TicketEvents", "Config"),
+        "dynamodb:PutItem": tables("Notifications"),
+        "dynamodb:UpdateItem": tables("Notifications"),
+        "dynamodb:DescribeStream": [STREAM],
+        "dynamodb:GetRecords": [STREAM],
+        "dynamodb:GetShardIterator": [STREAM],
+        "dynamodb:ListStreams": ["*"],  # has no resource-level permissions
+        "sqs:SendMessage": [iam_model.DEAD_LETTER_ARN],
+    },
+}
+# Actions that have no resource-level permissions: the only ones allowed on "*".
+STAR_RESOURCE_ACTIONS = {
+    "xray:PutTraceSegments",
+    "xray:PutTelemetryRecords",
+    "dynamodb:ListStreams",
+}
 
 
-def deployed_name(resource_id: str, prop: str) -> str:
-    """The physical name of a template resource for Stage=dev."""
-    text = TEMPLATE["Resources"][resource_id]["Properties"][prop]["Fn::Sub"]
-    values = {"Stage": "dev", "AWS::AccountId": ACCOUNT, "AWS::Region": REGION}
-    return re.sub(r"\$\{([^}]+)\}", lambda m: values[m.group(1)], text)
+def test_every_function_has_a_role_and_a_policy_file_of_its_own() -> None:
+    files = {f: iam_model.chalice_policy_file(f) for f in iam_model.ROLES}
+    assert len(set(files.values())) == len(files), files
+    assert set(NEEDS) == set(iam_model.ROLES)
 
 
-def table_names() -> list[str]:
-    return [
-        deployed_name(rid, "TableName")
-        for rid, res in TEMPLATE["Resources"].items()
-        if res.get("Type") == "AWS::DynamoDB::Table"
+@pytest.mark.parametrize("function", sorted(NEEDS))
+def test_no_action_is_a_wildcard(function: str) -> None:
+    for statement in iam_model.statements(function):
+        for action in statement.actions:
+            assert "*" not in action and "?" not in action, (statement.source, statement.sid)
+
+
+@pytest.mark.parametrize("function", sorted(NEEDS))
+def test_the_role_grants_everything_the_function_needs(function: str) -> None:
+    missing = [
+        (action, arn)
+        for action, arns in NEEDS[function].items()
+        for arn in arns
+        if not iam_model.allows(function, action, arn, SENDER)
     ]
+    assert not missing, f"{function} lacks {missing}"
 
 
-@pytest.mark.parametrize("table", table_names())
-def test_lambda_reads_and_writes_every_table_and_its_indexes(table: str) -> None:
-    arn = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{table}"
-    for action in ("GetItem", "Query", "PutItem", "UpdateItem", "DeleteItem", "ConditionCheckItem"):
-        assert allows(f"dynamodb:{action}", arn), action
-    assert allows("dynamodb:Query", f"{arn}/index/inbox_agent")
-    assert allows("dynamodb:GetRecords", f"{arn}/stream/2026-01-01T00:00:00.000")
+@pytest.mark.parametrize("function", sorted(NEEDS))
+def test_the_role_grants_nothing_the_function_does_not_need(function: str) -> None:
+    needs = NEEDS[function]
+    for statement in iam_model.statements(function):
+        where = (function, statement.source, statement.sid)
+        for action in statement.actions:
+            assert action in needs, f"{where}: {action} is not used by {function}"
+            for resource in statement.resources:
+                if resource == "*":
+                    assert action in STAR_RESOURCE_ACTIONS, f"{where}: {action} on *"
+                # Each granted resource pattern covers something the function needs.
+                assert any(fnmatchcase(arn, resource) for arn in needs[action]), (
+                    f"{where}: {action} on {resource} is broader than {function} needs"
+                )
 
 
-def test_lambda_cannot_scan_or_touch_tables_of_other_stages_or_apps() -> None:
-    own = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/servit-dev-Tickets"
-    assert not allows("dynamodb:Scan", own)
-    assert not allows("dynamodb:DeleteTable", own)
+def test_the_stream_consumer_cannot_delete_or_rewrite_tickets() -> None:
+    for action in ("DeleteItem", "PutItem", "UpdateItem", "BatchWriteItem"):
+        for table in ("Tickets", "TicketEvents", "Contacts"):
+            assert not iam_model.allows("ticket_events", f"dynamodb:{action}", table_arn(table))
+
+
+def test_intake_cannot_delete_anything_nor_touch_users_or_notices() -> None:
+    for table in TABLES:
+        assert not iam_model.allows("inbound_mail", "dynamodb:DeleteItem", table_arn(table))
+    assert not iam_model.allows("inbound_mail", "dynamodb:PutItem", table_arn("Notifications"))
+    assert not iam_model.allows("inbound_mail", "cognito-idp:AdminCreateUser", POOL)
+    assert not iam_model.allows("inbound_mail", "s3:GetObject", f"{BUCKET}/attachments/x")
+
+
+@pytest.mark.parametrize("function", sorted(NEEDS))
+def test_mail_goes_out_only_from_the_stacks_own_domain(function: str) -> None:
+    assert iam_model.allows(function, "ses:SendEmail", OWN_IDENTITY, SENDER)
+    other = f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/bank.example"
+    assert not iam_model.allows(
+        function, "ses:SendEmail", other, {"ses:FromAddress": "x@bank.example"}
+    )
+    # Even through our identity, a From outside the domain is refused.
+    assert not iam_model.allows(
+        function, "ses:SendEmail", OWN_IDENTITY, {"ses:FromAddress": "ceo@bank.example"}
+    )
+    assert not iam_model.allows(function, "ses:SendRawEmail", OWN_IDENTITY, SENDER)
+
+
+@pytest.mark.parametrize("function", sorted(NEEDS))
+def test_no_role_reaches_other_stages_or_other_apps(function: str) -> None:
     for other in ("servit-prod-Tickets", "billing-Invoices"):
-        assert not allows("dynamodb:GetItem", f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{other}")
+        arn = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{other}"
+        assert not iam_model.allows(function, "dynamodb:GetItem", arn)
+    assert not iam_model.allows(function, "s3:GetObject", "arn:aws:s3:::someone-else/inbound/x")
+    assert not iam_model.allows(function, "dynamodb:Scan", table_arn("Tickets"))
+    other_secret = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:db-password-xyz"
+    assert not iam_model.allows(function, "secretsmanager:GetSecretValue", other_secret)
 
 
-def test_lambda_reads_and_writes_mail_objects_but_not_other_buckets() -> None:
-    bucket = deployed_name("MailBucket", "BucketName")
-    assert allows("s3:GetObject", f"arn:aws:s3:::{bucket}/inbound/abc")
-    assert allows("s3:PutObject", f"arn:aws:s3:::{bucket}/quarantine/abc")
-    assert not allows("s3:DeleteBucket", f"arn:aws:s3:::{bucket}")
-    assert not allows("s3:GetObject", "arn:aws:s3:::someone-elses-bucket/inbound/abc")
+def test_the_secret_is_generated_by_the_stack_and_only_its_arn_reaches_the_functions() -> None:
+    template = iam_model.load("infra/resources.json")
+    assert "MailSecret" not in template["Parameters"]
+    secret = template["Resources"]["MailSecret"]
+    assert secret["Type"] == "AWS::SecretsManager::Secret"
+    assert secret["Properties"]["GenerateSecretString"]["PasswordLength"] >= 32
+    for logical in ("APIHandler", "InboundMail", "TicketEvents"):
+        variables = template["Resources"][logical]["Properties"]["Environment"]["Variables"]
+        assert "SERVIT_SECRET" not in variables
+        assert variables["SERVIT_SECRET_ARN"] == {"Ref": "MailSecret"}
 
 
-def test_lambda_publishes_to_its_topics_sends_mail_starts_workflows_and_logs() -> None:
-    topic = deployed_name("InboundMailTopic", "TopicName")
-    assert allows("sns:Publish", f"arn:aws:sns:{REGION}:{ACCOUNT}:{topic}")
-    assert allows("ses:SendRawEmail", f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/example.com")
-    assert allows(
-        "states:StartExecution", f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:servit-dev-wake"
-    )
-    # Function names are fixed by the merge template, so the log groups are known.
-    name = deployed_name("APIHandler", "FunctionName")
-    assert allows(
-        "logs:PutLogEvents",
-        f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/{name}:log-stream:x",
-    )
-
-
-def test_no_statement_grants_every_action_of_a_service() -> None:
-    for statement in POLICY["Statement"]:
-        for action in as_list(statement["Action"]):
-            assert not action.endswith(":*") and action != "*", statement["Sid"]
+def test_receipt_rule_requires_tls_and_mfa_is_offered() -> None:
+    resources = iam_model.load("infra/resources.json")["Resources"]
+    rule = resources["ReceiptRule"]["Properties"]["Rule"]
+    assert rule["TlsPolicy"] == "Require"
+    assert rule["Recipients"] == {
+        "Fn::If": ["HasRecipients", {"Ref": "InboundRecipients"}, {"Ref": "AWS::NoValue"}]
+    }
+    pool = resources["UserPool"]["Properties"]
+    assert pool["MfaConfiguration"] == "OPTIONAL"
+    assert pool["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]

@@ -22,6 +22,7 @@ INFRA_ONLY = {
     "PointInTimeRecoverySpecification",
     "SSESpecification",
     "TimeToLiveSpecification",
+    "DeletionProtectionEnabled",
 }
 
 
@@ -54,13 +55,16 @@ def test_table_has_the_models_keys_attributes_indexes_and_stream(logical: str) -
 
 
 def test_table_names_follow_the_prefix_the_app_reads() -> None:
-    # Given the Chalice stage's prefix
-    chalice = json.loads((ROOT / ".chalice" / "config.json").read_text(encoding="utf-8"))
-    prefix = chalice["stages"]["dev"]["environment_variables"]["SERVIT_TABLE_PREFIX"]
-    # Then every table is "<prefix><Logical>" for Stage=dev
+    # Given the prefix the stack gives every function (from its Stage parameter)
+    (variables,) = {
+        json.dumps(resource["Properties"]["Environment"]["Variables"]["SERVIT_TABLE_PREFIX"])
+        for logical_id, resource in committed()["Resources"].items()
+        if logical_id in gen_resources.FUNCTIONS
+    }
+    prefix = json.loads(variables)["Fn::Sub"]
+    # Then every table is "<prefix><Logical>" whatever the stage
     for logical, props in tables_by_logical_name(committed()).items():
-        name = props["TableName"]["Fn::Sub"].replace("${Stage}", "dev")
-        assert name == f"{prefix}{logical}"
+        assert props["TableName"]["Fn::Sub"] == f"{prefix}{logical}"
 
 
 def test_a_new_index_on_a_model_no_longer_matches_the_committed_table() -> None:
@@ -113,3 +117,4 @@ def test_tables_keep_their_data_point_in_time_encrypted_and_on_stack_deletion() 
         assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
         assert props["SSESpecification"] == {"SSEEnabled": True}
         assert resource["DeletionPolicy"] == resource["UpdateReplacePolicy"] == "Retain"
+        assert props["DeletionProtectionEnabled"] is True

@@ -1,0 +1,1 @@
+"""Operator commands run from a workstation with AWS credentials (docs/operations.md)."""
