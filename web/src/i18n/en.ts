@@ -257,7 +257,7 @@ export const en: Record<keyof typeof sv, string> = {
   "admin.delete": "Delete",
   "admin.deleteItem": "Delete {id}",
   "admin.signOut": "Sign out everywhere",
-  "admin.signOutItem": "Sign {id} out everywhere",
+  "admin.signOutItem": "Sign out everywhere: {id}",
   "admin.signOutConfirm": "Sign {id} out on every device? Their open sessions end at once; they can log in again.",
   "admin.signedOut": "{id} is signed out everywhere",
   "admin.confirmDelete": "Delete {id}?",

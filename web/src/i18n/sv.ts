@@ -255,7 +255,7 @@ export const sv = {
   "admin.delete": "Ta bort",
   "admin.deleteItem": "Ta bort {id}",
   "admin.signOut": "Logga ut överallt",
-  "admin.signOutItem": "Logga ut {id} överallt",
+  "admin.signOutItem": "Logga ut överallt: {id}",
   "admin.signOutConfirm": "Logga ut {id} på alla enheter? Öppna sessioner avslutas direkt; användaren kan logga in igen.",
   "admin.signedOut": "{id} är utloggad överallt",
   "admin.confirmDelete": "Ta bort {id}?",
