@@ -80,19 +80,7 @@ _CONTAINER_TYPES = ("multipart/", "message/")
 def send_reply(svc: Services, actor: User, ticket_id: str, body: Any) -> TicketEvent:
     """An agent answers the customer (optionally asking something: status with_contact)."""
     data = inputs.require_object(body)
-    inputs.only_keys(
-        data,
-        {
-            "text",
-            "html",
-            "cc",
-            "bcc",
-            "attachments",
-            "ask_customer",
-            "to",
-            "confirm_address_change",
-        },
-    )
+    inputs.only_keys(data, REPLY_KEYS)
     text = inputs.text(data, "text", max_len=MAX_TEXT) or ""
     html = inputs.text(data, "html", max_len=MAX_TEXT)
     # The agent's HTML under the policy inbound mail is shown with (issue 10): no scripts,
