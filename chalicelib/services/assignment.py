@@ -13,7 +13,7 @@ from chalicelib.domain.statuses import PICKABLE_STATUSES
 from chalicelib.domain.ticket import Ticket
 from chalicelib.services import directory, inputs
 from chalicelib.services.context import Services
-from chalicelib.services.tickets import _checked_assignment, _writable
+from chalicelib.services.tickets import checked_assignment, writable_ticket
 from chalicelib.services.visibility import require_role, visible_ticket
 
 # How many pool candidates to read per group in one pick-next round.
@@ -123,11 +123,11 @@ def assign_tickets(svc: Services, actor: User, body: Any) -> list[Ticket]:
         raise ValidationError("ticket_ids must name at least one ticket")
     agent_id = inputs.text(data, "agent_id", max_len=63)
     group_id = inputs.text(data, "group_id", max_len=63)
-    tickets = [_writable(svc, actor, ticket_id, None) for ticket_id in dict.fromkeys(ids)]
+    tickets = [writable_ticket(svc, actor, ticket_id, None) for ticket_id in dict.fromkeys(ids)]
     now = svc.clock()
     for ticket in tickets:
         rp = directory.response_point(svc, ticket.response_point_id)
-        checked_group, checked_agent = _checked_assignment(
+        checked_group, checked_agent = checked_assignment(
             svc, rp, group_id or ticket.group_id, agent_id
         )
         ticket.assign(actor.id, now, agent_id=checked_agent, group_id=checked_group)

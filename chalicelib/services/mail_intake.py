@@ -204,7 +204,7 @@ def _process(
     if not msg.from_addr:
         entry, msg = _noted(entry, msg, NO_SENDER)
     known = found.get(contact_key) if contact_key else None
-    result = _file(svc, msg, entry, rp, ticket_id, rule, own, now, contact_id=known)
+    result = file_message(svc, msg, entry, rp, ticket_id, rule, own, now, contact_id=known)
     if own.reused and result.outcome is not Outcome.IGNORED:
         mail_threading.mark_reused(svc, message_id)
     return result
@@ -222,7 +222,7 @@ def _noted(
     return replace(entry, reason=reason), replace(msg, problems=(*msg.problems, note))
 
 
-def _file(
+def file_message(
     svc: Services,
     msg: InboundMessage,
     entry: MailLogEntry,

@@ -9,8 +9,6 @@ address.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -34,7 +32,6 @@ from chalicelib.domain.email_address import unreachable_reason
 from chalicelib.domain.errors import (
     ConflictError,
     NotFoundError,
-    PayloadTooLargeError,
     ValidationError,
 )
 from chalicelib.domain.events import EventType, TicketEvent
@@ -52,37 +49,25 @@ from chalicelib.services import (
     mail_routing,
     mail_threading,
     metrics,
+    reply_inputs,
 )
 from chalicelib.services.context import Services
 from chalicelib.services.ports import OutgoingMail
 from chalicelib.services.records_mail import SIGNATURE
 from chalicelib.services.rendering import language_of, render
-from chalicelib.services.tickets import _writable
+from chalicelib.services.tickets import writable_ticket
 
 logger = Logger(service="servit-mail")
 
-MAX_REPLY_ATTACHMENT_BYTES = 4 * 1024 * 1024  # base64 in a request that Lambda caps at 6 MB
-MAX_TEXT = 100_000
-REPLY_KEYS = {
-    "text",
-    "html",
-    "cc",
-    "bcc",
-    "attachments",
-    "ask_customer",
-    "to",
-    "confirm_address_change",
-}
 _LOGO_CID = "logo@servit"  # the signature logo's Content-ID (see _compose)
-_CONTAINER_TYPES = ("multipart/", "message/")
 
 
 def send_reply(svc: Services, actor: User, ticket_id: str, body: Any) -> TicketEvent:
     """An agent answers the customer (optionally asking something: status with_contact)."""
     data = inputs.require_object(body)
-    inputs.only_keys(data, REPLY_KEYS)
-    text = inputs.text(data, "text", max_len=MAX_TEXT) or ""
-    html = inputs.text(data, "html", max_len=MAX_TEXT)
+    inputs.only_keys(data, reply_inputs.REPLY_KEYS)
+    text = inputs.text(data, "text", max_len=reply_inputs.MAX_TEXT) or ""
+    html = inputs.text(data, "html", max_len=reply_inputs.MAX_TEXT)
     # The agent's HTML under the policy inbound mail is shown with (issue 10): no scripts,
     # handlers, styles, forms or remote http images; a reply has no inline images of its
     # own, so cid: images go too. The signature's logo is added (and kept) below.
@@ -92,8 +77,10 @@ def send_reply(svc: Services, actor: User, ticket_id: str, body: Any) -> TicketE
     ask = data.get("ask_customer", False)
     if not isinstance(ask, bool):
         raise ValidationError("ask_customer must be true or false")
-    ticket = _writable(svc, actor, ticket_id, None)
-    _check_address_change(ticket, actor, data.get("confirm_address_change"), svc.clock())
+    ticket = writable_ticket(svc, actor, ticket_id, None)
+    reply_inputs.check_address_change(
+        ticket, actor, data.get("confirm_address_change"), svc.clock()
+    )
     # cc, bcc and attachments hidden at this response point are not used in replies either.
     used = {k: v for k, v in data.items() if k in ("cc", "bcc", "attachments") and v}
     field_settings.refuse_hidden_writes(svc, ticket.response_point_id, used)
@@ -108,7 +95,7 @@ def send_reply(svc: Services, actor: User, ticket_id: str, body: Any) -> TicketE
     ticket_bcc = [] if "bcc" in hidden else ticket.bcc
     cc = [check_email(a) for a in _given_or(inputs.string_list(data, "cc"), ticket_cc)]
     bcc = [check_email(a) for a in _given_or(inputs.string_list(data, "bcc"), ticket_bcc)]
-    files = _attachments(data.get("attachments"))
+    files = reply_inputs.attachments(data.get("attachments"))
     event_data: dict[str, Any] = {"asked_customer": ask, "agent": actor.id}
     kept = files
     if rp.notification_mode == "link" and contact is not None:
@@ -126,7 +113,7 @@ def send_reply(svc: Services, actor: User, ticket_id: str, body: Any) -> TicketE
         # history keeps and the portal shows.
         event_data.update(text=text, html=html or "", notification="link")
         text, html, files = _link_notice(svc, ticket, contact, rp), None, []
-    _refuse_unreachable([*to, *cc, *bcc])
+    reply_inputs.refuse_unreachable([*to, *cc, *bcc])
     signature = _signature(svc, actor.id, rp.id)
     mail = _compose(
         svc,
@@ -399,37 +386,8 @@ def _send_and_record(
     raise AssertionError("unreachable")
 
 
-def _check_address_change(ticket: Ticket, actor: User, confirmed: Any, now: datetime) -> None:
-    """A recent change of the contact's addresses (an attacker may have set one, issue 10)
-    stops the next reply until an agent confirms they checked it (409 ``address_changed``)."""
-    warning = ticket.address_warning(now)
-    if warning is None:
-        return
-    if confirmed is not True:
-        before = ", ".join(warning.get("before") or []) or "none"
-        after = ", ".join(warning.get("after") or []) or "none"
-        raise ConflictError(
-            f"the contact's address was changed by {warning.get('by')} at {warning.get('at')} "
-            f"({before} -> {after}); check it, then send again confirming the change",
-            code="address_changed",
-        )
-    ticket.confirm_address_change(actor.id, now)
-
-
 def _given_or(given: list[str] | None, default: list[str]) -> list[str]:
     return default if given is None else given
-
-
-def _refuse_unreachable(recipients: list[str]) -> None:
-    """Refuse a reply before anything is built, stored or sent when one of its recipients
-    cannot take mail from us: the agent learns why now rather than from a bounce."""
-    for address in dict.fromkeys(recipients):
-        reason = unreachable_reason(address)
-        if reason is not None:
-            raise ValidationError(
-                f"cannot send to {address}: {reason}",
-                code="address_unreachable",
-            )
 
 
 def _contact_address(contact: Contact | None) -> list[str]:
@@ -467,39 +425,6 @@ def _link_notice(svc: Services, ticket: Ticket, contact: Contact, rp: ResponsePo
         response_point=rp.name,
         portal_link=_portal_link(svc, ticket, contact),
     )
-
-
-def _attachments(value: Any) -> list[OutboundAttachment]:
-    if value is None:
-        return []
-    if not isinstance(value, list) or len(value) > 20:
-        raise ValidationError("attachments must be a list of at most 20 files")
-    files, total = [], 0
-    for item in value:
-        if not isinstance(item, dict):
-            raise ValidationError("each attachment needs filename, content_type and content_base64")
-        name = inputs.text(item, "filename", max_len=255, required=True) or ""
-        ctype = inputs.text(item, "content_type", max_len=100) or "application/octet-stream"
-        if ctype.strip().lower().startswith(_CONTAINER_TYPES):
-            # A file is a leaf: a multipart or message type would make the mail's structure
-            # say something else than what was attached (issue 10).
-            raise ValidationError(
-                f"attachment {name!r}: content type {ctype!r} is a container, not a file; "
-                "send it as application/octet-stream",
-                code="bad_content_type",
-            )
-        try:
-            payload = base64.b64decode(
-                inputs.text(item, "content_base64", max_len=40_000_000, required=True) or "",
-                validate=True,
-            )
-        except (binascii.Error, ValueError):
-            raise ValidationError(f"attachment {name!r} is not valid base64") from None
-        total += len(payload)
-        if total > MAX_REPLY_ATTACHMENT_BYTES:
-            raise PayloadTooLargeError("attachments above 4 MB in all")
-        files.append(OutboundAttachment(name, ctype, payload))
-    return files
 
 
 __all__ = ["NotFoundError", "acknowledge_new_ticket", "may_send_automatic", "send_reply"]

@@ -27,7 +27,7 @@ from chalicelib.domain.organisation import Role, User
 from chalicelib.domain.ticket import Ticket
 from chalicelib.services import directory, mail_routing, mail_threading
 from chalicelib.services.context import Services
-from chalicelib.services.mail_intake import _file
+from chalicelib.services.mail_intake import file_message
 from chalicelib.services.visibility import require_role
 
 PUBLIC_EVENTS = {
@@ -192,7 +192,7 @@ def reply(
     rp = directory.response_point(svc, ticket.response_point_id)
     # A portal message is unique by its id: its "digest" is the entry id.
     own = mail_threading.OwnKeys(raw_key, entry.message_id, entry_id)
-    result = _file(svc, msg, entry, rp, ticket.id, "portal", own, now, channel="portal")
+    result = file_message(svc, msg, entry, rp, ticket.id, "portal", own, now, channel="portal")
     svc.mail_log.put(result)
     return result
 

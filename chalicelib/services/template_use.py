@@ -24,7 +24,7 @@ from chalicelib.services import (
     templates,
 )
 from chalicelib.services.context import Services
-from chalicelib.services.tickets import _save, _writable
+from chalicelib.services.tickets import save_ticket, writable_ticket
 from chalicelib.services.visibility import visible_ticket
 
 logger = Logger(service="servit-templates")
@@ -177,10 +177,10 @@ def apply_template(svc: Services, actor: User, ticket_id: str, body: Any) -> Tic
     if not isinstance(overwrite, bool):
         raise ValidationError("overwrite must be true or false")
     template_id = inputs.text(data, "template_id", max_len=63, required=True) or ""
-    ticket = _writable(svc, actor, ticket_id, None)  # a hidden ticket is 404 before all else
+    ticket = writable_ticket(svc, actor, ticket_id, None)  # a hidden ticket is 404 before all else
     template = _usable(svc, template_id)
     prefill(svc, ticket, template, actor.id, svc.clock(), overwrite=overwrite, agent_id=actor.id)
-    return _save(svc, actor, ticket)
+    return save_ticket(svc, actor, ticket)
 
 
 def check_step(svc: Services, actor: User, ticket_id: str, body: Any) -> Ticket:
@@ -190,12 +190,12 @@ def check_step(svc: Services, actor: User, ticket_id: str, body: Any) -> Ticket:
     step, done = data.get("step"), data.get("done", True)
     if isinstance(step, bool) or not isinstance(step, int) or not isinstance(done, bool):
         raise ValidationError("step must be a step's number (from 0), done true or false")
-    ticket = _writable(svc, actor, ticket_id, None)
+    ticket = writable_ticket(svc, actor, ticket_id, None)
     template = _ticket_template(svc, ticket)
     if template is None:
         raise ValidationError("the ticket has no template, so no steps")
     ticket.check_step(step, done, len(template.steps), actor.id, svc.clock())
-    return _save(svc, actor, ticket)
+    return save_ticket(svc, actor, ticket)
 
 
 def guidance(svc: Services, actor: User, ticket_id: str) -> dict[str, Any]:

@@ -53,7 +53,7 @@ def create_ticket(svc: Services, actor: User, body: Any) -> Ticket:
         raise ValidationError("apply_rules must be true or false")
     rp = _response_point_for(svc, inputs.text(data, "response_point_id", max_len=63))
     field_settings.refuse_hidden_writes(svc, rp.id, data)
-    group_id, agent_id = _checked_assignment(
+    group_id, agent_id = checked_assignment(
         svc,
         rp,
         inputs.text(data, "group_id", max_len=63),
@@ -152,7 +152,7 @@ def update_ticket(
 ) -> Ticket:
     data = inputs.require_object(body)
     inputs.only_keys(data, UPDATE_KEYS)
-    ticket = _writable(svc, actor, ticket_id, if_match)
+    ticket = writable_ticket(svc, actor, ticket_id, if_match)
     field_settings.refuse_hidden_writes(svc, ticket.response_point_id, data)
     now = svc.clock()
     for name in ("title", "description", "template_id", "parent_id"):
@@ -200,33 +200,33 @@ def update_ticket(
         ticket.change_status(
             status, actor.id, now, dormant_until=inputs.instant(data, "dormant_until")
         )
-    return _save(svc, actor, ticket)
+    return save_ticket(svc, actor, ticket)
 
 
 def add_note(svc: Services, actor: User, ticket_id: str, body: Any) -> TicketEvent:
     data = inputs.require_object(body)
     inputs.only_keys(data, {"kind", "text"})
     kind = inputs.enum(data, "kind", NoteKind) or NoteKind.NOTE
-    ticket = _writable(svc, actor, ticket_id, None)
+    ticket = writable_ticket(svc, actor, ticket_id, None)
     event = ticket.add_note(
         kind, inputs.text(data, "text", max_len=100_000, required=True) or "", actor.id, svc.clock()
     )
-    _save(svc, actor, ticket)
+    save_ticket(svc, actor, ticket)
     return event
 
 
 def reopen_ticket(svc: Services, actor: User, ticket_id: str, body: Any) -> Ticket:
     data = inputs.require_object(body or {})
     inputs.only_keys(data, {"reason"})
-    ticket = _writable(svc, actor, ticket_id, None)
+    ticket = writable_ticket(svc, actor, ticket_id, None)
     ticket.reopen(actor.id, svc.clock(), reason=inputs.text(data, "reason", max_len=2000) or "")
-    return _save(svc, actor, ticket)
+    return save_ticket(svc, actor, ticket)
 
 
 # --- helpers shared by the ticket use cases ---------------------------------
 
 
-def _writable(svc: Services, actor: User, ticket_id: str, if_match: int | None) -> Ticket:
+def writable_ticket(svc: Services, actor: User, ticket_id: str, if_match: int | None) -> Ticket:
     ticket = visible_ticket(svc, actor, ticket_id)
     if if_match is not None and if_match != ticket.version:
         raise ConflictError(
@@ -237,7 +237,7 @@ def _writable(svc: Services, actor: User, ticket_id: str, if_match: int | None) 
     return ticket
 
 
-def _save(svc: Services, actor: User, ticket: Ticket) -> Ticket:
+def save_ticket(svc: Services, actor: User, ticket: Ticket) -> Ticket:
     now = svc.clock()
     ticket.touch_lock(actor.id, now, timedelta(minutes=directory.settings(svc).lock_minutes))
     if ticket.pending_events:
@@ -254,7 +254,7 @@ def _reassign(svc: Services, actor: User, ticket: Ticket, data: dict[str, Any]) 
     rp = directory.response_point(svc, rp_id or "")
     group_in = inputs.text(data, "group_id", max_len=63) if "group_id" in data else ticket.group_id
     agent_in = inputs.text(data, "agent_id", max_len=63) if "agent_id" in data else ticket.agent_id
-    group_id, agent_id = _checked_assignment(svc, rp, group_in, agent_in)
+    group_id, agent_id = checked_assignment(svc, rp, group_in, agent_in)
     now = svc.clock()
     if rp.id != ticket.response_point_id:
         ticket.set_response_point(rp.id, actor.id, now)
@@ -281,7 +281,7 @@ def _own_placement(svc: Services, actor: User, rp: ResponsePoint) -> tuple[str |
     return (mine, None) if mine else (None, actor.id)
 
 
-def _checked_assignment(
+def checked_assignment(
     svc: Services, rp: ResponsePoint, group_id: str | None, agent_id: str | None
 ) -> tuple[str | None, str | None]:
     if group_id:
