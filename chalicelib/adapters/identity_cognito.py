@@ -1,9 +1,13 @@
 """Cognito user pool as the identity provider in AWS.
 
-Login uses USER_PASSWORD_AUTH; tokens are verified in our own code against
-the pool's JWKS, fetched once per container and again when a token names a key we
-do not have (Cognito rotated its keys) — at most once a minute, so junk tokens cannot
-make us hammer Cognito. Roles are Cognito groups, kept in step with the user record;
+Login uses USER_PASSWORD_AUTH and answers Cognito's challenges with
+RespondToAuthChallenge (a TOTP code, a new password); TOTP is set up and turned off with
+the user's own access token (AssociateSoftwareToken, VerifySoftwareToken,
+SetUserMFAPreference). None of these calls needs an IAM permission: Cognito authorises
+them by the password, the challenge session or the access token. Tokens are verified in
+our own code against the pool's JWKS, fetched once per container and again when a token
+names a key we do not have (Cognito rotated its keys) — at most once a minute, so junk
+tokens cannot make us hammer Cognito. Roles are Cognito groups, kept in step with the user record;
 the record's roles are the ones a request acts with (services/auth.py).
 """
 
@@ -24,11 +28,14 @@ from chalicelib.domain.errors import (
     AuthenticationError,
     TooManyRequestsError,
     UnavailableError,
+    ValidationError,
 )
-from chalicelib.services.ports import Claims, IdentityProvider
+from chalicelib.domain.passwords import RULES
+from chalicelib.services.ports import Challenge, Claims, IdentityProvider, SignInStep
 
 ROLE_GROUPS = ("admin", "dispatcher", "agent")
 REFETCH_INTERVAL = 60.0  # seconds between JWKS fetches prompted by an unknown key id
+ANSWERED = {Challenge.MFA_CODE: "SOFTWARE_TOKEN_MFA_CODE", Challenge.NEW_PASSWORD: "NEW_PASSWORD"}
 
 logger = Logger(service="servit-auth")
 
@@ -77,7 +84,7 @@ class CognitoIdentity(IdentityProvider):
         assert self._jwks is not None
         return self._jwks
 
-    def login(self, email: str, password: str) -> str:
+    def login(self, email: str, password: str) -> SignInStep:
         errors = self._client.exceptions
         try:
             result = self._client.initiate_auth(
@@ -88,13 +95,90 @@ class CognitoIdentity(IdentityProvider):
         except (errors.NotAuthorizedException, errors.UserNotFoundException):
             raise AuthenticationError("wrong e-mail address or password") from None
         except errors.TooManyRequestsException:  # Cognito's own rate limit, not a 500
-            error = TooManyRequestsError("too many logins just now; try again shortly")
-            error.retry_after = 5
-            raise error from None
-        token = result.get("AuthenticationResult", {}).get("IdToken")
-        if not token:
-            raise AuthenticationError("the login needs a further step (e.g. a new password)")
-        return str(token)
+            raise _busy() from None
+        return self._step(result)
+
+    def respond(self, email: str, step: SignInStep, answer: str) -> SignInStep:
+        if step.challenge not in ANSWERED:
+            raise AuthenticationError(
+                f"no such challenge: {step.challenge}", code="challenge_expired"
+            )
+        errors = self._client.exceptions
+        try:
+            result = self._client.respond_to_auth_challenge(
+                ClientId=self.client_id,
+                ChallengeName=step.challenge,
+                Session=step.session,
+                ChallengeResponses={
+                    "USERNAME": step.user_id or email,
+                    ANSWERED[step.challenge]: answer,
+                },
+            )
+        except errors.CodeMismatchException:
+            raise _wrong_code() from None
+        except errors.InvalidPasswordException:
+            raise ValidationError(f"the new password needs {RULES}", code="weak_password") from None
+        except (
+            errors.NotAuthorizedException,  # "Invalid session for the user" (expired, used)
+            errors.ExpiredCodeException,
+            errors.ResourceNotFoundException,
+        ):
+            raise _expired() from None
+        except errors.TooManyRequestsException:
+            raise _busy() from None
+        return self._step(result)
+
+    def _step(self, result: dict[str, Any]) -> SignInStep:
+        tokens = result.get("AuthenticationResult") or {}
+        if tokens.get("IdToken"):
+            token = str(tokens["IdToken"])
+            user_id = self.verify(token).user_id
+            return SignInStep(
+                user_id=user_id, token=token, access=str(tokens.get("AccessToken", ""))
+            )
+        challenge = result.get("ChallengeName", "")
+        if challenge not in ANSWERED:
+            # MFA_SETUP comes only from a pool whose MFA is ON; ours is OPTIONAL and sets
+            # TOTP up after the password (services/sign_in.py). SMS and others: not enabled.
+            logger.warning("unexpected Cognito challenge", extra={"challenge": challenge})
+            raise AuthenticationError("this login needs a step ServIT does not offer")
+        parameters = result.get("ChallengeParameters") or {}
+        user_id = parameters.get("USER_ID_FOR_SRP") or parameters.get("USERNAME") or ""
+        return SignInStep(user_id=str(user_id), challenge=challenge, session=str(result["Session"]))
+
+    def begin_totp(self, access: str) -> str:
+        errors = self._client.exceptions
+        try:
+            result = self._client.associate_software_token(AccessToken=access)
+        except errors.NotAuthorizedException:
+            raise _expired() from None
+        return str(result["SecretCode"])
+
+    def confirm_totp(self, access: str, code: str) -> None:
+        errors = self._client.exceptions
+        try:
+            result = self._client.verify_software_token(
+                AccessToken=access, UserCode=code, FriendlyDeviceName="ServIT"
+            )
+        except (errors.CodeMismatchException, errors.EnableSoftwareTokenMFAException):
+            raise _wrong_code() from None
+        except errors.NotAuthorizedException:
+            raise _expired() from None
+        if result.get("Status") != "SUCCESS":
+            raise _wrong_code()
+        self._set_totp(access, enabled=True)
+
+    def disable_totp(self, access: str) -> None:
+        self._set_totp(access, enabled=False)
+
+    def _set_totp(self, access: str, *, enabled: bool) -> None:
+        try:
+            self._client.set_user_mfa_preference(
+                AccessToken=access,
+                SoftwareTokenMfaSettings={"Enabled": enabled, "PreferredMfa": enabled},
+            )
+        except self._client.exceptions.NotAuthorizedException:
+            raise _expired() from None
 
     def verify(self, token: str) -> Claims:
         try:
@@ -112,7 +196,15 @@ class CognitoIdentity(IdentityProvider):
         with contextlib.suppress(self._client.exceptions.UserNotFoundException):
             self._client.admin_user_global_sign_out(UserPoolId=self.user_pool_id, Username=user_id)
 
-    def register(self, user_id: str, email: str, roles: list[str], password: str | None) -> None:
+    def register(
+        self,
+        user_id: str,
+        email: str,
+        roles: list[str],
+        password: str | None,
+        *,
+        temporary: bool = False,
+    ) -> None:
         errors = self._client.exceptions
         try:
             self._client.admin_create_user(
@@ -132,7 +224,10 @@ class CognitoIdentity(IdentityProvider):
             )
         if password:
             self._client.admin_set_user_password(
-                UserPoolId=self.user_pool_id, Username=user_id, Password=password, Permanent=True
+                UserPoolId=self.user_pool_id,
+                Username=user_id,
+                Password=password,
+                Permanent=not temporary,  # temporary: NEW_PASSWORD_REQUIRED at the next login
             )
         for group in ROLE_GROUPS:
             call = (
@@ -141,3 +236,17 @@ class CognitoIdentity(IdentityProvider):
                 else self._client.admin_remove_user_from_group
             )
             call(UserPoolId=self.user_pool_id, Username=user_id, GroupName=group)
+
+
+def _busy() -> TooManyRequestsError:
+    error = TooManyRequestsError("too many logins just now; try again shortly")
+    error.retry_after = 5
+    return error
+
+
+def _wrong_code() -> AuthenticationError:
+    return AuthenticationError("the code is not right; try the one now shown", code="wrong_code")
+
+
+def _expired() -> AuthenticationError:
+    return AuthenticationError("this login has ended; start again", code="challenge_expired")

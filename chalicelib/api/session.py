@@ -1,4 +1,4 @@
-"""Health, login and the caller's own profile."""
+"""Health, login (with its challenges) and the caller's own profile (with TOTP)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from typing import Any
 
 from chalice.app import Blueprint
 
-from chalicelib.api.present import notification_json, user_json
+from chalicelib.api.present import notification_json, signed_in_json, user_json
 from chalicelib.api.routing import Call, endpoint
-from chalicelib.services import auth, inputs, notifications
+from chalicelib.services import auth, inputs, mfa, notifications, sign_in
 
 bp = Blueprint(__name__)
 
@@ -20,8 +20,13 @@ def health(call: Call) -> dict[str, Any]:
 
 @endpoint(bp, "/api/auth/login", ["POST"], auth=False)
 def login(call: Call) -> dict[str, Any]:
-    token, user = auth.login(call.svc, call.body(), ip=_client_ip())
-    return {"token": token, "user": user_json(user)}
+    """The token and user, or a challenge to answer at /api/auth/challenge first."""
+    return signed_in_json(sign_in.login(call.svc, call.body(), ip=_client_ip()))
+
+
+@endpoint(bp, "/api/auth/challenge", ["POST"], auth=False)
+def challenge(call: Call) -> dict[str, Any]:
+    return signed_in_json(sign_in.answer(call.svc, call.body(), ip=_client_ip()))
 
 
 @endpoint(bp, "/api/auth/logout", ["POST"])
@@ -51,6 +56,27 @@ def update_me(call: Call) -> dict[str, Any]:
     user = auth.update_me(call.svc, call.actor, call.body())
     user.roles = call.actor.roles
     return user_json(user)
+
+
+@endpoint(bp, "/api/me/mfa", ["GET"])
+def my_mfa(call: Call) -> dict[str, Any]:
+    return mfa.status(call.svc, call.actor)
+
+
+@endpoint(bp, "/api/me/mfa/setup", ["POST"])
+def begin_mfa(call: Call) -> dict[str, Any]:
+    """Password -> the TOTP secret and a session for confirming the app's first code."""
+    return mfa.begin(call.svc, call.actor, call.body(), ip=_client_ip())
+
+
+@endpoint(bp, "/api/me/mfa/confirm", ["POST"])
+def confirm_mfa(call: Call) -> dict[str, Any]:
+    return mfa.confirm(call.svc, call.actor, call.body(), ip=_client_ip())
+
+
+@endpoint(bp, "/api/me/mfa/disable", ["POST"])
+def disable_mfa(call: Call) -> dict[str, Any]:
+    return mfa.disable(call.svc, call.actor, call.body(), ip=_client_ip())
 
 
 @endpoint(bp, "/api/me/notifications", ["GET"])

@@ -1,4 +1,4 @@
-"""Log in, and turn a verified token into the acting user."""
+"""Turn a verified token into the acting user; log out (login itself: sign_in.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from chalicelib.domain.errors import AuthenticationError, NotFoundError
 from chalicelib.domain.organisation import Role, User
 from chalicelib.domain.records import from_record
-from chalicelib.services import directory, inputs, login_guard
+from chalicelib.services import directory, inputs
 from chalicelib.services.context import Services
 from chalicelib.services.ports import Claims
 from chalicelib.services.visibility import require_role
@@ -16,21 +16,6 @@ from chalicelib.services.visibility import require_role
 # On the user record (Config): tokens issued at or before this epoch second are refused.
 SIGNED_OUT_BEFORE = "signed_out_before"
 REVOKED = "revoked-token:"  # Lookups key prefix + the token's jti -> its expiry (ISO)
-
-
-def login(svc: Services, body: Any, *, ip: str = "") -> tuple[str, User]:
-    """Throttled per account and per client address (login_guard): 429 while locked."""
-    data = inputs.require_object(body)
-    email = (inputs.text(data, "email", max_len=254, required=True) or "").strip().lower()
-    password = inputs.text(data, "password", max_len=256, required=True) or ""
-    attempt = login_guard.before(svc, email, ip)
-    try:
-        token = svc.identity.login(email, password)
-    except AuthenticationError:
-        login_guard.failed(svc, attempt)
-        raise
-    login_guard.succeeded(svc, attempt)
-    return token, actor_from_token(svc, token)
 
 
 def actor_from_token(svc: Services, token: str) -> User:

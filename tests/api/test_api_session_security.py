@@ -251,17 +251,17 @@ def test_lockout_and_logout_hold_on_dynamodb_as_in_memory(any_services: Any) -> 
     """The same rules on the stored counters and lookups (DynamoDB Local) as on the fakes."""
     from chalicelib.domain.errors import AuthenticationError, TooManyRequestsError
     from chalicelib.services import auth
-    from tests.support import seed_helpdesk
+    from tests.support import logged_in, seed_helpdesk
 
     svc = any_services
     seed_helpdesk(svc)
     good = {"email": "agent1@example.com", "password": PASSWORD}
-    token, _ = auth.login(svc, good, ip="192.0.2.7")
+    token, _ = logged_in(svc, good, ip="192.0.2.7")
     for n in range(5):
         with pytest.raises(AuthenticationError):
-            auth.login(svc, {**good, "password": f"g{n}"}, ip="192.0.2.7")
+            logged_in(svc, {**good, "password": f"g{n}"}, ip="192.0.2.7")
     with pytest.raises(TooManyRequestsError) as locked:
-        auth.login(svc, good, ip="192.0.2.7")
+        logged_in(svc, good, ip="192.0.2.7")
     assert locked.value.retry_after == 60
 
     auth.logout(svc, token)

@@ -49,7 +49,7 @@ def test_a_registered_user_logs_in_and_the_token_names_them_and_their_roles(
     cognito: CognitoIdentity,
 ) -> None:
     cognito.register("agent1", "agent1@example.com", ["agent", "dispatcher"], "Very-Secret-1")
-    token = cognito.login("agent1", "Very-Secret-1")
+    token = cognito.login("agent1", "Very-Secret-1").token
     claims = cognito.verify(token)
     assert claims.user_id == "agent1"
     assert sorted(claims.roles) == ["agent", "dispatcher"]
@@ -69,13 +69,13 @@ def test_an_unknown_user_is_refused(cognito: CognitoIdentity) -> None:
 def test_changing_roles_moves_the_user_between_groups(cognito: CognitoIdentity) -> None:
     cognito.register("agent1", "agent1@example.com", ["agent"], "Very-Secret-1")
     cognito.register("agent1", "agent1@example.com", ["admin"], None)
-    claims = cognito.verify(cognito.login("agent1", "Very-Secret-1"))
+    claims = cognito.verify(cognito.login("agent1", "Very-Secret-1").token)
     assert claims.roles == ("admin",)
 
 
 def test_a_token_for_another_app_client_is_refused(cognito: CognitoIdentity) -> None:
     cognito.register("agent1", "agent1@example.com", ["agent"], "Very-Secret-1")
-    token = cognito.login("agent1", "Very-Secret-1")
+    token = cognito.login("agent1", "Very-Secret-1").token
     other = CognitoIdentity(
         cognito._client,
         user_pool_id=cognito.user_pool_id,
@@ -89,7 +89,7 @@ def test_a_token_for_another_app_client_is_refused(cognito: CognitoIdentity) -> 
 
 def test_a_tampered_token_is_refused(cognito: CognitoIdentity) -> None:
     cognito.register("agent1", "agent1@example.com", ["agent"], "Very-Secret-1")
-    header, payload, signature = cognito.login("agent1", "Very-Secret-1").split(".")
+    header, payload, signature = cognito.login("agent1", "Very-Secret-1").token.split(".")
     forged = f"{header}.{payload[:-4]}AAAA.{signature}"
     with pytest.raises(AuthenticationError):
         cognito.verify(forged)
@@ -138,7 +138,7 @@ def test_rotated_keys_are_fetched_again_when_a_token_names_a_new_key(
     cognito: CognitoIdentity,
 ) -> None:
     cognito.register("agent1", "agent1@example.com", ["agent"], "Very-Secret-1")
-    token = cognito.login("agent1", "Very-Secret-1")
+    token = cognito.login("agent1", "Very-Secret-1").token
     old = {"keys": [{**moto_jwks()["keys"][0], "kid": "retired-key"}]}
     keys, clock = _Keys(moto_jwks()), _Clock()
     identity = _identity(cognito, keys, clock, jwks=old)  # cached before Cognito rotated
@@ -151,7 +151,7 @@ def test_rotated_keys_are_fetched_again_when_a_token_names_a_new_key(
 
 def test_unknown_key_ids_refetch_at_most_once_a_minute(cognito: CognitoIdentity) -> None:
     cognito.register("agent1", "agent1@example.com", ["agent"], "Very-Secret-1")
-    token = cognito.login("agent1", "Very-Secret-1")
+    token = cognito.login("agent1", "Very-Secret-1").token
     junk = _with_kid(token, "made-up")
     keys, clock = _Keys(moto_jwks()), _Clock()
     identity = _identity(cognito, keys, clock)
@@ -168,7 +168,7 @@ def test_unknown_key_ids_refetch_at_most_once_a_minute(cognito: CognitoIdentity)
 
 def test_an_unreachable_jwks_is_a_503_not_a_crash(cognito: CognitoIdentity) -> None:
     cognito.register("agent1", "agent1@example.com", ["agent"], "Very-Secret-1")
-    token = cognito.login("agent1", "Very-Secret-1")
+    token = cognito.login("agent1", "Very-Secret-1").token
     keys, clock = _Keys(OSError("connection reset"), moto_jwks()), _Clock()
     identity = _identity(cognito, keys, clock)
 
@@ -180,7 +180,7 @@ def test_an_unreachable_jwks_is_a_503_not_a_crash(cognito: CognitoIdentity) -> N
 
 def test_a_failed_refetch_keeps_the_keys_we_had(cognito: CognitoIdentity) -> None:
     cognito.register("agent1", "agent1@example.com", ["agent"], "Very-Secret-1")
-    token = cognito.login("agent1", "Very-Secret-1")
+    token = cognito.login("agent1", "Very-Secret-1").token
     keys, clock = _Keys(moto_jwks(), ValueError("not a JWKS document")), _Clock()
     identity = _identity(cognito, keys, clock)
     identity.verify(token)
@@ -198,7 +198,7 @@ def test_cognito_id_tokens_carry_the_token_id_and_issue_time_we_check(
     cognito: CognitoIdentity,
 ) -> None:
     cognito.register("agent1", "agent1@example.com", ["agent"], "Very-Secret-1")
-    claims = cognito.verify(cognito.login("agent1", "Very-Secret-1"))
+    claims = cognito.verify(cognito.login("agent1", "Very-Secret-1").token)
     assert claims.token_id and claims.issued_at > 0 and claims.expires_at > claims.issued_at
 
 
@@ -233,11 +233,13 @@ def test_with_cognito_our_own_checks_end_sessions_and_roles_come_from_the_record
     from chalicelib.domain.organisation import Role, User
     from chalicelib.domain.records import to_record
     from chalicelib.services import auth, directory
-    from tests.support import FrozenClock, fake_services
+    from tests.support import FrozenClock, fake_services, logged_in
 
     clock = FrozenClock()
     svc = fake_services(clock)
     svc.identity = cognito
+    # This test is about sessions, not MFA: the admin logs in with a password alone.
+    svc.config.put(directory.SETTINGS, "global", {"admins_require_mfa": False})
     users = [
         User("admin", "admin@example.com", "Ada", roles=["admin"]),  # type: ignore[list-item]
         User("disp", "disp@example.com", "Dag", roles=["dispatcher"]),  # type: ignore[list-item]
@@ -248,16 +250,16 @@ def test_with_cognito_our_own_checks_end_sessions_and_roles_come_from_the_record
     cognito.register("disp", "disp@example.com", ["agent"], None)  # the pool lags behind
     body = {"email": "disp", "password": "Very-Secret-1"}
 
-    token, user = auth.login(svc, body, ip="192.0.2.1")
+    token, user = logged_in(svc, body, ip="192.0.2.1")
     assert user.roles == [Role.DISPATCHER]  # the record's role, not the pool's group
-    other, _ = auth.login(svc, body, ip="192.0.2.1")
+    other, _ = logged_in(svc, body, ip="192.0.2.1")
     auth.logout(svc, token)
     with pytest.raises(AuthenticationError):
         auth.actor_from_token(svc, token)
     assert auth.actor_from_token(svc, other).id == "disp"
 
     clock.now += timedelta(seconds=1)  # past the tokens' "iat" (Cognito's: the real time)
-    _, admin = auth.login(svc, {**body, "email": "admin"}, ip="192.0.2.1")
+    _, admin = logged_in(svc, {**body, "email": "admin"}, ip="192.0.2.1")
     auth.sign_out_everywhere(svc, admin, "disp")
     with pytest.raises(AuthenticationError):
         auth.actor_from_token(svc, other)

@@ -10,13 +10,13 @@ from chalicelib.domain.errors import AuthenticationError, BadRequestError, Valid
 from chalicelib.domain.organisation import Language, Role, User
 from chalicelib.services import auth, directory
 from chalicelib.services.context import Services
-from tests.support import PASSWORD
+from tests.support import PASSWORD, logged_in
 
 
 def test_login_gives_a_token_that_speaks_for_the_user_with_their_roles(
     svc: Services, people: dict[str, User]
 ) -> None:
-    token, user = auth.login(svc, {"email": " Dispatcher@Example.com ", "password": PASSWORD})
+    token, user = logged_in(svc, {"email": " Dispatcher@Example.com ", "password": PASSWORD})
 
     acting = auth.actor_from_token(svc, token)
     assert user.id == acting.id == "dispatcher"
@@ -38,7 +38,7 @@ def test_bad_credentials_get_no_token(
     svc: Services, people: dict[str, User], body: Any, error: type[Exception]
 ) -> None:
     with pytest.raises(error):
-        auth.login(svc, body)
+        logged_in(svc, body)
 
 
 def test_a_user_sets_their_language_and_view(svc: Services, people: dict[str, User]) -> None:
