@@ -13,6 +13,15 @@
 # Key=Value  further stack parameters (README "Deploy": MailDomain, PublicUrl, ...). On an
 #         update, parameters not given keep their current values.
 # SKIP_WEB=1 skips the agent UI; OUT_DIR (default out/STACK) is where the package is built.
+# REUSE_PACKAGE=1 deploys the package already in OUT_DIR (infra/package.sh's output) as it is.
+#
+# WAF (EnableWaf=auto|true|false; auto, the default: on when the stage is prod): the stack
+# puts a REGIONAL web ACL on the API itself. CloudFront's web ACL must live in us-east-1, so
+# this script deploys infra/waf-cloudfront.json there as stack "STACK-waf" (with WafRateLimit
+# and WafLoginRateLimit if given) and passes its ARN as CloudFrontWebAclArn. With WAF off it
+# passes CloudFrontWebAclArn= (empty: the distribution has none); the us-east-1 stack of an
+# earlier deploy stays until deleted. CloudFrontWebAclArn=... given here: that ACL is used and
+# no us-east-1 stack is touched.
 set -euo pipefail
 
 usage() {
@@ -30,9 +39,16 @@ if ! [[ "$stage" =~ ^[a-z][a-z0-9]{0,15}$ ]]; then
   echo "stage '$stage' is not 1-16 lower-case letters and digits; set STAGE=..." >&2
   exit 2
 fi
+enable_waf=""
+given_acl=0
+waf_overrides=()
 for parameter in "$@"; do
   case "$parameter" in
     Stage=*) echo "give the stage as STAGE=..., not as a parameter" >&2; exit 2 ;;
+    EnableWaf=auto | EnableWaf=true | EnableWaf=false) enable_waf="${parameter#*=}" ;;
+    EnableWaf=*) echo "EnableWaf is auto, true or false, not '${parameter#*=}'" >&2; exit 2 ;;
+    CloudFrontWebAclArn=*) given_acl=1 ;;
+    WafRateLimit=* | WafLoginRateLimit=*) waf_overrides+=("$parameter") ;;
     *=*) ;;
     *) echo "parameter '$parameter' is not Key=Value" >&2; exit 2 ;;
   esac
@@ -51,11 +67,39 @@ else
   exists=0
 fi
 
-bash infra/package.sh "$OUT_DIR"
+# EnableWaf not given: an existing stack keeps its value, a new one gets the default (auto).
+if [ -z "$enable_waf" ] && [ "$exists" = 1 ]; then
+  enable_waf="$(aws cloudformation describe-stacks --stack-name "$stack" \
+    --query "Stacks[0].Parameters[?ParameterKey=='EnableWaf'].ParameterValue" --output text)"
+fi
+case "$enable_waf" in
+  true) waf=1 ;;
+  false) waf=0 ;;
+  *) if [ "$stage" = prod ]; then waf=1; else waf=0; fi ;;  # auto, or a stack from before
+esac
+
+if [ "${REUSE_PACKAGE:-0}" = 1 ] && [ -f "$OUT_DIR/sam.json" ] && [ -f "$OUT_DIR/deployment.zip" ]; then
+  echo "deploying the package in $OUT_DIR as it is (REUSE_PACKAGE=1)"
+else
+  bash infra/package.sh "$OUT_DIR"
+fi
 aws cloudformation package --template-file "$OUT_DIR/sam.json" --s3-bucket "$bucket" \
   --s3-prefix "$stack" --use-json --output-template-file "$OUT_DIR/packaged.json"
 
 overrides=("Stage=$stage" "$@")
+if [ "$given_acl" = 0 ] && [ "$waf" = 1 ]; then
+  # CLOUDFRONT-scope web ACLs exist only in us-east-1, whatever the stack's region.
+  waf_stack="$stack-waf"
+  aws cloudformation deploy --region us-east-1 --template-file infra/waf-cloudfront.json \
+    --stack-name "$waf_stack" --no-fail-on-empty-changeset \
+    --parameter-overrides "Stage=$stage" ${waf_overrides[@]+"${waf_overrides[@]}"}
+  acl="$(aws cloudformation describe-stacks --region us-east-1 --stack-name "$waf_stack" \
+    --query "Stacks[0].Outputs[?OutputKey=='WebAclArn'].OutputValue" --output text)"
+  overrides+=("CloudFrontWebAclArn=$acl")
+  echo "CloudFront web ACL (us-east-1, stack $waf_stack): $acl"
+elif [ "$given_acl" = 0 ]; then
+  overrides+=("CloudFrontWebAclArn=")
+fi
 # A template that still takes the mail signing secret as a parameter: invent it once.
 takes_secret="$("${VENV:-$ROOT/.venv}/bin/python" -c 'import json, sys
 print("MailSecret" in json.load(open(sys.argv[1]))["Parameters"])' "$OUT_DIR/sam.json")"
@@ -72,4 +116,4 @@ if [ "${SKIP_WEB:-0}" != 1 ]; then
   bash infra/deploy-web.sh "$stack"
 fi
 aws cloudformation describe-stacks --stack-name "$stack" --query "Stacks[0].Outputs" --output table
-echo "deployed $stack (Stage=$stage)"
+echo "deployed $stack (Stage=$stage, WAF $([ "$waf" = 1 ] && echo on || echo off))"

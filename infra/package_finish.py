@@ -12,7 +12,12 @@ the function to exist when an integration is defined, only when it is called, an
 creates the function and its invoke permission before it completes.
 
 The routes are many and change with the app, so this is done here on Chalice's output rather
-than listed in infra/resources.json.
+than listed in infra/resources.json. For the same reason the login routes' own throttling
+(issue 11) is added here: every POST route under /api/auth/ but logout (login, the MFA
+challenge, ...) gets an entry in the stage's MethodSettings with the ApiLoginThrottle*
+parameters, beside the stage-wide entry from infra/resources.json. API Gateway refuses a
+method setting for a route that does not exist, so they are listed from the routes Chalice
+wrote.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from infra.gen_resources import FUNCTIONS  # noqa: E402
+from infra.gen_resources import FUNCTIONS, LOGIN_PATH_PREFIX, login_throttling  # noqa: E402
 
 BY_REFERENCE = "${APIHandler.Arn}"
 BY_NAME = (
@@ -62,6 +67,31 @@ def decouple_api(template: dict[str, Any]) -> int:
     return count
 
 
+def login_routes(template: dict[str, Any]) -> list[tuple[str, str]]:
+    """(path, method) of the routes whose stricter throttling package_finish adds."""
+    paths = template["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]["paths"]
+    return sorted(
+        (path, method.upper())
+        for path, operations in paths.items()
+        if path.startswith(LOGIN_PATH_PREFIX) and not path.endswith("/logout")
+        for method in operations
+        if method.lower() == "post"
+    )
+
+
+def throttle_login(template: dict[str, Any]) -> int:
+    """Give each login route its own, tighter bucket on the stage; returns how many."""
+    routes = login_routes(template)
+    if not routes:
+        raise SystemExit(f"no POST route under {LOGIN_PATH_PREFIX}: has the login moved?")
+    props = template["Resources"]["RestAPI"]["Properties"]
+    settings = [s for s in props.get("MethodSettings", []) if s.get("ResourcePath") == "/*"]
+    if not settings:
+        raise SystemExit("RestAPI has no stage-wide MethodSettings: is resources.json merged?")
+    props["MethodSettings"] = settings + [login_throttling(p, m) for p, m in routes]
+    return len(routes)
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 2:
         print("usage: infra/package_finish.py SAM_TEMPLATE", file=sys.stderr)
@@ -69,6 +99,7 @@ def main(argv: list[str]) -> int:
     path = Path(argv[1])
     template = json.loads(path.read_text(encoding="utf-8"))
     decouple_api(template)
+    throttle_login(template)
     path.write_text(json.dumps(template, indent=2) + "\n", encoding="utf-8")
     return 0
 

@@ -40,6 +40,8 @@ if args[:2] == ["cloudformation", "describe-stacks"]:
         sys.exit(254)
     if "ParameterKey=='Stage'" in query:
         print(stage)
+    elif "ParameterKey=='" in query:  # FAKE_PARAM_<key>, as the CLI prints a missing one
+        print(os.environ.get("FAKE_PARAM_" + query.split("ParameterKey=='")[1].split("'")[0], "None"))
     elif "OutputKey==" in query:
         print("fake-" + query.split("OutputKey=='")[1].split("'")[0])
     else:
@@ -111,10 +113,13 @@ def test_a_new_stack_is_packaged_uploaded_deployed_and_its_ui_published(
     made = calls(fake_aws)
     commands = [" ".join(c[:2]) for c in made]
 
-    # Then it is packaged to the bucket, deployed from the bucket, and the UI goes up
+    # Then it is packaged to the bucket, its CloudFront web ACL deployed in us-east-1 (prod:
+    # WAF on), the stack deployed from the bucket, and the UI goes up
     assert commands == [
         "cloudformation describe-stacks",
         "cloudformation package",
+        "cloudformation deploy",
+        "cloudformation describe-stacks",
         "cloudformation deploy",
         "cloudformation describe-stacks",
         "cloudformation describe-stacks",
@@ -125,7 +130,7 @@ def test_a_new_stack_is_packaged_uploaded_deployed_and_its_ui_published(
         "cloudformation describe-stacks",
         "cloudformation describe-stacks",
     ]
-    package, deploy = made[1], made[2]
+    package, deploy = made[1], made[4]
     assert after(package, "--s3-bucket") == "acme-artifacts"
     assert after(package, "--template-file").endswith("/sam.json")
     assert after(deploy, "--stack-name") == "servit-prod"
@@ -134,20 +139,106 @@ def test_a_new_stack_is_packaged_uploaded_deployed_and_its_ui_published(
     capabilities = deploy[deploy.index("--capabilities") + 1 :][:2]
     assert capabilities == ["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"]
     overrides = deploy[deploy.index("--parameter-overrides") + 1 :]
-    # the stage comes from the stack's name, the rest as given
-    assert overrides[:3] == [
+    # the stage comes from the stack's name, the rest as given, then the CloudFront ACL
+    assert overrides[:4] == [
         "Stage=prod",
         "MailDomain=support.example.com",
         "AlarmEmail=ops@example.com",
+        "CloudFrontWebAclArn=fake-WebAclArn",
     ]
+    assert "--region" not in deploy  # the stack's own region
     sam = json.loads((Path(fake_aws["OUT_DIR"]) / "sam.json").read_text())
     # a signing secret is made up only while the template still takes it as a parameter
     made_up = any(o.startswith("MailSecret=") for o in overrides)
     assert made_up == ("MailSecret" in sam["Parameters"])
-    assert made[5][2:4] == [fake_aws["WEB_DIST"], "s3://fake-WebBucketName"]
-    assert after(made[8], "--distribution-id") == "fake-WebDistributionId"
+    assert made[7][2:4] == [fake_aws["WEB_DIST"], "s3://fake-WebBucketName"]
+    assert after(made[10], "--distribution-id") == "fake-WebDistributionId"
     assert json.loads((Path(fake_aws["WEB_DIST"]) / "config.json").read_text()) == {"apiBase": ""}
     assert (Path(fake_aws["OUT_DIR"]) / "expanded.json").exists()
+
+
+@pytest.fixture
+def prebuilt(fake_aws: dict[str, str], packaged: Path, tmp_path: Path) -> dict[str, str]:
+    """The session's package (tests/infra/conftest.py), deployed as it is: no packaging."""
+    out = tmp_path / "prebuilt"
+    out.mkdir()
+    for name in ("sam.json", "deployment.zip"):
+        (out / name).symlink_to(packaged / name)
+    return {**fake_aws, "OUT_DIR": str(out), "REUSE_PACKAGE": "1", "SKIP_WEB": "1"}
+
+
+def test_with_waf_on_the_cloudfront_web_acl_is_deployed_in_us_east_1_first(
+    prebuilt: dict[str, str],
+) -> None:
+    # When a test stack is deployed with WAF asked for, and a rate limit given
+    env = prebuilt
+    result = run(
+        "deploy.sh",
+        "servit-test",
+        "acme-artifacts",
+        "EnableWaf=true",
+        "WafRateLimit=500",
+        env=env,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    made = calls(env)
+    deploys = [c for c in made if c[:2] == ["cloudformation", "deploy"]]
+    waf, main = deploys
+
+    # Then the WAF template goes to us-east-1 as its own stack, with the stage and the limit
+    assert after(waf, "--region") == "us-east-1"
+    assert after(waf, "--stack-name") == "servit-test-waf"
+    assert after(waf, "--template-file") == "infra/waf-cloudfront.json"
+    assert waf[waf.index("--parameter-overrides") + 1 :] == ["Stage=test", "WafRateLimit=500"]
+    template = json.loads((ROOT / "infra" / "waf-cloudfront.json").read_text())
+    assert set(template["Parameters"]) == {"Stage", "WafRateLimit", "WafLoginRateLimit"}
+    # and its ARN (the stack output, read from us-east-1) reaches the main stack
+    (read,) = [
+        c for c in made if c[:2] == ["cloudformation", "describe-stacks"] and "--region" in c
+    ]
+    assert after(read, "--region") == "us-east-1" and "WebAclArn" in after(read, "--query")
+    assert made.index(read) < made.index(main)
+    overrides = main[main.index("--parameter-overrides") + 1 :]
+    assert overrides == [
+        "Stage=test",
+        "EnableWaf=true",
+        "WafRateLimit=500",
+        "CloudFrontWebAclArn=fake-WebAclArn",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("stack", "params", "existing", "waf"),
+    [
+        ("servit-test", [], {}, False),  # auto: off but for prod
+        ("servit-prod", ["EnableWaf=false"], {}, False),
+        ("servit-prod", [], {"FAKE_STACK_STAGE": "prod", "FAKE_PARAM_EnableWaf": "false"}, False),
+        ("servit-test", [], {"FAKE_STACK_STAGE": "test", "FAKE_PARAM_EnableWaf": "true"}, True),
+        ("servit-prod", [], {"FAKE_STACK_STAGE": "prod"}, True),  # a stack from before WAF
+        ("servit-prod", ["CloudFrontWebAclArn=arn:aws:wafv2:own"], {}, None),
+    ],
+)
+def test_the_waf_step_runs_only_when_waf_is_on_and_no_acl_is_given(
+    prebuilt: dict[str, str],
+    stack: str,
+    params: list[str],
+    existing: dict[str, str],
+    waf: bool | None,
+) -> None:
+    env = {**prebuilt, **existing}
+    result = run("deploy.sh", stack, "acme-artifacts", *params, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    made = calls(env)
+    in_us_east_1 = [c for c in made if "--region" in c]
+    main = next(c for c in made if c[:2] == ["cloudformation", "deploy"] and "--region" not in c)
+    overrides = main[main.index("--parameter-overrides") + 1 :]
+    acl = [o for o in overrides if o.startswith("CloudFrontWebAclArn=")]
+    if waf is None:  # an ACL of one's own: used as given, nothing in us-east-1
+        assert not in_us_east_1 and acl == ["CloudFrontWebAclArn=arn:aws:wafv2:own"]
+    elif waf:
+        assert len(in_us_east_1) == 2 and acl == ["CloudFrontWebAclArn=fake-WebAclArn"]
+    else:  # off: the distribution loses any ACL an earlier deploy gave it
+        assert not in_us_east_1 and acl == ["CloudFrontWebAclArn="]
 
 
 def test_an_existing_stack_keeps_its_stage(fake_aws: dict[str, str]) -> None:
@@ -165,6 +256,7 @@ def test_an_existing_stack_keeps_its_stage(fake_aws: dict[str, str]) -> None:
         ("helpdesk", "Prod", []),
         ("servit-prod", None, ["Stage=dev"]),
         ("servit-prod", None, ["MailDomain"]),
+        ("servit-prod", None, ["EnableWaf=yes"]),
     ],
 )
 def test_bad_stages_and_parameters_are_refused_before_anything_is_called(

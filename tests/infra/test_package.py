@@ -125,7 +125,9 @@ def test_every_function_is_named_and_gets_the_user_pool_from_the_stack(
         props = function["Properties"]
         short = gen_resources.FUNCTIONS[logical_id]
         assert props["FunctionName"] == {"Fn::Sub": f"servit-${{Stage}}-{short}"}
+        extra = gen_resources.FUNCTION_ENVIRONMENT.get(logical_id, dict)()
         assert props["Environment"]["Variables"] == {
+            **extra,
             "SERVIT_STAGE": {"Ref": "Stage"},
             "SERVIT_IDENTITY": "cognito",
             "SERVIT_TABLE_PREFIX": {"Fn::Sub": "servit-${Stage}-"},
@@ -218,3 +220,51 @@ def test_api_gateways_own_refusals_answer_in_the_apps_error_shape(
         shown = json.loads(text.replace("$context.error.messageString", '"Too Many Requests"'))
         assert set(shown) == {"error", "message"}, kind
     assert responses["MISSING_AUTHENTICATION_TOKEN"]["statusCode"] == 404
+
+
+def test_the_workflow_machines_and_timers_are_wired_without_a_cycle(
+    template: dict[str, Any],
+) -> None:
+    """Issue 12: three Standard machines invoking the workflow function; the functions that
+    start executions or keep timers name them by ARNs built from fixed names."""
+    machines = of_type(template, "AWS::StepFunctions::StateMachine")
+    assert {m["Properties"]["StateMachineName"]["Fn::Sub"] for m in machines.values()} == {
+        "servit-${Stage}-wakeup",
+        "servit-${Stage}-consultation",
+        "servit-${Stage}-close_children",
+    }
+    for machine in machines.values():
+        props = machine["Properties"]
+        assert props["StateMachineType"] == "STANDARD"
+        assert isinstance(props["Definition"], dict)  # linted, unlike a DefinitionString
+        assert props["DefinitionSubstitutions"] == {
+            "WorkflowFunctionArn": {"Fn::GetAtt": ["Workflow", "Arn"]}
+        }
+        assert props["LoggingConfiguration"]["Level"] == "ERROR"
+    role = template["Resources"]["StateMachineRole"]["Properties"]
+    invoke = [
+        s
+        for p in role["Policies"]
+        for s in p["PolicyDocument"]["Statement"]
+        if s["Action"] == "lambda:InvokeFunction"
+    ]
+    assert [s["Resource"] for s in invoke] == [{"Fn::GetAtt": ["Workflow", "Arn"]}]
+    consumer = template["Resources"]["TicketEvents"]["Properties"]["Environment"]["Variables"]
+    assert consumer["SERVIT_SFN_WAKEUP_ARN"] == {
+        "Fn::Sub": "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:"
+        "stateMachine:servit-${Stage}-wakeup"
+    }
+    for logical in ("APIHandler", "ScheduledActivity"):
+        variables = template["Resources"][logical]["Properties"]["Environment"]["Variables"]
+        assert variables["SERVIT_SCHEDULE_GROUP"] == {"Fn::Sub": "servit-${Stage}"}
+        assert variables["SERVIT_SCHEDULE_TARGET_ARN"]["Fn::Sub"].endswith(
+            ":function:servit-${Stage}-scheduled-activity"
+        )
+    (group,) = of_type(template, "AWS::Scheduler::ScheduleGroup").values()
+    assert group["Properties"]["Name"] == {"Fn::Sub": "servit-${Stage}"}
+    trust = template["Resources"]["SchedulerRole"]["Properties"]["AssumeRolePolicyDocument"]
+    (statement,) = trust["Statement"]
+    assert statement["Principal"] == {"Service": "scheduler.amazonaws.com"}
+    assert statement["Condition"]["StringEquals"] == {
+        "aws:SourceAccount": {"Ref": "AWS::AccountId"}
+    }
