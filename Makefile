@@ -10,7 +10,8 @@ export PYTHONDONTWRITEBYTECODE := 1
 help:
 	@echo "make run     - the local stack with demo data (API on http://127.0.0.1:8000)"
 	@echo "make test    - lint, type checks and every test tier"
-	@echo "make bench   - benchmarks; figures printed and written to docs/performance.md"
+	@echo "make bench   - benchmarks (and the Lambda bundle's size and import time);"
+	@echo "               figures printed and written to docs/performance.md"
 	@echo "make package - CloudFormation template + Lambda bundle in out/, checked by cfn-lint"
 	@echo "make deploy STACK=servit-prod BUCKET=<s3 bucket> [STAGE=prod] [PARAMS=\"K=V ...\"]"
 	@echo "             - package, upload, create or update the stack, publish the UI (README)"
@@ -85,8 +86,11 @@ admin: $(STAMP)
 	@test -n "$(STACK)" -a -n "$(EMAIL)" -a -n "$(NAME)" || { echo 'usage: make admin STACK=... EMAIL=... NAME="..." [USER_ID=admin]'; exit 2; }
 	bash infra/create-admin.sh $(STACK) $(EMAIL) "$(NAME)" $(USER_ID)
 
+# bench/bundle.py: the Lambda bundle's size and `import app` from it (packages into a temp dir)
 bench: install
 	$(PY) bench/run.py
+	$(PY) bench/bundle.py
+	$(PY) -m bench.workflow_costs
 
 clean:
 	rm -rf out vendor .test-data

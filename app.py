@@ -5,17 +5,21 @@ from chalice import Chalice
 from chalicelib.api import (
     admin,
     calendars,
+    consultations,
     contacts,
     events,
     inbound,
     mail,
+    parents,
     portal,
     rules,
+    schedules,
     searches,
     session,
     templates,
     tickets,
     ui,
+    workflow,
 )
 from chalicelib.api.observability import middleware as observability
 
@@ -43,6 +47,10 @@ BLUEPRINTS = (
     rules,
     searches,
     calendars,
+    workflow,
+    schedules,
+    consultations,
+    parents,
 )
 for module in BLUEPRINTS:
     app.register_blueprint(module.bp)

@@ -17,8 +17,9 @@ from bench import hard_mails, mail_corpus
 from bench.counting import Usage
 from bench.workloads import Helpdesk, Timing, percentile, timing
 from chalicelib.domain.mail_log import MailLogEntry, Outcome
+from chalicelib.domain.notifications import StoredEvent
 from chalicelib.domain.records import to_record
-from chalicelib.services import directory, mail_intake
+from chalicelib.services import directory, mail_intake, outbound
 
 SEED = 20261128
 CREATED = "new ticket"
@@ -164,8 +165,11 @@ def run(desk: Helpdesk, data_dir: str, *, count: int, warmup: int, extra: int) -
     }
     for i in range(2 * extra):
         kind = mail_corpus.NEW_KINDS[i % 2]
-        _, ms, usage, _ = intake.one(kind)
-        acked[kind].add(ms, usage)
+        _, ms, usage, entry = intake.one(kind)
+        # The acknowledgement itself is sent by the TicketEvents stream consumer (issue 11:
+        # intake sends no mail): its requests and time belong to this row too.
+        ack_ms, ack_usage = _acknowledge_from_stream(desk, entry)
+        acked[kind].add(ms + ack_ms, usage.plus(ack_usage))
     intake.set_acknowledge(False)
     acknowledgements = _outbox_size(intake.outbox) - sent_before
     corpus_intact = Intact(
@@ -271,6 +275,18 @@ def throughput(desk: Helpdesk, data_dir: str, *, count: int, warmup: int) -> Thr
 
 def _outcome_name(mail: mail_corpus.CorpusMail) -> str:
     return BY_OUTCOME[Outcome(mail.expect_outcome)]  # checked against the mail log entry
+
+
+def _acknowledge_from_stream(desk: Helpdesk, entry: MailLogEntry) -> tuple[float, Usage]:
+    """What the stream consumer does with the new ticket's stored change: send the
+    acknowledgement its created event notes as due (read outside the counted window)."""
+    if not entry.ticket_id:
+        return 0.0, Usage()
+    change = [StoredEvent(e) for e in desk.svc.tickets.events(entry.ticket_id)]
+    before = desk.counter.usage()
+    started = time.perf_counter()
+    outbound.acknowledge_change(desk.svc, change)
+    return (time.perf_counter() - started) * 1000, desk.counter.usage().minus(before)
 
 
 def _outbox_size(folder: Path) -> int:

@@ -455,12 +455,18 @@ def render(
 
 
 def kept_sections() -> str:
-    """Sections other benches write into the same file (bench/ui_render.py's, between
-    ``<!-- ui -->`` markers) survive a rerun of this one."""
+    """Sections other benches write into the same file (bench/bundle.py's,
+    bench/ui_render.py's, bench/workflow_costs.py's, and the consultation costs, each between
+    ``<!-- name -->`` markers) survive a rerun of this one."""
     if not OUTPUT.exists():
         return ""
-    found = re.search(r"<!-- ui -->.*?<!-- /ui -->", OUTPUT.read_text(encoding="utf-8"), re.S)
-    return f"\n{found.group(0)}\n" if found else ""
+    text = OUTPUT.read_text(encoding="utf-8")
+    kept = []
+    for marker in ("bundle", "ui", "workflows", "consultation"):
+        found = re.search(rf"<!-- {marker} -->.*?<!-- /{marker} -->", text, re.S)
+        if found:
+            kept.append(f"\n{found.group(0)}\n")
+    return "".join(kept)
 
 
 def main() -> None:

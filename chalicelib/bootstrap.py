@@ -12,7 +12,13 @@ from datetime import UTC, datetime
 
 from chalicelib import config as config_module
 from chalicelib.services.context import MailSettings, Services
-from chalicelib.services.ports import BlobStore, ConfigRepository, Mailer
+from chalicelib.services.ports import (
+    BlobStore,
+    ConfigRepository,
+    Mailer,
+    Scheduler,
+    Workflows,
+)
 
 _services: Services | None = None
 
@@ -75,11 +81,43 @@ def build(cfg: config_module.Config | None = None) -> Services:
         blobs=blobs,
         mailer=mailer,
         notifications=DynamoNotificationRepository(),
+        workflows=_workflows(cfg),
+        scheduler=_scheduler(cfg),
         mail=MailSettings(
             secret=_secret(cfg),
             message_id_domain=cfg.mail_domain,
             portal_base_url=cfg.public_url,
         ),
+    )
+
+
+def _workflows(cfg: config_module.Config) -> Workflows:
+    import boto3
+
+    from chalicelib.adapters.workflows_sfn import StepFunctionsWorkflows
+
+    # boto3 reads AWS_ENDPOINT_URL_SFN itself: moto's server in the local stack.
+    # The client is made on first use: most requests never start a workflow.
+    return StepFunctionsWorkflows(
+        lambda: boto3.client("stepfunctions", region_name=cfg.region), cfg.state_machines
+    )
+
+
+def _scheduler(cfg: config_module.Config) -> Scheduler | None:
+    """EventBridge Scheduler where the stack names the target function; else none (the
+    local stack fires due occurrences itself, local/scheduler_loop.py)."""
+    if not cfg.schedule_target_arn:
+        return None
+    import boto3
+
+    from chalicelib.adapters.scheduler_aws import EventBridgeScheduler
+
+    return EventBridgeScheduler(
+        lambda: boto3.client("scheduler", region_name=cfg.region),
+        group=cfg.schedule_group,
+        target_arn=cfg.schedule_target_arn,
+        role_arn=cfg.scheduler_role_arn,
+        dead_letter_arn=cfg.schedule_dead_letter_arn,
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,17 @@ class Config:
     # AWS: the Secrets Manager secret that signs reply addresses and portal links (its ARN;
     # the value is read once per container by bootstrap, never put in the environment).
     secret_arn: str = ""
+    # Scheduled activities' timers (EventBridge Scheduler, adapters/scheduler_aws.py): the
+    # schedule group, the scheduled_activity function's ARN and the role Scheduler invokes
+    # it with. No target ARN: no timers are kept (the local stack's loop reads Config).
+    schedule_group: str = ""
+    schedule_target_arn: str = ""
+    scheduler_role_arn: str = ""
+    schedule_dead_letter_arn: str = ""  # SQS queue for occurrences Scheduler gave up on
+    # Step Functions state machines by name (services/workflows.MACHINES): their ARNs, from
+    # SERVIT_SFN_<NAME>_ARN. The local stack points them at moto's interpreter
+    # (AWS_ENDPOINT_URL_SFN, read by boto3 itself).
+    state_machines: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_local(self) -> bool:
@@ -68,4 +79,13 @@ def load(environ: dict[str, str] | None = None) -> Config:
         ),
         ui_origin=env.get("SERVIT_UI_ORIGIN", "").strip().rstrip("/"),
         secret_arn=env.get("SERVIT_SECRET_ARN", ""),
+        schedule_group=env.get("SERVIT_SCHEDULE_GROUP", f"servit-{stage}"),
+        schedule_target_arn=env.get("SERVIT_SCHEDULE_TARGET_ARN", ""),
+        scheduler_role_arn=env.get("SERVIT_SCHEDULER_ROLE_ARN", ""),
+        schedule_dead_letter_arn=env.get("SERVIT_SCHEDULE_DEAD_LETTER_ARN", ""),
+        state_machines={
+            name: env[f"SERVIT_SFN_{name.upper()}_ARN"]
+            for name in ("wakeup", "consultation", "close_children")
+            if env.get(f"SERVIT_SFN_{name.upper()}_ARN")
+        },
     )

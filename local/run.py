@@ -1,11 +1,12 @@
 """The local stack in one command (``make run``): DynamoDB Local, tables, demo
 data, the API on Chalice's local server behind the front door (agent UI), the SMTP
-intake, and the TicketEvents stream poller (agent notifications). Ctrl-C or SIGTERM
-stops it all.
+intake, the TicketEvents stream poller (agent notifications, workflow starts) and Step
+Functions on moto's interpreter (wake-ups, consultations). Ctrl-C or SIGTERM stops it all.
 
 Environment: SERVIT_PORT (8000), SERVIT_DYNAMODB_PORT (8001), SERVIT_SMTP_PORT
-(2525), SERVIT_DATA_DIR (.data), SERVIT_HOST (127.0.0.1); for `make bench` only,
-SERVIT_COUNT_REQUESTS (a file: DynamoDB requests counted, written there on SIGUSR1).
+(2525), SERVIT_SFN_PORT (a free port), SERVIT_DATA_DIR (.data), SERVIT_HOST
+(127.0.0.1); for `make bench` only, SERVIT_COUNT_REQUESTS (a file: DynamoDB requests
+counted, written there on SIGUSR1).
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from chalicelib.services.context import Services  # noqa: E402
-from local import dynamodb_local, smtp, stream_poller, web_proxy  # noqa: E402
+from chalicelib.services.workflows import run_step  # noqa: E402
+from local import dynamodb_local, scheduler_loop, smtp, stream_poller, web_proxy  # noqa: E402
+from local import workflows as local_workflows  # noqa: E402
 
 TABLE_PREFIX = "servit-local-"
 
@@ -130,7 +133,8 @@ def banner(url: str, dynamodb_port: int, smtp_port: int, seeded: int, data_dir: 
         f"  DynamoDB Local: http://127.0.0.1:{dynamodb_port}\n"
         f"  SMTP (mail in): 127.0.0.1:{smtp_port}  (any recipient; kundtjanst@servit.example, "
         "it@servit.example)\n"
-        "  Stream poller:  TicketEvents -> agent notifications (as the Lambda in AWS)\n"
+        "  Stream poller:  TicketEvents -> notifications, acknowledgements, workflow starts\n"
+        "  Step Functions: infra/statemachines/ on moto's interpreter (wake-ups, consultations)\n"
         f"  Outbox (mail out): {data_dir / 'outbox'}  and GET {url}/api/dev/outbox (admin)\n"
         f"  Demo logins (e-mail / password / roles):\n{logins}\n"
         "  Ctrl-C stops everything.\n"
@@ -150,6 +154,8 @@ def main() -> int:
     smtp_server = None
     front = None
     poller = None
+    timers: scheduler_loop.SchedulerLoop | None = None
+    engine: local_workflows.Engine | None = None
 
     def stop(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
@@ -167,7 +173,12 @@ def main() -> int:
         children.append(dynamodb)
         env = stack_environment(data_dir, dynamodb_port)
         env["SERVIT_PUBLIC_URL"] = f"http://{host}:{port}"
+        # Step Functions: moto's interpreter on a port of its own, running the definition
+        # files in infra/statemachines/; its Lambda tasks run the steps in this process.
+        engine = local_workflows.Engine(int(os.environ.get("SERVIT_SFN_PORT", free_port())))
+        env.update(engine.start())
         svc = prepare_data(env)
+        local_workflows.route_steps(lambda payload: run_step(svc, payload))
         if os.environ.get("SERVIT_COUNT_REQUESTS"):
             count_requests(os.environ["SERVIT_COUNT_REQUESTS"])
         # Before the seed, so the demo's changes notify as any other change does.
@@ -175,6 +186,12 @@ def main() -> int:
             svc, env["SERVIT_DYNAMODB_ENDPOINT"], f"{TABLE_PREFIX}TicketEvents"
         )
         seeded = seed_demo(svc)
+        # moto remembers nothing across a restart; DynamoDB holds every pending wake-up.
+        rearmed = local_workflows.rearm(svc)
+        if rearmed:
+            print(f"re-armed {rearmed} pending wake-up(s) from DynamoDB", flush=True)
+        # Scheduled activities: moto's Scheduler never fires, so this loop does (S1).
+        timers = scheduler_loop.start(svc)
         smtp_server = smtp.start(svc, host, smtp_port)
         api = subprocess.Popen(
             [str(Path(sys.executable).parent / "chalice"), "local", "--no-autoreload",
@@ -201,6 +218,10 @@ def main() -> int:
             smtp.stop(smtp_server)
         if poller is not None:
             poller.stop()
+        if timers is not None:
+            timers.stop()
+        if engine is not None:
+            engine.stop()
         for child in reversed(children):
             dynamodb_local.stop(child)
 

@@ -1,6 +1,7 @@
 """The local stack's TicketEvents stream consumer: a thread that reads DynamoDB Local's stream
 (DescribeStream, GetShardIterator, GetRecords) and hands each batch, in the record shape
-Lambda uses, to the same handler the Lambda runs (``chalicelib.api.events.handle``).
+Lambda uses, to the same handler the Lambda runs (``chalicelib.api.events.handle``): agents'
+notices and the acknowledgements of new tickets go out from here, into the local outbox.
 
 Like Lambda's event source mapping (which polls each shard four times a second): one batch
 per shard at a time, in order, each shard read again after ``interval`` unless its last batch
@@ -18,6 +19,7 @@ import threading
 import time
 from typing import Any
 
+from chalicelib.adapters.dynamodb.stream import lambda_shape
 from chalicelib.api import events
 from chalicelib.services.context import Services
 
@@ -27,17 +29,7 @@ BATCH_SIZE = 100
 THREAD_NAME = "stream-poller"
 RETRY_PAUSE = 2.0  # seconds before a failed change is delivered again
 
-
-def lambda_shape(record: dict[str, Any], stream_arn: str) -> dict[str, Any]:
-    """A GetRecords record as Lambda's event carries it (epoch seconds, the source ARN)."""
-    shaped = dict(record)
-    change = dict(record.get("dynamodb") or {})
-    created = change.get("ApproximateCreationDateTime")
-    if hasattr(created, "timestamp"):
-        change["ApproximateCreationDateTime"] = int(created.timestamp())
-    shaped["dynamodb"] = change
-    shaped["eventSourceARN"] = stream_arn
-    return shaped
+__all__ = ["StreamPoller", "lambda_shape", "start"]
 
 
 class StreamPoller:

@@ -20,6 +20,7 @@ from chalicelib.adapters.memory_mail import (
     InMemoryNotificationRepository,
     RecordingMailer,
 )
+from chalicelib.adapters.memory_workflows import RecordingWorkflows
 from chalicelib.domain.organisation import Group, ResponsePoint, Settings, User
 from chalicelib.domain.records import to_record
 from chalicelib.services import directory
@@ -57,11 +58,21 @@ def fake_services(clock: FrozenClock | None = None) -> Services:
         blobs=InMemoryBlobStore(),
         mailer=RecordingMailer(),
         notifications=InMemoryNotificationRepository(),
+        workflows=RecordingWorkflows(),
         mail=TEST_MAIL_SETTINGS,
     )
 
 
 PASSWORD = "secret-pw"
+
+
+def logged_in(svc: Services, body: Any, *, ip: str = "") -> tuple[str, User]:
+    """Log in through the service and expect a token at once (no challenge)."""
+    from chalicelib.services import sign_in
+
+    outcome = sign_in.login(svc, body, ip=ip)
+    assert outcome.token and outcome.user, f"a challenge instead of a token: {outcome.challenge}"
+    return outcome.token, outcome.user
 
 
 def seed_helpdesk(svc: Services) -> dict[str, User]:
@@ -102,7 +113,11 @@ def seed_helpdesk(svc: Services) -> dict[str, User]:
         svc.config.put(directory.USER, user.id, to_record(user))
         svc.identity.register(user.id, user.email, [r.value for r in user.roles], PASSWORD)
     svc.config.put(
-        directory.SETTINGS, "global", to_record(Settings(default_response_point_id="kundtjanst"))
+        directory.SETTINGS,
+        "global",
+        # Admin MFA off: most tests log the admin in with a password alone; the tests of
+        # the MFA set-up turn it on (tests/api/test_api_mfa.py).
+        to_record(Settings(default_response_point_id="kundtjanst", admins_require_mfa=False)),
     )
     return {u.id: u for u in users}
 
@@ -128,6 +143,7 @@ def dynamo_backed_services(endpoint: str, prefix: str, clock: FrozenClock) -> Se
         blobs=InMemoryBlobStore(),
         mailer=RecordingMailer(),
         notifications=DynamoNotificationRepository(),
+        workflows=RecordingWorkflows(),
         mail=TEST_MAIL_SETTINGS,
     )
 

@@ -36,6 +36,18 @@ class InMemoryLookupRepository(LookupRepository):
     def put(self, key: str, target: str) -> None:
         self.items[key] = target
 
+    def claim(self, key: str, target: str) -> bool:
+        with self.lock:
+            if key in self.items:
+                return False
+            self.items[key] = target
+            return True
+
+    def release(self, key: str, target: str) -> None:
+        with self.lock:
+            if self.items.get(key) == target:
+                del self.items[key]
+
     def check_free(self, claims: dict[str, str]) -> None:
         taken = [k for k in claims if k in self.items]
         if taken:

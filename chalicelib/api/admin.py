@@ -21,6 +21,7 @@ COLLECTIONS = {
     "ticket-types": directory.TICKET_TYPE,
     "custom-fields": directory.CUSTOM_FIELD,
     "menu-profiles": directory.MENU_PROFILE,
+    "external-parties": directory.EXTERNAL_PARTY,
 }
 
 

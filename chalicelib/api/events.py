@@ -50,7 +50,8 @@ def handle(svc: Services, event: dict[str, Any]) -> dict[str, Any]:
     logger.info(
         "stream batch",
         extra={"records": len(event.get("Records") or []), "changes": result.changes,
-               "notices": result.notices, "failed": result.failed},
+               "notices": result.notices, "acknowledgements": result.acknowledgements,
+               "failed": result.failed},
     )  # fmt: skip
     failures = [{"itemIdentifier": result.failed}] if result.failed else []
     return {"batchItemFailures": failures}

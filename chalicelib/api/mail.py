@@ -63,9 +63,15 @@ def download(payload: bytes, content_type: str, filename: str, *, inline: bool =
     bp, "/api/tickets/{ticket_id}/replies", ["POST"], status=201, max_body=MAX_FILE_BODY_BYTES
 )
 def send_reply(call: Call) -> dict[str, Any]:
-    return event_json(
-        outbound.send_reply(call.svc, call.actor, call.params["ticket_id"], call.body())
-    )
+    body = call.body()
+    if isinstance(body, dict) and {"include_children", "close_parent"} & set(body):
+        # A parent's reply to its children too (S10): services/parent_tickets.py.
+        from chalicelib.services import parent_tickets
+
+        return event_json(
+            parent_tickets.reply_with_children(call.svc, call.actor, call.params["ticket_id"], body)
+        )
+    return event_json(outbound.send_reply(call.svc, call.actor, call.params["ticket_id"], body))
 
 
 @endpoint(bp, "/api/tickets/{ticket_id}/events/{event_id}/raw", ["GET"])

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools import Logger
-from chalice.app import DynamoDBEvent, Request, SNSEvent
+from chalice.app import DynamoDBEvent, LambdaFunctionEvent, Request, SNSEvent
 
 from chalicelib.services import metrics
 
@@ -57,6 +57,13 @@ def correlation_id(event: Any) -> str | None:
     if isinstance(event, DynamoDBEvent):
         records = event.to_dict().get("Records") or []
         return str(records[0].get("eventID") or "") or None if records else None
+    if isinstance(event, LambdaFunctionEvent) and isinstance(event.event, dict):
+        # A workflow step: what it works on (a consultation, else the ticket).
+        payload = event.event
+        found = (
+            payload.get("consultation_id") or payload.get("ticket_id") or payload.get("parent_id")
+        )
+        return str(found) if found else None
     return None
 
 

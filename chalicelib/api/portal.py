@@ -20,6 +20,7 @@ from chalicelib.domain.errors import (
     TooManyRequestsError,
 )
 from chalicelib.domain.events import EventType
+from chalicelib.domain.statuses import Status
 from chalicelib.domain.timefmt import iso, local_text
 from chalicelib.services import directory, portal
 from chalicelib.services.rendering import render
@@ -51,6 +52,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "us": "Kundtjänst",
         "sent": "Tack! Ditt meddelande är mottaget.",
         "status": "Status",
+        "until": "till",
         "error_title": "Länken fungerar inte",
         "not_sent_title": "Meddelandet skickades inte",
         "bad_link": (
@@ -74,6 +76,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "us": "Customer service",
         "sent": "Thank you! We have your message.",
         "status": "Status",
+        "until": "until",
         "error_title": "This link does not work",
         "not_sent_title": "Your message was not sent",
         "bad_link": (
@@ -166,6 +169,12 @@ def show(token: str) -> Response:
         ticket=shown.ticket,
         messages=messages,
         status=STATUS_NAMES[shown.language][shown.ticket.status.value],
+        # Dormant until a date: the customer sees when we pick it up again (issue 12).
+        until=(
+            local_text(shown.ticket.dormant_until, time_zone)
+            if shown.ticket.status is Status.DORMANT_UNTIL and shown.ticket.dormant_until
+            else None
+        ),
         rp_name=shown.response_point_name,
         token=token,
         sent=query.get("sent") == "1",

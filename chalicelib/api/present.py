@@ -17,6 +17,7 @@ from chalicelib.domain.sla import sla_state
 from chalicelib.domain.ticket import Ticket
 from chalicelib.domain.timefmt import iso
 from chalicelib.services import field_settings
+from chalicelib.services.sign_in import Outcome
 
 
 def _t(value: datetime | None) -> str | None:
@@ -61,6 +62,7 @@ def _ticket_fields(ticket: Ticket, now: datetime) -> dict[str, Any]:
         resolved_at=ticket.resolved_at,
         breached=ticket.sla_breached,
         now=now,
+        paused_since=ticket.sla_paused_since,
     )
     return {
         "id": ticket.id,
@@ -97,6 +99,8 @@ def _ticket_fields(ticket: Ticket, now: datetime) -> dict[str, Any]:
             "first_response_due": _t(ticket.first_response_due),
             "resolution_due": _t(ticket.resolution_due),
             "first_response_at": _t(ticket.first_response_at),
+            # The clock stands still since then (S12); null: it runs.
+            "paused_since": _t(ticket.sla_paused_since),
         },
         # Issue 10: the contact's addresses changed lately ({at, by, before, after}); the
         # composer shows "address changed by … at …" before a reply goes out. null: no.
@@ -157,6 +161,16 @@ def contact_json(contact: Contact) -> dict[str, Any]:
         "created_at": _t(contact.created_at),
         "version": contact.version,
     }
+
+
+def signed_in_json(outcome: Outcome) -> dict[str, Any]:
+    """A login step's answer: the token and user, or the next challenge and its handle."""
+    if outcome.token and outcome.user is not None:
+        return {"token": outcome.token, "user": user_json(outcome.user)}
+    body = {"challenge": outcome.challenge, "session": outcome.session}
+    if outcome.secret:  # MFA_SETUP: typed in, or the URI as a link or QR code
+        body |= {"secret": outcome.secret, "otpauth_uri": outcome.uri}
+    return body
 
 
 def user_json(user: User) -> dict[str, Any]:

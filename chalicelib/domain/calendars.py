@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache, lru_cache
@@ -173,6 +173,15 @@ class Calendar:
         )
 
 
+def is_open_day(calendar: Calendar, day: date) -> bool:
+    """Whether the calendar opens at all on ``day`` (a date in its sense of days): its
+    weekday has opening hours and the date is neither a closed date nor a public holiday.
+    Scheduled activities skip or move their occurrences on the other days."""
+    if calendar.hours[WEEKDAYS[day.weekday()]].get("closed", False):
+        return False
+    return day.isoformat() not in calendar.closed_dates and not calendar.is_holiday(day)
+
+
 def is_open(calendar: Calendar, moment: datetime) -> bool:
     """Whether ``calendar`` is open at the instant ``moment`` (which must carry its zone).
 
@@ -202,11 +211,17 @@ _SECOND = timedelta(seconds=1)
 
 
 def add_open_minutes(calendar: Calendar, start: datetime, minutes: int) -> datetime | None:
-    """The instant (UTC) when ``minutes`` minutes of the calendar's open time have passed
-    since ``start``: the earliest ``r >= start`` with exactly that much open time in
-    ``[start, r)``. Open time is what ``is_open`` calls open, so a start in closed time
-    counts from the next opening, and a target used up at a period's end gives that end
-    (17:00, not the next morning). ``minutes == 0`` gives ``start``.
+    if minutes < 0:
+        raise ValueError("minutes must not be negative")
+    return add_open_time(calendar, start, timedelta(minutes=minutes))
+
+
+def add_open_time(calendar: Calendar, start: datetime, amount: timedelta) -> datetime | None:
+    """The instant (UTC) when ``amount`` of the calendar's open time has passed since
+    ``start`` (``add_open_minutes`` in minutes): the earliest ``r >= start`` with exactly
+    that much open time in ``[start, r)``. Open time is what ``is_open`` calls open, so a
+    start in closed time counts from the next opening, and a target used up at a period's
+    end gives that end (17:00, not the next morning). No time gives ``start``.
 
     Days are walked in the calendar's zone; a closed weekday, a closed date or a public
     holiday costs a set lookup. An open period becomes UTC instants by the zone's offset
@@ -218,21 +233,48 @@ def add_open_minutes(calendar: Calendar, start: datetime, minutes: int) -> datet
     """
     if start.tzinfo is None or start.utcoffset() is None:
         raise ValueError("add_open_minutes needs a datetime with a time zone")
-    if minutes < 0:
+    if amount < timedelta(0):
         raise ValueError("minutes must not be negative")
     start = start.astimezone(UTC)
-    if minutes == 0:
+    if not amount:
         return start
+    left = amount
+    for opens, closes in _open_spans(calendar, start.replace(tzinfo=None)):
+        if closes - opens >= left:
+            return (opens + left).replace(tzinfo=UTC)
+        left -= closes - opens
+    return None
+
+
+def open_time_between(calendar: Calendar, start: datetime, end: datetime) -> timedelta:
+    """How much of ``[start, end)`` the calendar is open (what ``is_open`` calls open): the
+    SLA clock's pause (S12) moves the due times by this much open time. Nothing when
+    ``end`` is not after ``start``; only ``HORIZON_DAYS`` from ``start`` are looked at."""
+    if start.tzinfo is None or end.tzinfo is None:
+        raise ValueError("open_time_between needs datetimes with a time zone")
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    total = timedelta(0)
+    if end <= start:
+        return total
+    stop = end.replace(tzinfo=None)
+    for opens, closes in _open_spans(calendar, start.replace(tzinfo=None)):
+        if opens >= stop:
+            break
+        total += min(closes, stop) - opens
+    return total
+
+
+def _open_spans(calendar: Calendar, since: datetime) -> Iterator[tuple[datetime, datetime]]:
+    """The calendar's open periods from ``since`` on (naive UTC), in order, each cut to
+    begin no earlier than ``since``; ``HORIZON_DAYS`` of them at most."""
     periods = _periods(calendar)
     if not any(periods):
-        return None
+        return
     zone = zoneinfo.ZoneInfo(calendar.time_zone)
     closed = _closed_set(tuple(calendar.closed_dates))
-    left = timedelta(minutes=minutes)
-    since = start.replace(tzinfo=None)  # naive UTC from here on: cheaper to reckon with
     # From the day before the start's local date: its period may end after the start
     # only in a zone whose clock went back over midnight (none in tzdata 2020-2045 does).
-    day = start.astimezone(zone).date() - _DAY
+    day = since.replace(tzinfo=UTC).astimezone(zone).date() - _DAY
     midnight = datetime.combine(day, time())  # the day's start on the wall clock
     offset = zone.utcoffset(midnight)
     for _ in range(HORIZON_DAYS + 2):
@@ -251,13 +293,9 @@ def add_open_minutes(calendar: Calendar, start: datetime, minutes: int) -> datet
                 spans = _utc_periods(zone, midnight, *period)
             for opens, closes in spans:
                 opens = max(opens, since)
-                if closes <= opens:
-                    continue
-                if closes - opens >= left:
-                    return (opens + left).replace(tzinfo=UTC)
-                left -= closes - opens
+                if closes > opens:
+                    yield opens, closes
         day, midnight, offset = day + _DAY, next_midnight, next_offset
-    return None
 
 
 def _periods(calendar: Calendar) -> tuple[tuple[timedelta, timedelta] | None, ...]:

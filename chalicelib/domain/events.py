@@ -29,6 +29,22 @@ class EventType(StrEnum):
     STEP_CHECKED = "step_checked"  # a step of the template's instruction done or undone
     CONTACT_CHANGED = "contact_changed"  # the contact's e-mail addresses were edited
     PORTAL_LINKS_REVOKED = "portal_links_revoked"  # an admin made every portal link invalid
+    WOKE_UP = "woke_up"  # a ticket dormant until a date reached it: open again
+    SLA_SET = "sla_set"  # the SLA due times were set or changed (S12)
+    SLA_PAUSED = "sla_paused"  # the SLA clock stopped: the ticket entered a pausing status
+    SLA_RESUMED = "sla_resumed"  # the clock runs again; the due times moved by the pause
+    SLA_BREACHED = "sla_breached"  # a due time passed unmet (recorded at that moment)
+    # External consultation (S6, domain/consultation.py): none is shown in the portal.
+    CONSULTATION_SENT = "consultation_sent"  # the question mailed to the external party
+    CONSULTATION_REMINDED = "consultation_reminded"  # no answer in time: a reminder went out
+    EXTERNAL_ANSWER = "external_answer"  # their answer (by mail, or entered by the agent)
+    CONSULTATION_UNANSWERED = "consultation_unanswered"  # the last reminder went unanswered
+    CONSULTATION_CANCELLED = "consultation_cancelled"
+    # Parent tickets (S10, services/parent_tickets.py): a run over a parent's children.
+    CHILDREN_RUN_STARTED = "children_run_started"  # on the parent: run id, mode, children
+    CHILDREN_RUN_RESUMED = "children_run_resumed"  # on the parent: the children not done yet
+    CHILDREN_RUN_DONE = "children_run_done"  # on the parent: every child handled
+    CLOSED_BY_PARENT = "closed_by_parent"  # on a child: its parent's run closed (or answered) it
 
 
 class NoteKind(StrEnum):

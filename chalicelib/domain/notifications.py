@@ -22,12 +22,35 @@ class NoticeKind(StrEnum):
     MESSAGE = "message"  # a customer (or external party) wrote on my ticket
     ASSIGNED = "assigned"  # a ticket was handed to me
     CHANGED = "changed"  # someone else changed my ticket
+    # Time and follow-up came due on my ticket: it woke up (issue 12)
+    FOLLOW_UP = "follow_up"
 
 
 # When one change is several kinds at once, the agent hears of the weightiest.
-_WEIGHT = {NoticeKind.ASSIGNED: 3, NoticeKind.MESSAGE: 2, NoticeKind.CHANGED: 1}
+_WEIGHT = {
+    NoticeKind.ASSIGNED: 4,
+    NoticeKind.FOLLOW_UP: 3,
+    NoticeKind.MESSAGE: 2,
+    NoticeKind.CHANGED: 1,
+}
+# Events the system records when time comes due; their notice is a follow-up.
+FOLLOW_UP_EVENTS = {EventType.WOKE_UP.value}
+FOLLOW_UP_EVENTS.add(EventType.SLA_BREACHED.value)  # a due time passed unmet (S12)
+# External consultation (S6): the party answered, or the last reminder went unanswered.
+FOLLOW_UP_EVENTS |= {EventType.EXTERNAL_ANSWER.value, EventType.CONSULTATION_UNANSWERED.value}
+
+
+def preference_of(kind: NoticeKind) -> str:
+    """The ``User.notify`` choice that lets a notice of this kind through. A follow-up is
+    a change the system made on the agent's ticket, so the "changed" choice covers it:
+    users who chose before follow-ups existed keep hearing of them without a migration."""
+    return NoticeKind.CHANGED.value if kind is NoticeKind.FOLLOW_UP else kind.value
+
+
 # Events that are no news to the owner: their own picks, and the lock coming and going.
 _QUIET = {EventType.PICKED.value, EventType.RELEASED.value, EventType.ROUTED.value}
+# The SLA clock's own bookkeeping: the status change beside it is the news.
+_QUIET |= {EventType.SLA_SET.value, EventType.SLA_PAUSED.value, EventType.SLA_RESUMED.value}
 
 
 @dataclass
@@ -87,6 +110,8 @@ def recipients(
             tell(owner, NoticeKind.ASSIGNED, event)
         elif event.type == EventType.MESSAGE_IN.value:
             tell(owner, NoticeKind.MESSAGE, event)
+        elif event.type in FOLLOW_UP_EVENTS:
+            tell(owner, NoticeKind.FOLLOW_UP, event)
         elif event.type == EventType.MESSAGE_OUT.value and event.data.get("automatic"):
             continue  # our own acknowledgement is no news
         elif event.type not in _QUIET:

@@ -211,13 +211,24 @@ class Settings:
     # time), also for a template's targets when the template names no calendar.
     sla: dict[str, Any] = field(default_factory=dict)
     calendar_id: str = ""
+    # The statuses that stop the SLA clock (S12) when a template does not say.
+    sla_pausing: list[str] = field(
+        default_factory=lambda: ["with_contact", "with_external", "dormant", "dormant_until"]
+    )
+    # An admin without TOTP is asked to set it up before their login completes (issue 11).
+    admins_require_mfa: bool = True
 
     def __post_init__(self) -> None:
+        if not isinstance(self.admins_require_mfa, bool):
+            raise ValidationError("admins_require_mfa must be true or false")
         # domain/templates imports this module: its validator is fetched here
         from chalicelib.domain.templates import check_sla
 
         self.time_zone = check_time_zone(self.time_zone)
         self.sla = check_sla(self.sla)
+        from chalicelib.domain.sla import check_pausing
+
+        self.sla_pausing = check_pausing(self.sla_pausing)
         if self.calendar_id in (None, ""):
             self.calendar_id = ""
         else:

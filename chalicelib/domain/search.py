@@ -59,4 +59,5 @@ def ticket_sla_state(ticket: Ticket, now: datetime) -> SlaState:
         resolved_at=ticket.resolved_at,
         breached=ticket.sla_breached,
         now=now,
+        paused_since=ticket.sla_paused_since,
     )

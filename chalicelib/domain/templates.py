@@ -53,6 +53,8 @@ class Template:
     # {"first_response": {"high": minutes, ...}, "resolution": {...}}
     sla: dict[str, Any] = field(default_factory=dict)
     calendar_id: str = ""
+    # The statuses that stop its SLA clock (S12); None: as the general settings say.
+    sla_pausing: list[str] | None = None
     itil_process: str = ""
     default_status: str = Status.NEW.value
     default_priority: str = Priority.MEDIUM.value
@@ -88,6 +90,10 @@ class Template:
         if any(not s.strip() for s in self.steps):
             raise ValidationError("a step needs text")
         self.sla = check_sla(self.sla)
+        if self.sla_pausing is not None:
+            from chalicelib.domain.sla import check_pausing  # it imports organisation
+
+            self.sla_pausing = check_pausing(self.sla_pausing)
         if self.itil_process:
             self.itil_process = enum_value(ItilProcess, self.itil_process, "itil_process").value
         status = enum_value(Status, self.default_status, "default_status")

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from chalicelib.domain.calendars import Calendar, open_time_between
+from chalicelib.domain.consultation import Consultation, cancel_open
 from chalicelib.domain.errors import InvalidTransitionError, TicketLockedError, ValidationError
 from chalicelib.domain.events import EventType, NoteKind, TicketEvent
 from chalicelib.domain.statuses import (
@@ -70,6 +72,9 @@ class Ticket:
     resolved_at: datetime | None = None
     closed_at: datetime | None = None
     dormant_until: datetime | None = None
+    # Bumped each time the ticket is set dormant until a date: a wake-up acts only if the
+    # ticket still carries the generation it was armed with (issue 12).
+    wake_generation: int = 0
     locked_by: str | None = None
     locked_until: datetime | None = None
     template_version: int | None = None
@@ -80,10 +85,29 @@ class Ticket:
     resolution_due: datetime | None = None
     first_response_at: datetime | None = None
     sla_breached: bool = False  # sticky: a target was missed
+    # The SLA clock's pauses (S12, services/sla_clock.py). ``sla_pausing``: the statuses that
+    # stop it, fixed when the SLA starts (None: sla.DEFAULT_PAUSING). ``sla_paused_since``:
+    # when it stopped (None: running); ``sla_resumed_at``: when it ran again, until the due
+    # times are moved by the open time paused (``settle_sla_pause``). ``sla_generation``
+    # is bumped by every change of the due times and every pause: a deadline acts only if
+    # the ticket still carries the generation it was armed with. ``sla_paused_seconds``:
+    # the clock time paused in all (due times computed again from the creation add it).
+    sla_pausing: list[str] | None = None
+    sla_calendar_id: str = ""  # the calendar the clock runs in ("" = elapsed time)
+    sla_paused_since: datetime | None = None
+    sla_resumed_at: datetime | None = None
+    sla_paused_seconds: int = 0
+    sla_generation: int = 0
+    sla_breaches: list[str] = field(default_factory=list)  # targets with an sla_breached event
     # Portal links (S16) carry this number; an admin's revoke bumps it, and older links die.
     portal_generation: int = 0
     # The latest edit of the contact's e-mail addresses: {"at", "by", "before", "after"}.
     contact_change: dict[str, Any] | None = None
+    # External consultations (S6, domain/consultation.py): open and ended ones.
+    consultations: list[Consultation] = field(default_factory=list)
+    # A parent's latest run over its children (S10, services/parent_tickets.py):
+    # {"run_id", "mode", "total", "by", "started_at", "finished_at", "done", "attempt"}.
+    children_run: dict[str, Any] | None = None
     version: int = 0
     pending_events: list[TicketEvent] = field(default_factory=list, repr=False, compare=False)
 
@@ -202,12 +226,36 @@ class Ticket:
         self.closed_at = None
         self._record(EventType.REOPENED, actor, now, previous=str(previous), reason=reason)
 
+    def wake(self, generation: int, now: datetime) -> bool:
+        """The wake-up armed with ``generation`` has come: back to ``open`` (and so back in
+        its inbox, with its agent or group). False, changing nothing, if the ticket left
+        ``dormant_until`` or was given another date since that wake-up was armed."""
+        if self.status is not Status.DORMANT_UNTIL or generation != self.wake_generation:
+            return False
+        until = self.dormant_until
+        self.status = Status.OPEN
+        self.dormant_until = None
+        follow = self._sla_follow_status(now)  # the SLA clock runs again if the date paused it
+        self._record(
+            EventType.WOKE_UP,
+            "system:wakeup",
+            now,
+            **{"from": str(Status.DORMANT_UNTIL), "to": str(Status.OPEN)},
+            dormant_until=iso(until) if until else None,
+            generation=generation,
+            **({"sla_resume": True} if follow == "resume" else {}),
+        )
+        return True
+
     def _set_status(
         self, new: Status, actor: str, now: datetime, *, dormant_until: datetime | None = None
     ) -> None:
         previous = self.status
+        left_generation = self.wake_generation if previous is Status.DORMANT_UNTIL else None
         self.status = new
         self.dormant_until = dormant_until
+        if new is Status.DORMANT_UNTIL:
+            self.wake_generation += 1
         if new is Status.RESOLVED:
             self.resolved_at = now
         if new is Status.CLOSED:
@@ -216,12 +264,21 @@ class Ticket:
         if new in (Status.RESOLVED, Status.CLOSED):
             self.locked_by = None
             self.locked_until = None
-            if self.resolution_due is not None and now > self.resolution_due:
+            cancel_open(self, actor, now, f"ticket {new}")  # nothing more to wait for (S6)
+            # A paused clock stood still when the pause began (S12).
+            if self.resolution_due is not None and self.sla_clock(now) > self.resolution_due:
                 self.sla_breached = True
         data: dict[str, Any] = {"from": str(previous), "to": str(new)}
         if dormant_until:
             data["dormant_until"] = iso(dormant_until)
+            data["generation"] = self.wake_generation
+        if left_generation is not None:
+            data["left_generation"] = left_generation  # that wake-up is void: stop it
+        follow = self._sla_follow_status(now)
+        if follow == "resume":
+            data["sla_resume"] = True  # services/sla_clock moves the due times
         self._record(EventType.STATUS_CHANGED, actor, now, **data)
+        self._record_sla_pause(follow, actor, now)
 
     # --- fields ---------------------------------------------------------
     def set_priority(self, priority: Priority, actor: str, now: datetime) -> None:
@@ -319,16 +376,163 @@ class Ticket:
         )
         return changed
 
-    def set_sla(self, first_response_due: datetime | None, resolution_due: datetime | None) -> None:
+    def set_sla(
+        self,
+        first_response_due: datetime | None,
+        resolution_due: datetime | None,
+        *,
+        actor: str = "system:sla",
+        now: datetime | None = None,
+    ) -> None:
+        """New due times; a change bumps the SLA generation and is recorded (``sla_set``),
+        which arms the deadlines of the new generation (services/sla_clock.arm)."""
+        if (first_response_due, resolution_due) == (self.first_response_due, self.resolution_due):
+            return
         self.first_response_due = first_response_due
         self.resolution_due = resolution_due
+        self.sla_generation += 1
+        self._record(
+            EventType.SLA_SET,
+            actor,
+            now or self.updated_at,
+            **self._sla_data(),
+        )
+
+    def set_sla_pausing(
+        self, statuses: list[str] | None, calendar: Calendar | None, actor: str, now: datetime
+    ) -> None:
+        """Fix which statuses stop this ticket's clock and which calendar it runs in (when
+        its SLA starts: a later settings change does not rewrite its history). A ticket
+        already in a status that now pauses, or no longer does, follows at once."""
+        self.sla_pausing = None if statuses is None else list(statuses)
+        self.sla_calendar_id = calendar.id if calendar is not None else ""
+        follow = self._sla_follow_status(now)
+        if follow == "resume":
+            self.settle_sla_pause(calendar, now)
+        self._record_sla_pause(follow, actor, now)
+
+    def pauses_sla(self, status: Status) -> bool:
+        from chalicelib.domain.sla import DEFAULT_PAUSING
+
+        pausing = DEFAULT_PAUSING if self.sla_pausing is None else self.sla_pausing
+        return status.value in pausing
+
+    def sla_clock(self, now: datetime) -> datetime:
+        """The SLA clock's present: ``now``, or the moment it stopped while paused."""
+        if self.sla_paused_since is not None and self.sla_paused_since < now:
+            return self.sla_paused_since
+        return now
+
+    def sla_unmet(self) -> list[str]:
+        """The targets with a due time still to be met (none once resolved or closed)."""
+        found: list[str] = []
+        if not self.is_open:
+            return found
+        if self.first_response_due is not None and self.first_response_at is None:
+            found.append("first_response")
+        if self.resolution_due is not None and self.resolved_at is None:
+            found.append("resolution")
+        return found
+
+    def sla_due(self, target: str) -> datetime | None:
+        return self.first_response_due if target == "first_response" else self.resolution_due
+
+    def settle_sla_pause(self, calendar: Calendar | None, now: datetime) -> bool:
+        """The clock ran again at ``sla_resumed_at``: move every unmet due time still ahead
+        when the pause began on by the time paused (the open time between the two in the
+        ticket's ``calendar``, elapsed time without one), bump the generation and record
+        ``sla_resumed``. False if no resume is pending."""
+        from chalicelib.domain.sla import shift_due
+
+        since, until = self.sla_paused_since, self.sla_resumed_at
+        if since is None or until is None:
+            return False
+        paused = until - since if calendar is None else open_time_between(calendar, since, until)
+        for target in self.sla_unmet():
+            due = self.sla_due(target)
+            if due is not None and due > since:
+                setattr(self, f"{target}_due", shift_due(due, paused, calendar))
+        self.sla_paused_seconds += int(paused.total_seconds())
+        self.sla_paused_since = None
+        self.sla_resumed_at = None
+        self.sla_generation += 1
+        self._record(
+            EventType.SLA_RESUMED,
+            "system:sla",
+            now,
+            paused_since=iso(since),
+            resumed_at=iso(until),
+            paused_minutes=round(paused.total_seconds() / 60, 1),
+            **self._sla_data(),
+        )
+        return True
+
+    def record_sla_breach(self, target: str, generation: int, now: datetime) -> bool:
+        """The deadline of ``target`` armed with ``generation`` has come: record the breach
+        (once per target) if the ticket still carries that generation, its clock runs and
+        the target is unmet. False, changing nothing, otherwise."""
+        due = self.sla_due(target)
+        if (
+            generation != self.sla_generation
+            or self.sla_paused_since is not None
+            or target not in self.sla_unmet()
+            or target in self.sla_breaches
+            or due is None
+        ):
+            return False
+        self.sla_breaches = [*self.sla_breaches, target]
+        self.sla_breached = True
+        self._record(
+            EventType.SLA_BREACHED, "system:sla", now, target=target, due=iso(due),
+            generation=generation,
+        )  # fmt: skip
+        return True
+
+    def _sla_data(self) -> dict[str, Any]:
+        return {
+            "first_response_due": iso(self.first_response_due) if self.first_response_due else None,
+            "resolution_due": iso(self.resolution_due) if self.resolution_due else None,
+            "generation": self.sla_generation,
+            "paused": self.sla_paused_since is not None,
+            "unmet": self.sla_unmet(),
+        }
+
+    def _sla_follow_status(self, now: datetime) -> str | None:
+        """Stop or restart the SLA clock for the status the ticket is in now (S12).
+        "paused": it stopped (the caller records ``sla_paused`` after the status change);
+        "resume": it runs again and services/sla_clock.settle is to move the due times
+        (the status change carries ``sla_resume``, which the stream reaction reads)."""
+        if self.status in (Status.RESOLVED, Status.CLOSED):
+            # Done: the clock stops for good (a pause ends with nothing to move).
+            self.sla_paused_since = self.sla_resumed_at = None
+            return None
+        if self.pauses_sla(self.status):
+            if self.sla_paused_since is None:
+                self.sla_paused_since = now
+                self.sla_generation += 1  # the armed deadlines are void
+                return "paused" if self.sla_unmet() else None
+            self.sla_resumed_at = None  # paused again before the move was made: one pause
+            return None
+        if self.sla_paused_since is not None and self.sla_resumed_at is None:
+            if not self.sla_unmet():  # nothing to move
+                self.sla_paused_since = None
+                return None
+            self.sla_resumed_at = now
+            return "resume"
+        return None
+
+    def _record_sla_pause(self, follow: str | None, actor: str, now: datetime) -> None:
+        if follow == "paused":
+            self._record(
+                EventType.SLA_PAUSED, actor, now, status=str(self.status), **self._sla_data()
+            )
 
     def note_first_response(self, now: datetime) -> None:
         """The first answer to the customer stops the first-response clock."""
         if self.first_response_at is not None:
             return
         self.first_response_at = now
-        if self.first_response_due is not None and now > self.first_response_due:
+        if self.first_response_due is not None and self.sla_clock(now) > self.first_response_due:
             self.sla_breached = True
 
     def record_routing(self, routing: dict[str, Any], actor: str, now: datetime) -> None:
@@ -376,6 +580,14 @@ class Ticket:
         self.portal_generation += 1
         self._record(EventType.PORTAL_LINKS_REVOKED, actor, now, generation=self.portal_generation)
 
+    # --- parent tickets (S10, services/parent_tickets.py) ------------------
+    def record_children_event(
+        self, type: EventType, actor: str, now: datetime, **data: Any
+    ) -> TicketEvent:
+        """A parent's run over its children started, resumed or ended; or a child was
+        closed by its parent's run."""
+        return self._record(type, actor, now, **data)
+
     # --- plumbing -------------------------------------------------------
     def _record(self, type: EventType, actor: str, now: datetime, **data: Any) -> TicketEvent:
         event = TicketEvent.new(self.id, now, str(type), actor, **data)
@@ -396,8 +608,9 @@ def check_move(
     if new not in allowed_moves(current):
         hint = " (use reopen)" if current in REOPENABLE else ""
         raise InvalidTransitionError(f"status cannot move from {current} to {new}{hint}")
-    if new is Status.DORMANT_UNTIL and (dormant_until is None or dormant_until <= now):
-        raise ValidationError("dormant_until needs a date in the future")
+    # A date already past is taken: the ticket wakes at once (issue 12).
+    if new is Status.DORMANT_UNTIL and dormant_until is None:
+        raise ValidationError("status dormant_until needs a date (dormant_until)")
 
 
 def check_title(value: Any) -> str:

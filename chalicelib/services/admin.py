@@ -20,7 +20,10 @@ from chalicelib.services import calendars, directory, inputs
 from chalicelib.services.context import Services
 from chalicelib.services.visibility import require_role
 
-DELETABLE = {directory.TICKET_TYPE, directory.CUSTOM_FIELD, directory.MENU_PROFILE}
+DELETABLE = {
+    directory.TICKET_TYPE, directory.CUSTOM_FIELD, directory.MENU_PROFILE,
+    directory.EXTERNAL_PARTY,
+}  # fmt: skip
 MAX_PASSWORD = 256
 
 
@@ -47,6 +50,8 @@ def put_item(
     cls = directory.KINDS[_kind(kind)]
     data = dict(inputs.require_object(body))
     password = data.pop("password", None) if kind == directory.USER else None
+    # A password an admin sets for someone else may be temporary: a new one at the next login.
+    temporary = data.pop("must_change_password", False) if kind == directory.USER else False
     check_slug(item_id, f"{kind} id")
     # Checked before anything is written: a clash must not touch the existing item's login.
     exists = _stored(svc, kind, item_id) is not None
@@ -54,7 +59,7 @@ def put_item(
     obj = from_record(cls, {**data, "id": item_id})
     _check_references(svc, obj)
     if isinstance(obj, User):
-        _register_login(svc, obj, password, create=create)
+        _register_login(svc, obj, password, create=create, temporary=temporary)
     if kind == directory.TICKET_TYPE:
         _keep_default_types(svc)
     record = to_record(obj)
@@ -153,7 +158,11 @@ def _must_exist(svc: Services, kind: str, item_id: str) -> None:
         raise ValidationError(f"no {kind.replace('_', ' ')} {item_id!r}")
 
 
-def _register_login(svc: Services, user: User, password: Any, *, create: bool) -> None:
+def _register_login(
+    svc: Services, user: User, password: Any, *, create: bool, temporary: Any = False
+) -> None:
+    if not isinstance(temporary, bool):
+        raise ValidationError("must_change_password must be true or false")
     if password is not None and (
         not isinstance(password, str) or not 4 <= len(password) <= MAX_PASSWORD
     ):
@@ -163,4 +172,7 @@ def _register_login(svc: Services, user: User, password: Any, *, create: bool) -
     # Logins are keyed by e-mail address: a second user with it would take over the first's.
     if any(u.email == user.email and u.id != user.id for u in directory.users(svc)):
         raise ConflictError(f"another user has the e-mail address {user.email}", code="duplicate")
-    svc.identity.register(user.id, user.email, [r.value for r in user.roles], password)
+    roles = [r.value for r in user.roles]
+    svc.identity.register(
+        user.id, user.email, roles, password, temporary=temporary and bool(password)
+    )

@@ -14,7 +14,9 @@ from chalicelib.services.ports import (
     Mailer,
     MailLogRepository,
     NotificationRepository,
+    Scheduler,
     TicketRepository,
+    Workflows,
 )
 
 
@@ -45,4 +47,8 @@ class Services:
     blobs: BlobStore
     mailer: Mailer
     notifications: NotificationRepository
+    workflows: Workflows
     mail: MailSettings = field(default_factory=MailSettings)
+    # Scheduled activities' timers (EventBridge Scheduler); None: nothing outside keeps
+    # them (the local stack's loop reads Config; unit tests).
+    scheduler: Scheduler | None = None

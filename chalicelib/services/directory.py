@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from chalicelib.domain.consultation import ExternalParty
 from chalicelib.domain.custom_fields import CustomFieldDefinition
 from chalicelib.domain.errors import NotFoundError
 from chalicelib.domain.menu import MenuProfile
@@ -27,6 +28,7 @@ TICKET_TYPE = "ticket_type"
 CUSTOM_FIELD = "custom_field"
 SETTINGS = "settings"
 MENU_PROFILE = "menu_profile"
+EXTERNAL_PARTY = "external_party"  # suppliers and experts to consult (S6)
 KINDS: dict[str, type[Any]] = {
     RESPONSE_POINT: ResponsePoint,
     GROUP: Group,
@@ -34,6 +36,7 @@ KINDS: dict[str, type[Any]] = {
     TICKET_TYPE: TicketType,
     CUSTOM_FIELD: CustomFieldDefinition,
     MENU_PROFILE: MenuProfile,
+    EXTERNAL_PARTY: ExternalParty,
 }
 
 

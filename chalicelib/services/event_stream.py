@@ -3,8 +3,10 @@
 A batch of stream records arrives in stream order (one shard: one ticket's changes in the
 order they were written). Records are grouped per change (ticket + the version the change
 produced) and each change is handed to the side effects once, whole: agent notifications
-(``services/notifications.change_stored``). A change the batch holds only part of (a batch
-boundary fell inside it) is read whole from the history first.
+(``services/notifications.change_stored``) and the automatic acknowledgement a new ticket's
+created event notes as due (``services/outbound.acknowledge_change``: intake decides, this
+sends). A change the batch holds only part of (a batch boundary fell inside it) is read whole
+from the history first.
 
 Failures: a change whose side effects raise stops the batch there; its first record's
 sequence number is reported as the batch item failure, so Lambda (or the local poller)
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 from aws_lambda_powertools import Logger
 
 from chalicelib.domain.notifications import StoredEvent
-from chalicelib.services import notifications
+from chalicelib.services import notifications, outbound, workflows
 from chalicelib.services.context import Services
 
 logger = Logger(service="servit-events")
@@ -37,6 +39,8 @@ class StreamItem:
 class BatchResult:
     changes: int = 0  # changes handled
     notices: int = 0  # notifications stored now
+    acknowledgements: int = 0  # acknowledgements of new tickets sent now
+    workflows: int = 0  # workflow executions started now
     failed: str | None = None  # sequence number to deliver again from
 
 
@@ -51,6 +55,9 @@ def consume(svc: Services, items: list[StreamItem]) -> BatchResult:
                 change = svc.tickets.change_events(head.event.ticket_id, head.change) or change
             change.sort(key=lambda s: s.event.sort_key)
             result.notices += notifications.change_stored(svc, change)
+            result.acknowledgements += outbound.acknowledge_change(svc, change)
+            # Wake-ups, consultations, children to close: started once the change is stored.
+            result.workflows += workflows.react(svc, change)
             result.changes += 1
         except Exception:
             logger.exception(

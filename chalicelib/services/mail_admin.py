@@ -58,6 +58,9 @@ def _message_event(svc: Services, actor: User, ticket_id: str, event_id: str) ->
         if event.event_id == event_id and event.type in (
             EventType.MESSAGE_IN,
             EventType.MESSAGE_OUT,
+            EventType.CONSULTATION_SENT,  # S6: the question, its reminders and the answer
+            EventType.CONSULTATION_REMINDED,
+            EventType.EXTERNAL_ANSWER,
         ):
             return event.data
     raise NotFoundError(f"no message {event_id!r} on this ticket")

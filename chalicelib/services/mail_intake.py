@@ -27,7 +27,7 @@ from chalicelib.domain.mail_log import MailLogEntry, Outcome
 from chalicelib.domain.organisation import ResponsePoint
 from chalicelib.domain.statuses import Channel, Status
 from chalicelib.domain.ticket import MAX_DESCRIPTION, MAX_TITLE, Ticket
-from chalicelib.services import directory, lookup_keys, mail_threading, routing
+from chalicelib.services import consultation_mail, directory, lookup_keys, mail_threading, routing
 from chalicelib.services.contacts import find_or_create_contact
 from chalicelib.services.context import Services
 from chalicelib.services.mail_bounces import file_delivery_report
@@ -198,6 +198,9 @@ def _process(
         target = found.get(dsn_key) if dsn_key else None
         ticket_of = mail_threading.KnownMessage.parse(target).ticket_id if target else None
         return file_delivery_report(svc, msg, entry, ticket_of, own, now)
+    # A consultation's reply address (S6) comes before the ticket rules: the answer is its.
+    if (answer := consultation_mail.file_answer(svc, msg, entry, recipients, own, now)) is not None:
+        return answer
     ticket_id, rule = mail_threading.match(found, hints)
     if ticket_id is None and loop_guard.quotes_our_automatic_mail(msg, svc.mail.secret):
         msg = loop_guard.as_automatic(msg)
@@ -382,20 +385,29 @@ def _new_ticket(
     event = record_inbound(
         svc, msg, entry, ticket, new_ulid(now), own.message_id, rule, channel, now
     )
+    _note_acknowledgement(svc, ticket, msg, rp)
     svc.tickets.add(ticket, claims=own.claims(ticket.id))
     if follows_up is not None:
         _note_follow_up(svc, follows_up.id, ticket, now)
     outcome = Outcome.NEW_LINKED if follows_up else Outcome.CREATED
-    result = replace(
+    return replace(
         entry, outcome=outcome, ticket_id=ticket.id, event_id=event.event_id, threading_rule=rule
     )
-    from chalicelib.services.outbound import acknowledge_new_ticket
 
-    if ticket.is_open:  # a ticket a rule closed at once is not confirmed
-        if ticket.response_point_id != rp.id:
-            rp = directory.response_point(svc, ticket.response_point_id)
-        acknowledge_new_ticket(svc, ticket, msg, rp)
-    return result
+
+def _note_acknowledgement(
+    svc: Services, ticket: Ticket, msg: InboundMessage, rp: ResponsePoint
+) -> None:
+    """Whether the sender gets the automatic acknowledgement is decided here, and noted on the
+    ticket's created event, so it is stored with the ticket; the TicketEvents stream consumer
+    sends it (intake sends no mail: issue 11)."""
+    from chalicelib.services.outbound import note_acknowledgement_due
+
+    if not ticket.is_open:  # a ticket a rule closed at once is not confirmed
+        return
+    if ticket.response_point_id != rp.id:  # routing moved it: that response point decides
+        rp = directory.response_point(svc, ticket.response_point_id)
+    note_acknowledgement_due(ticket, msg, rp)
 
 
 def _add_cc(ticket: Ticket, msg: InboundMessage, svc: Services) -> None:

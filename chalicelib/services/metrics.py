@@ -30,7 +30,7 @@ REPLIES_SENT = "RepliesSent"  # an agent's answer to the customer went out
 MAILS_QUARANTINED = "MailsQuarantined"  # held: unparseable, failing, SES virus/spam FAIL
 BOUNCES = "Bounces"  # delivery status notifications received
 DUPLICATES = "Duplicates"  # the same mail delivered again (SNS/SES at-least-once)
-SLA_BREACHES = "SlaBreaches"  # declared; nothing emits it yet (see docs/operations.md)
+SLA_BREACHES = "SlaBreaches"  # a due time passed unmet (services/sla_clock.breach)
 NOTIFICATIONS_SENT = "NotificationsSent"  # agent notices stored by the stream consumer
 
 ALL_METRICS = (

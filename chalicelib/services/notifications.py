@@ -22,6 +22,7 @@ from chalicelib.domain.notifications import (
     Notification,
     StoredEvent,
     notice_id,
+    preference_of,
     recipients,
 )
 from chalicelib.domain.organisation import User
@@ -86,7 +87,7 @@ def _tell(
         user = directory.user(svc, user_id)
     except NotFoundError:
         return 0
-    if not user.active or kind.value not in user.notify:
+    if not user.active or preference_of(kind) not in user.notify:
         return 0
     notice = Notification(
         id=the_id,
@@ -115,6 +116,7 @@ def _mail(svc: Services, user: User, notice: Notification) -> None:
         ("sv", "assigned"): "Lagt på dig", ("sv", "message"): "Nytt meddelande",
         ("sv", "changed"): "Ändrat", ("en", "assigned"): "Handed to you",
         ("en", "message"): "New message", ("en", "changed"): "Changed",
+        ("sv", "follow_up"): "Dags att följa upp", ("en", "follow_up"): "Time to follow up",
     }  # fmt: skip
     text = render(
         f"mail/agent_notice_{language}.txt.j2",

@@ -5,12 +5,16 @@ a ``message_out`` event; its Message-ID is claimed in the same transaction so
 replies to it thread back (rule 2). Automatic mail is never sent to
 auto-replies, bounces or bouncing addresses, and at most N an hour to any one
 address.
+
+Acknowledgements of new tickets are decided at intake (``note_acknowledgement_due``, no
+I/O) and sent by the TicketEvents stream consumer (``acknowledge_change``): the inbound-mail
+function sends no mail. Their Message-ID is fixed per ticket and claimed before sending.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -35,7 +39,8 @@ from chalicelib.domain.errors import (
     ValidationError,
 )
 from chalicelib.domain.events import EventType, TicketEvent
-from chalicelib.domain.ids import new_ulid
+from chalicelib.domain.ids import new_ulid, stable_ulid
+from chalicelib.domain.notifications import StoredEvent
 from chalicelib.domain.organisation import ResponsePoint, User, check_email
 from chalicelib.domain.reply_address import reply_address
 from chalicelib.domain.signatures import Signature, resolve
@@ -145,20 +150,107 @@ def send_reply(svc: Services, actor: User, ticket_id: str, body: Any) -> TicketE
     return event
 
 
-def acknowledge_new_ticket(
-    svc: Services, ticket: Ticket, msg: InboundMessage, rp: ResponsePoint
-) -> None:
-    """The automatic confirmation of a new ticket, where the response point wants one."""
+# --- the automatic acknowledgement of a new ticket ----------------------------------
+# Intake only notes that one is due, on the ticket's ``created`` event in the transaction that
+# creates the ticket (the inbound-mail function sends no mail); the TicketEvents stream
+# consumer sends it, once, and records it in the history (issue 11).
+
+ACKNOWLEDGE = "acknowledge"  # key of the note on the created event: {"to", "in_reply_to"?}
+
+
+def note_acknowledgement_due(ticket: Ticket, msg: InboundMessage, rp: ResponsePoint) -> bool:
+    """Intake, before the new ticket is stored: note on its created event that the sender
+    is to be acknowledged, where the response point wants it and the mail may be answered.
+    Reads and writes nothing; True if noted."""
+    if not ticket.is_open:  # a ticket a rule closed at once is not confirmed
+        return False
     if not rp.auto_acknowledge or not msg.from_addr:
-        return
+        return False
     if msg.auto_reply or msg.dsn is not None or msg.is_bulk:
-        return  # never answer robots, lists or bounces: no mail loops
+        return False  # never answer robots, lists or bounces: no mail loops
     if (reason := unreachable_reason(msg.from_addr)) is not None:
         logger.info("no acknowledgement: address cannot take mail", extra={"reason": reason})
-        return
-    if not may_send_automatic(svc, msg.from_addr, svc.clock()):
-        return
-    contact = svc.contacts.get(ticket.contact_id) if ticket.contact_id else None
+        return False
+    created = next(e for e in ticket.pending_events if e.type == EventType.CREATED.value)
+    due = {"to": msg.from_addr}
+    if msg.message_id:
+        due["in_reply_to"] = msg.message_id
+    created.data[ACKNOWLEDGE] = due
+    return True
+
+
+def acknowledgement_message_id(svc: Services, created: TicketEvent) -> str:
+    """The acknowledgement's Message-ID, the same each time its ticket's creation is handled:
+    claimed (Lookups ``msgid#``) before the mail goes out, so it goes out once."""
+    unique = stable_ulid(created.at, f"ack#{created.ticket_id}").lower()
+    return make_message_id(svc.mail.message_id_domain, unique)
+
+
+def acknowledge_change(svc: Services, change: list[StoredEvent]) -> int:
+    """The stream consumer, for one stored change: send the acknowledgement its created
+    event notes as due. Returns 1 if it was sent now, else 0 (none due, sent before, not
+    wanted any more, over the hourly cap, a bouncing address).
+
+    Exactly once under redelivery: the mail's fixed Message-ID is claimed (a conditional
+    write) before anything is sent, and the claim is undone if sending fails, so the
+    stream's retry sends it; a crash between claim and send loses that one mail, never
+    doubles it (as notices' mails). Raises what should be retried."""
+    for stored in change:
+        event = stored.event
+        due = event.data.get(ACKNOWLEDGE) if event.type == EventType.CREATED.value else None
+        if isinstance(due, dict) and isinstance(due.get("to"), str) and due["to"]:
+            return int(_acknowledge(svc, event, due))
+    return 0
+
+
+def _acknowledge(svc: Services, created: TicketEvent, due: dict[str, Any]) -> bool:
+    message_id = acknowledgement_message_id(svc, created)
+    claim = mail_threading.msgid_key(message_id.strip("<>"))
+    if not svc.lookups.claim(claim, created.ticket_id):
+        return False  # handled by an earlier delivery of this change
+    try:
+        prepared = _acknowledgement(svc, created, due, message_id)
+        if prepared is None:
+            return False  # decided once: the claim stays
+        ticket, mail = prepared
+        sent = _store_and_send(svc, mail)
+    except ValidationError:
+        # It cannot be made (the response point has no address, a header would not be
+        # valid): trying again changes nothing, and must not hold up the stream.
+        logger.exception("acknowledgement not sent", extra={"ticket_id": created.ticket_id})
+        return False
+    except Exception:
+        svc.lookups.release(claim, created.ticket_id)  # the retry from the stream sends it
+        raise
+    try:
+        _record_sent(
+            svc, ticket, mail, sent, "system:mail", {"acknowledgement": True}, new_status=None,
+            claim_message_id=False,  # claimed above
+        )  # fmt: skip
+    except Exception:  # the mail is out: a retry must not send it again
+        logger.exception(
+            "acknowledgement sent but not recorded in the history",
+            extra={"ticket_id": ticket.id, "message_id": sent.message_id},
+        )
+    return True
+
+
+def _acknowledgement(
+    svc: Services, created: TicketEvent, due: dict[str, Any], message_id: str
+) -> tuple[Ticket, OutboundMail] | None:
+    """The acknowledgement to send now, or None where it is not to be sent any more."""
+    try:
+        ticket = svc.tickets.get(created.ticket_id)
+        rp = directory.response_point(svc, ticket.response_point_id)
+    except NotFoundError:
+        logger.info("no acknowledgement: ticket gone", extra={"ticket_id": created.ticket_id})
+        return None
+    if not rp.auto_acknowledge:  # turned off since the mail came in
+        return None
+    to = str(due["to"])
+    if not may_send_automatic(svc, to, svc.clock()):
+        return None
+    contact = _contact(svc, ticket.contact_id)
     language = language_of(contact.language.value if contact else rp.language.value)
     text = render(
         f"mail/acknowledgement_{language}.txt.j2",
@@ -167,11 +259,12 @@ def acknowledge_new_ticket(
         response_point=rp.name,
         portal_link=_portal_link(svc, ticket, contact) if contact else None,
     )
+    in_reply_to = due.get("in_reply_to")
     mail = _compose(
         svc,
         ticket,
         rp,
-        to=[msg.from_addr],
+        to=[to],
         cc=[],
         bcc=[],
         text=text,
@@ -179,14 +272,10 @@ def acknowledge_new_ticket(
         files=[],
         signature=None,
         automatic=True,
-        in_reply_to=msg.message_id,
+        in_reply_to=str(in_reply_to) if in_reply_to else None,
+        message_id=message_id,
     )
-    try:
-        _send_and_record(
-            svc, ticket, mail, "system:mail", {"acknowledgement": True}, new_status=None
-        )
-    except Exception:  # an acknowledgement must never undo the ticket it confirms
-        logger.exception("acknowledgement failed", extra={"ticket_id": ticket.id})
+    return ticket, mail
 
 
 def log_ref(address: str) -> str:
@@ -237,6 +326,7 @@ def _compose(
     signature: Signature | None,
     automatic: bool,
     in_reply_to: str | None = None,
+    message_id: str | None = None,
 ) -> OutboundMail:
     if not rp.emails:
         raise ValidationError(f"response point {rp.id!r} has no e-mail address to send from")
@@ -273,7 +363,7 @@ def _compose(
         ),
         text=text,
         html=html,
-        message_id=make_message_id(svc.mail.message_id_domain, new_ulid(now).lower()),
+        message_id=message_id or make_message_id(svc.mail.message_id_domain, new_ulid(now).lower()),
         date=now,
         # We answer the customer's latest mail; References carry the whole thread.
         in_reply_to=in_reply_to or last_inbound or (thread[-1] if thread else None),
@@ -328,6 +418,23 @@ def _send_and_record(
 ) -> TicketEvent:
     """Build, store, send and record one mail; ``files`` are the ones to keep in the
     history when they differ from what the mail carries (link mode)."""
+    sent = _store_and_send(svc, mail, files)
+    return _record_sent(svc, ticket, mail, sent, actor, extra, new_status=new_status)
+
+
+@dataclass(frozen=True)
+class _Sent:
+    event_id: str  # the message_out event's id, named before sending (the stored raw mail)
+    at: datetime
+    raw_key: str
+    attachments: list[dict[str, Any]]
+    message_id: str
+    provider_id: str
+
+
+def _store_and_send(
+    svc: Services, mail: OutboundMail, files: list[OutboundAttachment] | None = None
+) -> _Sent:
     message = build_message(mail)  # refuses CR/LF in headers (422) before anything is sent
     raw = to_bytes(message)
     now = svc.clock()
@@ -351,6 +458,23 @@ def _send_and_record(
     message_id = mail.message_id.strip("<>")
     recipients = tuple(dict.fromkeys(mail.to + mail.cc + mail.bcc))
     provider_id = svc.mailer.send(OutgoingMail(mail.from_addr, recipients, raw, message_id))
+    return _Sent(event_id, now, raw_key, refs, message_id, provider_id)
+
+
+def _record_sent(
+    svc: Services,
+    ticket: Ticket,
+    mail: OutboundMail,
+    sent: _Sent,
+    actor: str,
+    extra: dict[str, Any],
+    *,
+    new_status: Status | None,
+    claim_message_id: bool = True,
+) -> TicketEvent:
+    """The mail is out: record it as ``message_out``, its Message-ID claimed in the same
+    transaction (unless claimed before sending), retrying on a concurrent change so the
+    history never misses it."""
     data = {
         "channel": "email",
         "from": mail.from_addr,
@@ -361,29 +485,36 @@ def _send_and_record(
         "subject": mail.subject,
         "text": mail.text,
         "html": mail.html or "",
-        "attachments": refs,
-        "message_id": message_id,
+        "attachments": sent.attachments,
+        "message_id": sent.message_id,
         "in_reply_to": mail.in_reply_to,
-        "raw_key": raw_key,
+        "raw_key": sent.raw_key,
         "automatic": mail.auto_submitted,
-        "provider_id": provider_id,
+        "provider_id": sent.provider_id,
         **extra,
     }
-    # The mail is out: record it, retrying on a concurrent change so the history never misses it.
+    claims = {mail_threading.msgid_key(sent.message_id): ticket.id} if claim_message_id else None
     for attempt in range(5):
         event = ticket.record_message(
-            EventType.MESSAGE_OUT, data, actor=actor, now=now, event_id=event_id
+            EventType.MESSAGE_OUT, data, actor=actor, now=sent.at, event_id=sent.event_id
         )
         if new_status is not None and ticket.status is not new_status and ticket.is_open:
-            ticket.change_status(new_status, actor, now)
+            ticket.change_status(new_status, actor, sent.at)
         try:
-            svc.tickets.save(ticket, claims={mail_threading.msgid_key(message_id): ticket.id})
+            svc.tickets.save(ticket, claims=claims)
             return event
         except ConflictError:
             if attempt == 4:
                 raise
             ticket = svc.tickets.get(ticket.id)
     raise AssertionError("unreachable")
+
+
+def _contact(svc: Services, contact_id: str | None) -> Contact | None:
+    try:
+        return svc.contacts.get(contact_id) if contact_id else None
+    except NotFoundError:  # merged away since: the response point's language, no portal link
+        return None
 
 
 def _given_or(given: list[str] | None, default: list[str]) -> list[str]:
@@ -427,4 +558,10 @@ def _link_notice(svc: Services, ticket: Ticket, contact: Contact, rp: ResponsePo
     )
 
 
-__all__ = ["NotFoundError", "acknowledge_new_ticket", "may_send_automatic", "send_reply"]
+__all__ = [
+    "NotFoundError",
+    "acknowledge_change",
+    "may_send_automatic",
+    "note_acknowledgement_due",
+    "send_reply",
+]

@@ -19,6 +19,7 @@ from chalicelib.domain.events import TicketEvent
 from chalicelib.domain.inbox import InboxKind
 from chalicelib.domain.mail_log import MailLogEntry
 from chalicelib.domain.notifications import Notification, StoredEvent
+from chalicelib.domain.schedules import ScheduledActivity
 from chalicelib.domain.search import SearchCriteria
 from chalicelib.domain.ticket import Ticket
 
@@ -165,18 +166,69 @@ class Claims:
     expires_at: int = 0  # "exp", epoch seconds
 
 
+class Challenge:
+    """What a login may ask for before it hands out a token (Cognito's challenge names)."""
+
+    MFA_CODE = "SOFTWARE_TOKEN_MFA"  # a code from the user's authenticator app
+    # The password was temporary: choose one.
+    NEW_PASSWORD = "NEW_PASSWORD_REQUIRED"  # noqa: S105 (a challenge name, no password)
+    MFA_SETUP = "MFA_SETUP"  # set up TOTP first (ours: admins must, services/sign_in.py)
+
+
+@dataclass(frozen=True)
+class SignInStep:
+    """One answer of the identity provider during a login: done, or a challenge to meet.
+
+    None of it goes to the client as it is: until the login is complete the service keeps
+    it server-side (services/challenge_store.py)."""
+
+    user_id: str = ""  # may be empty while a challenge is open
+    challenge: str = ""  # a ``Challenge``; "" once the provider is done
+    session: str = ""  # the provider's session for answering ``challenge``
+    token: str = ""  # done: the id token the client will get
+    access: str = ""  # done: what the user's own TOTP calls need (Cognito: the access token)
+
+
 class IdentityProvider(abc.ABC):
     @abc.abstractmethod
-    def login(self, email: str, password: str) -> str:
-        """A signed token for good credentials; AuthenticationError otherwise."""
+    def login(self, email: str, password: str) -> SignInStep:
+        """Check the password: tokens, or the first challenge; AuthenticationError if wrong."""
+
+    @abc.abstractmethod
+    def respond(self, email: str, step: SignInStep, answer: str) -> SignInStep:
+        """Answer ``step.challenge`` (MFA_CODE: the code; NEW_PASSWORD: the new password).
+
+        AuthenticationError ``wrong_code`` for a wrong code, ``challenge_expired`` for a
+        session the provider no longer knows; ValidationError ``weak_password``."""
+
+    @abc.abstractmethod
+    def begin_totp(self, access: str) -> str:
+        """Start setting up TOTP for the user ``access`` speaks for: the shared secret."""
+
+    @abc.abstractmethod
+    def confirm_totp(self, access: str, code: str) -> None:
+        """The first code from the app: TOTP is on from now (AuthenticationError if wrong)."""
+
+    @abc.abstractmethod
+    def disable_totp(self, access: str) -> None:
+        """Turn TOTP off (the caller has just checked a code: ``access`` came after one)."""
 
     @abc.abstractmethod
     def verify(self, token: str) -> Claims:
         """Check signature, expiry, audience and issuer; AuthenticationError otherwise."""
 
     @abc.abstractmethod
-    def register(self, user_id: str, email: str, roles: list[str], password: str | None) -> None:
-        """Create or update the login of a user."""
+    def register(
+        self,
+        user_id: str,
+        email: str,
+        roles: list[str],
+        password: str | None,
+        *,
+        temporary: bool = False,
+    ) -> None:
+        """Create or update the login of a user; a ``temporary`` password must be changed
+        at the next login (NEW_PASSWORD challenge)."""
 
     def sign_out_everywhere(self, user_id: str) -> None:  # noqa: B027 (optional hook)
         """End the user's sessions at the provider too (Cognito: refresh tokens).
@@ -242,6 +294,14 @@ class LookupRepository(abc.ABC):
     def put(self, key: str, target: str) -> None:
         """Set or overwrite."""
 
+    @abc.abstractmethod
+    def claim(self, key: str, target: str) -> bool:
+        """Set the key only if nobody has; True if it was set now (first writer wins)."""
+
+    @abc.abstractmethod
+    def release(self, key: str, target: str) -> None:
+        """Undo ``claim``: delete the key if it still names ``target``."""
+
 
 class MailLogRepository(abc.ABC):
     @abc.abstractmethod
@@ -295,3 +355,42 @@ class NotificationRepository(abc.ABC):
     @abc.abstractmethod
     def mark_read(self, user_id: str, ids: list[str] | None = None) -> int:
         """Mark the given notifications (all unread ones with None) read; returns how many."""
+
+
+class Workflows(abc.ABC):
+    """Step Functions state machines (infra/statemachines/): started by name, so a start
+    that AWS or our own stream consumer repeats finds the execution already there and
+    does nothing. The engine never holds the truth: every step it runs reads DynamoDB."""
+
+    @abc.abstractmethod
+    def start(self, machine: str, name: str, payload: Mapping[str, Any]) -> bool:
+        """Start ``machine`` as execution ``name``; False if one of that name exists."""
+
+    @abc.abstractmethod
+    def stop(self, machine: str, name: str) -> None:
+        """Stop the named execution if it runs (a no-op if it ended or never was)."""
+
+    @abc.abstractmethod
+    def send_task_success(self, token: str, output: Mapping[str, Any]) -> bool:
+        """Complete a waiting task; False if the token is spent, timed out or unknown."""
+
+
+class Scheduler(abc.ABC):
+    """Keeps one timer per scheduled activity (EventBridge Scheduler in AWS) in step with
+    the activities in Config. Each timer calls the ``scheduled_activity`` function with the
+    activity's id and the occurrence's scheduled time; firing is idempotent, so a timer
+    that fires twice, or late, does no harm. The local stack has none (None in Services):
+    its loop reads the activities from Config (``local/scheduler_loop.py``)."""
+
+    @abc.abstractmethod
+    def put(self, activity: ScheduledActivity) -> None:
+        """Create or replace the activity's timer (state, expression, zone, period)."""
+
+    @abc.abstractmethod
+    def delete(self, activity_id: str) -> None:
+        """Remove the activity's timer; one that is gone already is fine."""
+
+    @abc.abstractmethod
+    def put_once(self, activity_id: str, scheduled: datetime, at: datetime) -> None:
+        """A one-off timer at ``at`` for the occurrence scheduled at ``scheduled`` (moved to
+        the next open day); arming the same occurrence twice arms it once."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -11,7 +11,7 @@ from aws_lambda_powertools import Logger
 from chalicelib.domain.calendars import Calendar
 from chalicelib.domain.errors import NotFoundError, ValidationError
 from chalicelib.domain.organisation import User
-from chalicelib.domain.sla import due_times
+from chalicelib.domain.sla import due_times, shift_due
 from chalicelib.domain.statuses import ItilProcess, Priority
 from chalicelib.domain.templates import Template
 from chalicelib.domain.ticket import Ticket
@@ -119,7 +119,19 @@ def start_sla(svc: Services, ticket: Ticket, template: Template | None) -> None:
         return
     calendar_id = (template.calendar_id if template else "") or general.calendar_id
     calendar = sla_calendar(svc, calendar_id, template.id if template else None)
-    ticket.set_sla(*due_times(sla, ticket.priority, ticket.created_at, calendar))
+    # Which statuses stop the clock (S12): the template's choice, else the general one;
+    # fixed on the ticket now, so a later change of either does not rewrite its history.
+    own = template.sla_pausing if template is not None else None
+    now = svc.clock()
+    ticket.set_sla_pausing(general.sla_pausing if own is None else own, calendar, "system:sla", now)
+    first, resolution = due_times(sla, ticket.priority, ticket.created_at, calendar)
+    # Due times counted from the creation again: moved on by the clock's pauses so far.
+    paused = timedelta(seconds=ticket.sla_paused_seconds)
+    ticket.set_sla(
+        shift_due(first, paused, calendar) if first else None,
+        shift_due(resolution, paused, calendar) if resolution else None,
+        now=now,
+    )
 
 
 def restart_sla(svc: Services, ticket: Ticket) -> None:
@@ -132,7 +144,7 @@ def restart_sla(svc: Services, ticket: Ticket) -> None:
         template = templates.load_version(svc, ticket.template_id, ticket.template_version or 0)
         template = template or templates.load(svc, ticket.template_id)
     if not merged_sla(template.sla if template else {}, directory.settings(svc).sla):
-        ticket.set_sla(None, None)
+        ticket.set_sla(None, None, now=svc.clock())
         return
     start_sla(svc, ticket, template)
 

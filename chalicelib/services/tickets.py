@@ -160,6 +160,9 @@ def update_ticket(
             value = inputs.text(data, name, max_len=MAX_DESCRIPTION)
             if name == "parent_id" and value:
                 _checked_parent(svc, actor, value)
+                from chalicelib.services import parent_tickets  # it imports us
+
+                parent_tickets.check_child(svc, ticket, svc.tickets.get(value))
             ticket.set_field(name, value if name != "description" else value or "", actor.id, now)
     if "itil_process" in data:
         ticket.set_field(
@@ -197,9 +200,13 @@ def update_ticket(
         _reassign(svc, actor, ticket, data)
     if "status" in data or "dormant_until" in data:
         status = inputs.enum(data, "status", Status) or ticket.status
+        status_before = ticket.status
         ticket.change_status(
             status, actor.id, now, dormant_until=inputs.instant(data, "dormant_until")
         )
+        from chalicelib.services import parent_tickets  # it imports us
+
+        parent_tickets.on_status_change(svc, actor, ticket, status_before)  # closes its children
     return save_ticket(svc, actor, ticket)
 
 
@@ -240,6 +247,9 @@ def writable_ticket(svc: Services, actor: User, ticket_id: str, if_match: int | 
 def save_ticket(svc: Services, actor: User, ticket: Ticket) -> Ticket:
     now = svc.clock()
     ticket.touch_lock(actor.id, now, timedelta(minutes=directory.settings(svc).lock_minutes))
+    from chalicelib.services import sla_clock  # it imports template_use, which imports us
+
+    sla_clock.settle(svc, ticket)  # the clock runs again: the agent sees the moved due times
     if ticket.pending_events:
         svc.tickets.save(ticket)
     return ticket
@@ -311,9 +321,12 @@ def _checked_parent(svc: Services, actor: User, parent_id: str | None) -> str | 
     if parent_id:
         try:
             # Through the multi-user level: a hidden ticket must not show by being linkable.
-            visible_ticket(svc, actor, parent_id)
+            parent = visible_ticket(svc, actor, parent_id)
         except NotFoundError:
             raise ValidationError(f"no parent ticket {parent_id!r}") from None
+        from chalicelib.services import parent_tickets  # it imports us
+
+        parent_tickets.check_parent(svc, parent)  # one level: a child is no parent
     return parent_id
 
 

@@ -253,6 +253,8 @@ def test_settings_are_read_and_changed(api: Api) -> None:
         "time_zone": "Europe/Stockholm",
         "sla": {},
         "calendar_id": "",
+        "sla_pausing": ["with_contact", "with_external", "dormant", "dormant_until"],
+        "admins_require_mfa": False,  # tests.support.seed_helpdesk turns it off
     }
     moved = admin.put("/api/admin/settings", {"time_zone": "Europe/Helsinki"})
     assert moved.body["time_zone"] == "Europe/Helsinki"

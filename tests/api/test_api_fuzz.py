@@ -19,6 +19,10 @@ from tests.api.apiclient import Api
 ROUTES = [
     ("GET", "/api/health"),
     ("POST", "/api/auth/login"),
+    ("POST", "/api/auth/challenge"),
+    ("POST", "/api/me/mfa/setup"),
+    ("POST", "/api/me/mfa/confirm"),
+    ("POST", "/api/me/mfa/disable"),
     ("GET", "/api/me"),
     ("PATCH", "/api/me"),
     ("POST", "/api/tickets"),
@@ -86,6 +90,10 @@ json_values = st.recursive(
 # keys and reach the deeper validation.
 ROUTE_KEYS = {
     "/api/auth/login": ["email", "password"],
+    "/api/auth/challenge": ["challenge", "session", "code", "new_password"],
+    "/api/me/mfa/setup": ["password"],
+    "/api/me/mfa/confirm": ["session", "code"],
+    "/api/me/mfa/disable": ["password", "code"],
     "/api/me": ["language", "view"],
     "/api/tickets": sorted(CREATE_KEYS),
     "/api/tickets/{ticket_id}": sorted(UPDATE_KEYS),

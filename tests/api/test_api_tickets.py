@@ -9,7 +9,7 @@ import pytest
 
 from chalicelib.services.context import Services
 from tests.api.apiclient import Api, assert_error
-from tests.support import FrozenClock
+from tests.support import FrozenClock, drain_stream
 
 
 def create(client: Api, **body: Any) -> dict[str, Any]:
@@ -201,14 +201,14 @@ def test_a_forbidden_status_move_is_422(api: Api, start: str, move: str) -> None
     "body",
     [
         {"status": "dormant_until"},
-        {"status": "dormant_until", "dormant_until": "2001-01-01T00:00:00Z"},
+        {"status": "dormant_until", "dormant_until": "2026-02-30T00:00:00Z"},
         {"status": "dormant_until", "dormant_until": "next week"},
         {"status": "dormant", "dormant_until": "2999-01-01T00:00:00Z"},
         {"dormant_until": "2999-01-01T00:00:00Z"},
     ],
-    ids=["no-date", "past", "not-a-date", "date-for-dormant", "date-alone-on-open"],
+    ids=["no-date", "no-such-day", "not-a-date", "date-for-dormant", "date-alone-on-open"],
 )
-def test_dormant_until_needs_a_future_date_and_nothing_else_takes_one(
+def test_dormant_until_needs_a_date_and_nothing_else_takes_one(
     api: Api, body: dict[str, Any]
 ) -> None:
     agent = api.as_user("agent1")
@@ -216,6 +216,23 @@ def test_dormant_until_needs_a_future_date_and_nothing_else_takes_one(
 
     assert_error(agent.patch(f"/api/tickets/{ticket['id']}", body), 422)
     assert agent.get(f"/api/tickets/{ticket['id']}").body["version"] == 1
+
+
+def test_dormant_until_a_past_date_is_taken_and_arms_a_wakeup_at_once(
+    api: Api, svc: Services, clock: FrozenClock
+) -> None:
+    agent = api.as_user("agent1")
+    ticket = create(agent, group_id="kt-first")
+    past = (clock.now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    reply = agent.patch(
+        f"/api/tickets/{ticket['id']}", {"status": "dormant_until", "dormant_until": past}
+    )
+    drain_stream(svc)
+
+    assert reply.status == 200 and reply.body["status"] == "dormant_until"
+    [wakeup] = svc.workflows.running("wakeup")  # type: ignore[attr-defined]
+    assert wakeup.payload["at"] == past  # the Wait state passes at once
 
 
 def test_dormant_until_a_future_date_is_kept(api: Api, clock: FrozenClock) -> None:

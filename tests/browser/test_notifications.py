@@ -17,7 +17,7 @@ from tests.e2e.test_mail_flow import customer_mail, send, tickets_of, wait_for
 
 
 def _badge_label(unread: int) -> str:
-    return f"Aviseringar, {unread} olästa" if unread else "Aviseringar"
+    return f"Aviseringar {unread} olästa" if unread else "Aviseringar"
 
 
 def _badge_reaches(page: Page, unread: int, timeout: float = 30) -> None:

@@ -83,3 +83,17 @@ def test_the_mail_log_keeps_the_envelope_sender_for_a_replay(any_services: Servi
     assert any_services.mail_log.get(held.id).envelope_sender == "larm@drift.example.se"
     replayed = mail_intake.replay(any_services, held.id)
     assert (replayed.outcome, replayed.sender) == (Outcome.CREATED, "larm@drift.example.se")
+
+
+def test_a_claim_is_won_once_and_released_only_by_its_holder(any_services: Services) -> None:
+    # The acknowledgement's Message-ID is claimed before the mail is sent (outbound).
+    lookups = any_services.lookups
+    assert lookups.claim("msgid#ack-1@servit.test", "ticket-1") is True
+    assert lookups.claim("msgid#ack-1@servit.test", "ticket-1") is False  # a redelivery
+    assert lookups.get("msgid#ack-1@servit.test") == "ticket-1"
+    lookups.release("msgid#ack-1@servit.test", "ticket-2")  # not its holder: kept
+    assert lookups.get("msgid#ack-1@servit.test") == "ticket-1"
+    lookups.release("msgid#ack-1@servit.test", "ticket-1")  # the send failed: the retry may
+    assert lookups.get("msgid#ack-1@servit.test") is None
+    lookups.release("msgid#ack-1@servit.test", "ticket-1")  # twice: nothing to undo
+    assert lookups.claim("msgid#ack-1@servit.test", "ticket-1") is True

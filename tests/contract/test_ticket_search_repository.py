@@ -65,6 +65,9 @@ def build_desk(svc: Services, clock: FrozenClock) -> tuple[list[Ticket], datetim
         if n % 3 == 2:
             ticket.change_status(Status.OPEN, "agent1", clock.now)
             svc.tickets.save(ticket)
+        if n == 1:  # waiting for the customer at once: its SLA clock stands still (S12)
+            ticket.change_status(Status.WITH_CONTACT, "agent1", clock.now)
+            svc.tickets.save(ticket)
         if n in (7, 10):
             ticket.note_first_response(clock.now)
             ticket.change_status(Status.CLOSED, "agent1", clock.now + timedelta(minutes=5))

@@ -24,10 +24,27 @@ USER_POOL_ID = f"{REGION}_AbCdEf123"
 SECRET_ARN = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:servit-dev-mail-secret-AbCdEf"
 DEAD_LETTER_ARN = f"arn:aws:sqs:{REGION}:{ACCOUNT}:servit-dev-ticket-events-failed"
 INBOUND_FAILURES_ARN = f"arn:aws:sqs:{REGION}:{ACCOUNT}:servit-dev-inbound-mail-failed"
+SCHEDULE_FAILURES_ARN = f"arn:aws:sqs:{REGION}:{ACCOUNT}:servit-dev-scheduled-activity-failed"
+SCHEDULER_ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/servit-dev-SchedulerRole-AbCdEf"
+WORKFLOW_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:servit-dev-workflow"
+SCHEDULED_ACTIVITY_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:servit-dev-scheduled-activity"
 
 # Chalice's function name -> the logical id of its role in the packaged template.
 ROLES = {"api_handler": "ApiHandlerRole", "inbound_mail": "InboundMailRole",
-         "ticket_events": "TicketEventsRole"}  # fmt: skip
+         "ticket_events": "TicketEventsRole", "workflow": "WorkflowRole",
+         "scheduled_activity": "ScheduledActivityRole"}  # fmt: skip
+
+
+def machine_arn(name: str) -> str:
+    return f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:servit-{STAGE}-{name}"
+
+
+def execution_arn(name: str, execution: str = "x") -> str:
+    return f"arn:aws:states:{REGION}:{ACCOUNT}:execution:servit-{STAGE}-{name}:{execution}"
+
+
+def schedule_arn(name: str = "x") -> str:
+    return f"arn:aws:scheduler:{REGION}:{ACCOUNT}:schedule/servit-{STAGE}/{name}"
 
 
 def load(path: str) -> Any:
@@ -45,6 +62,8 @@ VALUES = {
     "MailSecret": SECRET_ARN,
     "TicketEventsDeadLetters.Arn": DEAD_LETTER_ARN,
     "InboundMailFailures.Arn": INBOUND_FAILURES_ARN,
+    "ScheduledActivityFailures.Arn": SCHEDULE_FAILURES_ARN,
+    "SchedulerRole.Arn": SCHEDULER_ROLE_ARN,
 }
 
 

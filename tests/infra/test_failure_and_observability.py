@@ -57,8 +57,11 @@ def test_inbound_mail_retries_then_sends_the_event_to_an_sqs_on_failure_queue(
     template: dict[str, Any],
 ) -> None:
     configs = of_type(template, "AWS::Lambda::EventInvokeConfig")
-    (config,) = [c["Properties"] for c in configs.values()]
-    assert config["FunctionName"] == {"Ref": "InboundMail"}
+    (config,) = [
+        c["Properties"]
+        for c in configs.values()
+        if c["Properties"]["FunctionName"] == {"Ref": "InboundMail"}
+    ]
     assert config["Qualifier"] == "$LATEST"
     assert config["MaximumRetryAttempts"] == 2
     assert 3600 <= config["MaximumEventAgeInSeconds"] <= 21600
@@ -121,6 +124,8 @@ def test_every_function_has_reserved_concurrency(expanded: dict[str, Any]) -> No
     # Mail intake and the stream consumer keep their share, whatever the API does.
     assert all(d > 0 for d in defaults.values())
     assert defaults["APIHandler"] > defaults["InboundMail"] >= defaults["TicketEvents"]
+    # The workflow function serves the close_children Map's MaxConcurrency at once.
+    assert defaults["Workflow"] >= 10
 
 
 def test_raw_mail_moves_to_infrequent_access_then_expires_per_the_retention_setting(
@@ -184,6 +189,10 @@ def test_every_alarm_reaches_the_alarm_topic_at_a_sensible_threshold(
         assert props["AlarmDescription"], name
         if props.get("MetricName") == "ApproximateNumberOfMessagesVisible":
             continue  # one message waiting there is one mail or change not handled
+        if props.get("MetricName") == "ExecutionsFailed":
+            # one failed execution is a wake-up, reminder or close that did not happen
+            assert props["Namespace"] == "AWS/States", name
+            continue
         if props.get("Namespace") == "AWS/SES":
             assert 0 < props["Threshold"] < 1, name  # a rate
             continue
@@ -242,3 +251,37 @@ def test_logs_insights_saved_queries_find_a_mail_and_count_errors_by_use_case(
         {"Fn::Sub": f"/aws/lambda/servit-${{Stage}}-{n}"} for n in gen_resources.FUNCTIONS.values()
     ]
     assert where["LogGroupNames"] == groups == errors["LogGroupNames"]
+
+
+def test_scheduled_activities_retry_then_land_in_a_failure_queue_and_machines_alarm(
+    template: dict[str, Any],
+) -> None:
+    """Issue 12: Scheduler invokes the scheduled activity asynchronously: Lambda retries it,
+    then sends it to the queue Scheduler's own dead letters go to; a failed execution of
+    any state machine reaches the alarm topic."""
+    resources = template["Resources"]
+    config = resources["ScheduledActivityInvokeConfig"]["Properties"]
+    assert config["FunctionName"] == {"Ref": "ScheduledActivity"}
+    queue = get_att(config["DestinationConfig"]["OnFailure"]["Destination"])
+    assert queue == "ScheduledActivityFailures"
+    scheduler_role = resources["SchedulerRole"]["Properties"]["Policies"][0]["PolicyDocument"]
+    assert {
+        "Sid": "DeadLetters",
+        "Effect": "Allow",
+        "Action": "sqs:SendMessage",
+        "Resource": {"Fn::GetAtt": [queue, "Arn"]},
+    } in scheduler_role["Statement"]
+    env = resources["ScheduledActivity"]["Properties"]["Environment"]["Variables"]
+    assert env["SERVIT_SCHEDULE_DEAD_LETTER_ARN"] == {"Fn::GetAtt": [queue, "Arn"]}
+    alarms = of_type(template, "AWS::CloudWatch::Alarm").values()
+    failed = {
+        a["Properties"]["Dimensions"][0]["Value"]["Ref"]
+        for a in alarms
+        if a["Properties"].get("MetricName") == "ExecutionsFailed"
+    }
+    assert failed == set(of_type(template, "AWS::StepFunctions::StateMachine"))
+    assert any(
+        a["Properties"].get("Dimensions", [{}])[0].get("Value")
+        == {"Fn::GetAtt": [queue, "QueueName"]}
+        for a in alarms
+    )

@@ -15,7 +15,16 @@ from fnmatch import fnmatchcase
 import pytest
 
 from tests.infra import iam_model
-from tests.infra.iam_model import ACCOUNT, MAIL_DOMAIN, REGION, SECRET_ARN, table_arn
+from tests.infra.iam_model import (
+    ACCOUNT,
+    MAIL_DOMAIN,
+    REGION,
+    SECRET_ARN,
+    execution_arn,
+    machine_arn,
+    schedule_arn,
+    table_arn,
+)
 
 TABLES = ("Tickets", "TicketEvents", "Contacts", "Config", "Lookups", "MailLog", "Notifications")
 BUCKET = f"arn:aws:s3:::servit-dev-mail-{ACCOUNT}-{REGION}"
@@ -23,22 +32,29 @@ OWN_IDENTITY = f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/{MAIL_DOMAIN}"
 POOL = iam_model.VALUES["UserPool.Arn"]
 STREAM = table_arn("TicketEvents") + "/stream/2026-01-01T00:00:00.000"
 SENDER = {"ses:FromAddress": f"kundtjanst@{MAIL_DOMAIN}"}
+# The context of every request checked below: mail from the stack's domain, and the
+# Scheduler role handed to Scheduler.
+CONTEXT = {**SENDER, "iam:PassedToService": "scheduler.amazonaws.com"}
+MACHINES = ("wakeup", "consultation", "close_children")
+# Scheduled activities' timers (adapters/scheduler_aws.py), in the stack's schedule group.
+PASS_SCHEDULER_ROLE = {"iam:PassRole": [iam_model.SCHEDULER_ROLE_ARN]}
 
 
 def log_stream(short: str) -> str:
     return f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/servit-dev-{short}:log-stream:x"
 
 
-def common(short: str) -> dict[str, list[str]]:
+def common(short: str, *, sends_mail: bool = True) -> dict[str, list[str]]:
     """Every function: its own log group, X-Ray, the signing secret (bootstrap reads it once
-    per container) and mail from the stack's own domain (replies, acknowledgements, notices)."""
+    per container); all but mail intake: mail from the stack's own domain (the API: replies;
+    the stream consumer: acknowledgements and notices)."""
     return {
         "logs:CreateLogStream": [log_stream(short)],
         "logs:PutLogEvents": [log_stream(short)],
         "xray:PutTraceSegments": ["*"],
         "xray:PutTelemetryRecords": ["*"],
         "secretsmanager:GetSecretValue": [SECRET_ARN],
-        "ses:SendEmail": [OWN_IDENTITY],
+        **({"ses:SendEmail": [OWN_IDENTITY]} if sends_mail else {}),
     }
 
 
@@ -70,37 +86,92 @@ NEEDS: dict[str, dict[str, list[str]]] = {
                 "AdminUserGlobalSignOut",
             )
         },
+        # services/schedules: each activity's timer, written whole (update, else create) and
+        # deleted with the activity; Scheduler is handed the role it fires with.
+        **{
+            f"scheduler:{a}": [schedule_arn()]
+            for a in ("CreateSchedule", "UpdateSchedule", "DeleteSchedule")
+        },
+        **PASS_SCHEDULER_ROLE,
     },
     # services/mail_intake and what it calls: new tickets and follow-ups (never a delete or
     # an update of a ticket in place), contacts found or created, threading lookups, the
-    # hourly automatic-mail counters (Config UpdateItem), the mail log; reads raw mail under
-    # inbound/, stores attachments, quarantine and the acknowledgement it sends.
+    # ticket number counter (Config UpdateItem), the mail log; reads raw mail under inbound/,
+    # stores attachments. Sends no mail: an acknowledgement is noted on the new ticket's
+    # created event and sent by the stream consumer (no SES, no sent mail in the bucket).
     "inbound_mail": {
-        **common("inbound-mail"),
+        **common("inbound-mail", sends_mail=False),
         "dynamodb:GetItem": tables("Tickets", "Contacts", "Lookups", "Config", "MailLog"),
         "dynamodb:PutItem": tables("Tickets", "TicketEvents", "Contacts", "Lookups", "MailLog"),
-        "dynamodb:Query": tables("TicketEvents", "Config"),
+        "dynamodb:Query": tables("Config"),
         "dynamodb:BatchGetItem": tables("Lookups"),
         "dynamodb:UpdateItem": tables("Config"),
         "s3:GetObject": [f"{BUCKET}/inbound/x"],
-        "s3:PutObject": [f"{BUCKET}/quarantine/x", f"{BUCKET}/attachments/x"],
+        "s3:PutObject": [f"{BUCKET}/attachments/x"],
         "s3:ListBucket": [BUCKET],
         # Lambda's on-failure destination of the SNS-invoked function (failed deliveries).
         "sqs:SendMessage": [iam_model.INBOUND_FAILURES_ARN],
     },
     # services/event_stream + notifications: reads the stream and the ticket, writes and
     # claims notices, mails agents; failed batches go to its dead-letter queue.
+    # + outbound.acknowledge_change: claims the acknowledgement's Message-ID (Lookups Put,
+    # Delete to undo it after a failed send), counts automatic mail (Config UpdateItem),
+    # reads the contact (language), stores the sent mail under outbound/ and records it
+    # (Tickets + TicketEvents Put in one transaction).
     "ticket_events": {
         **common("ticket-events"),
-        "dynamodb:GetItem": tables("Tickets", "Config", "Lookups"),
+        "dynamodb:GetItem": tables("Tickets", "Contacts", "Config", "Lookups"),
         "dynamodb:Query": tables("TicketEvents", "Config"),
-        "dynamodb:PutItem": tables("Notifications"),
-        "dynamodb:UpdateItem": tables("Notifications"),
+        "dynamodb:PutItem": tables("Tickets", "TicketEvents", "Lookups", "Notifications"),
+        "dynamodb:UpdateItem": tables("Config", "Notifications"),
+        "dynamodb:DeleteItem": tables("Lookups"),
+        "s3:PutObject": [f"{BUCKET}/outbound/x"],
         "dynamodb:DescribeStream": [STREAM],
         "dynamodb:GetRecords": [STREAM],
         "dynamodb:GetShardIterator": [STREAM],
         "dynamodb:ListStreams": ["*"],  # has no resource-level permissions
         "sqs:SendMessage": [iam_model.DEAD_LETTER_ARN],
+        # Issue 12, services/workflows.reactions(): starts the executions a change asks for
+        # (dormant, sla_clock, consultation_flow, parent_tickets), stops a wake-up or SLA
+        # deadline made void (dormant, sla_clock: wakeup only), and ends a consultation's
+        # wait when it is answered or cancelled (consultation_flow._complete).
+        "states:StartExecution": [machine_arn(m) for m in MACHINES],
+        "states:StopExecution": [execution_arn("wakeup")],
+        "states:SendTaskSuccess": [machine_arn("consultation")],
+    },
+    # Issue 12: the steps every state machine's Task invokes (services/workflows.steps()):
+    # dormant.wake and sla_clock.breach read and save the ticket (a Put of the ticket and
+    # its events in one transaction); consultation_flow.wait keeps the task token on the
+    # ticket or ends the wait at once (SendTaskSuccess), consultation_flow.timeout reads the
+    # question (Query of the events), the response point (Config) and sends the reminder
+    # (automatic mail: the hourly counter in Config, outbound.may_send_automatic; claims in
+    # Lookups, the sent mail under outbound/); parent_tickets.close_child answers
+    # a child through outbound.send_reply (contact, claims, undone after a failed send) and
+    # closes it with its childdone claim; progress reads the claims in batches.
+    "workflow": {
+        **common("workflow"),
+        "dynamodb:GetItem": tables("Tickets", "Contacts", "Config", "Lookups"),
+        "dynamodb:PutItem": tables("Tickets", "TicketEvents", "Lookups"),
+        "dynamodb:Query": tables("TicketEvents", "Config"),
+        "dynamodb:BatchGetItem": tables("Lookups"),
+        "dynamodb:UpdateItem": tables("Config"),
+        "dynamodb:DeleteItem": tables("Lookups"),
+        "s3:PutObject": [f"{BUCKET}/outbound/x"],
+        "states:SendTaskSuccess": [machine_arn("consultation")],
+    },
+    # services/schedule_firing.fire: reads the activity and its template (Config), claims
+    # the occurrence (Lookups) in the transaction that adds the ticket and its created
+    # event, takes the ticket number (Config UpdateItem); with next_open arms a one-off
+    # timer. Sends no mail (the stream consumer acknowledges); Lambda's on-failure
+    # destination is the failure queue it shares with Scheduler's dead letters.
+    "scheduled_activity": {
+        **common("scheduled-activity", sends_mail=False),
+        "dynamodb:GetItem": tables("Config", "Lookups"),
+        "dynamodb:PutItem": tables("Tickets", "TicketEvents", "Lookups"),
+        "dynamodb:UpdateItem": tables("Config"),
+        "scheduler:CreateSchedule": [schedule_arn()],
+        **PASS_SCHEDULER_ROLE,
+        "sqs:SendMessage": [iam_model.SCHEDULE_FAILURES_ARN],
     },
 }
 # Actions that have no resource-level permissions: the only ones allowed on "*".
@@ -130,7 +201,7 @@ def test_the_role_grants_everything_the_function_needs(function: str) -> None:
         (action, arn)
         for action, arns in NEEDS[function].items()
         for arn in arns
-        if not iam_model.allows(function, action, arn, SENDER)
+        if not iam_model.allows(function, action, arn, CONTEXT)
     ]
     assert not missing, f"{function} lacks {missing}"
 
@@ -152,9 +223,19 @@ def test_the_role_grants_nothing_the_function_does_not_need(function: str) -> No
 
 
 def test_the_stream_consumer_cannot_delete_or_rewrite_tickets() -> None:
-    for action in ("DeleteItem", "PutItem", "UpdateItem", "BatchWriteItem"):
+    # It records the acknowledgement it sends (a ticket Put conditioned on the version read,
+    # and a new history event): never a delete, an update in place or a batch write.
+    for action in ("DeleteItem", "UpdateItem", "BatchWriteItem"):
         for table in ("Tickets", "TicketEvents", "Contacts"):
             assert not iam_model.allows("ticket_events", f"dynamodb:{action}", table_arn(table))
+    assert not iam_model.allows("ticket_events", "dynamodb:PutItem", table_arn("Contacts"))
+
+
+def test_intake_cannot_send_mail_to_anyone() -> None:
+    # Issue 11: the acknowledgement of a new ticket is sent by the stream consumer.
+    for action in ("ses:SendEmail", "ses:SendRawEmail"):
+        assert not iam_model.allows("inbound_mail", action, OWN_IDENTITY, SENDER)
+    assert not iam_model.allows("inbound_mail", "s3:PutObject", f"{BUCKET}/outbound/x")
 
 
 def test_intake_cannot_delete_anything_nor_touch_users_or_notices() -> None:
@@ -165,7 +246,7 @@ def test_intake_cannot_delete_anything_nor_touch_users_or_notices() -> None:
     assert not iam_model.allows("inbound_mail", "s3:GetObject", f"{BUCKET}/attachments/x")
 
 
-@pytest.mark.parametrize("function", sorted(NEEDS))
+@pytest.mark.parametrize("function", sorted(f for f in NEEDS if "ses:SendEmail" in NEEDS[f]))
 def test_mail_goes_out_only_from_the_stacks_own_domain(function: str) -> None:
     assert iam_model.allows(function, "ses:SendEmail", OWN_IDENTITY, SENDER)
     other = f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/bank.example"
@@ -196,7 +277,7 @@ def test_the_secret_is_generated_by_the_stack_and_only_its_arn_reaches_the_funct
     secret = template["Resources"]["MailSecret"]
     assert secret["Type"] == "AWS::SecretsManager::Secret"
     assert secret["Properties"]["GenerateSecretString"]["PasswordLength"] >= 32
-    for logical in ("APIHandler", "InboundMail", "TicketEvents"):
+    for logical in ("APIHandler", "InboundMail", "TicketEvents", "Workflow", "ScheduledActivity"):
         variables = template["Resources"][logical]["Properties"]["Environment"]["Variables"]
         assert "SERVIT_SECRET" not in variables
         assert variables["SERVIT_SECRET_ARN"] == {"Ref": "MailSecret"}

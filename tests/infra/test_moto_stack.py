@@ -47,6 +47,7 @@ UNSUPPORTED = {
     "AWS::SNS::Subscription": "not in moto's CloudFormation",
     "AWS::SNS::TopicPolicy": "not in moto's CloudFormation",
     "AWS::SecretsManager::Secret": "not in moto's CloudFormation",
+    "AWS::Scheduler::ScheduleGroup": "not in moto's CloudFormation",
 }
 
 
@@ -167,6 +168,8 @@ def test_functions_queues_topics_and_buckets_exist(stack: dict[str, Any]) -> Non
         f"servit-{STAGE}-api",
         f"servit-{STAGE}-inbound-mail",
         f"servit-{STAGE}-ticket-events",
+        f"servit-{STAGE}-workflow",
+        f"servit-{STAGE}-scheduled-activity",
     }
     api = functions[f"servit-{STAGE}-api"]
     assert api["Environment"]["Variables"]["SERVIT_TABLE_PREFIX"] == f"servit-{STAGE}-"
@@ -189,3 +192,18 @@ def test_the_outputs_the_deploy_scripts_read_are_there(stack: dict[str, Any]) ->
     outputs = {o["OutputKey"] for o in stack["Outputs"]}
     # infra/deploy-web.sh and infra/create_admin.py read these
     assert {"WebBucketName", "WebDistributionId", "WebUrl", "UserPoolId"} <= outputs
+
+
+def test_the_state_machines_are_created_by_their_stage_names(
+    stack: dict[str, Any], expanded: dict[str, Any]
+) -> None:
+    sfn = boto3.client("stepfunctions", region_name=REGION)
+    machines = {m["name"] for m in sfn.list_state_machines()["stateMachines"]}
+    assert machines == {f"servit-{STAGE}-{n}" for n in ("wakeup", "consultation", "close_children")}
+    # moto's CloudFormation reads only DefinitionString: the substitutions are checked on the
+    # template itself (every placeholder of a Definition has its substitution).
+    for logical, resource in expanded["Resources"].items():
+        if resource["Type"] == "AWS::StepFunctions::StateMachine":
+            props = resource["Properties"]
+            used = set(re.findall(r"\$\{([^}]+)\}", json.dumps(props["Definition"])))
+            assert used == set(props["DefinitionSubstitutions"]), logical

@@ -142,3 +142,41 @@ def test_a_record_the_consumer_cannot_read_is_skipped_and_the_batch_goes_on(
     assert answer.payload == {"batchItemFailures": []}
     (notice,) = svc.notifications.for_user("agent2").items
     assert (notice.kind.value, notice.number) == ("assigned", made.number)
+
+
+def test_the_stream_lambda_sends_a_new_tickets_acknowledgement_once_and_records_it(
+    svc: Services, people: dict[str, User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.domain.events import EventType
+    from chalicelib.services import mail_intake
+    from tests.unit.mail.flows import configure_rp, mail_file, store_raw
+
+    # Given a new ticket from a customer's mail, at a response point that acknowledges
+    configure_rp(svc, "kundtjanst", auto_acknowledge=True)
+    key = store_raw(svc, mail_file("customer_request.eml"))
+    entry = mail_intake.ingest(svc, key, ["kundtjanst@example.com"])
+    assert svc.mailer.sent == []  # type: ignore[attr-defined]  # intake sends nothing
+    records = stream_records()
+
+    # When its change reaches the Lambda, and is delivered again
+    calls = DynamoCalls(monkeypatch)
+    with Client(app.app) as client:
+        first = client.lambda_.invoke("ticket_events", {"Records": records})
+        after_first = dict(calls.calls)
+        again = client.lambda_.invoke("ticket_events", {"Records": records})
+    requests = dict(calls.calls - Counter(after_first))
+
+    # Then the customer has one acknowledgement, and the history one message_out
+    assert first.payload == again.payload == {"batchItemFailures": []}
+    mailed = [r for m in svc.mailer.sent for r in m.recipients]  # type: ignore[attr-defined]
+    assert mailed == ["anna.andersson@kund.example.se"]
+    events = svc.tickets.events(entry.ticket_id or "")
+    assert [e.data["acknowledgement"] for e in events if e.type == EventType.MESSAGE_OUT] == [True]
+    # DynamoDB requests (docs/architecture.md, A16). The first delivery: the claim (PutItem on
+    # Lookups), the ticket, its response point (Config; cached per container in AWS), the
+    # bounce lookup, the hourly counters of mailbox and domain (UpdateItem on Config), the
+    # contact (language), the thread's Message-IDs (Query), and the record (one transaction).
+    assert after_first == {"PutItem": 1, "GetItem": 4, "UpdateItem": 2, "Query": 1,
+                           "TransactWriteItems": 1}  # fmt: skip
+    # A redelivery: the claim, refused, and nothing else.
+    assert requests == {"PutItem": 1}

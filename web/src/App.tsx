@@ -14,6 +14,7 @@ import { TicketScreen } from "./screens/TicketScreen";
 import { Shell } from "./screens/Shell";
 import { NotificationsScreen } from "./screens/Notifications";
 import { SearchScreen } from "./screens/Search";
+import { ConsultationsScreen } from "./screens/Consultations";
 import { directory, helpOpen, keepDirectoryFresh, loadDirectory } from "./state";
 import { useStore } from "./store";
 
@@ -82,6 +83,9 @@ export function App() {
       break;
     case "notifications":
       content = <NotificationsScreen user={user} dir={dir} />;
+      break;
+    case "consultations":
+      content = <ConsultationsScreen user={user} dir={dir} />;
       break;
     case "contacts":
       content = <ContactSearchScreen />;

@@ -54,7 +54,7 @@ export interface Ticket {
   template_version?: number | null;
   steps_done?: number[];
   /** Service targets (S9, S12): due times in the calendar's opening hours; set by the API. */
-  sla?: { state: "none" | "running" | "breached"; first_response_due: string | null; resolution_due: string | null; first_response_at: string | null };
+  sla?: { state: "none" | "running" | "breached"; first_response_due: string | null; resolution_due: string | null; first_response_at: string | null; paused_since?: string | null };
   /** Of the ticket's cc/bcc, the addresses mail cannot reach, and why (English, from the API). */
   unreachable?: Unreachable;
   /** Issue 10: the contact's addresses changed in the last 30 days (warned before a reply). */

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.adapters.dynamodb.models import ContactModel, TicketEventModel, TicketModel
+from chalicelib.domain.consultation import Consultation
 from chalicelib.domain.contact import Contact
 from chalicelib.domain.events import TicketEvent
 from chalicelib.domain.inbox import InboxKind, inbox_memberships, inbox_sort_key
@@ -35,6 +36,7 @@ _PLAIN = (
 _INSTANTS = (
     "resolved_at", "closed_at", "dormant_until", "locked_until",
     "first_response_due", "resolution_due", "first_response_at",
+    "sla_paused_since", "sla_resumed_at",
 )  # fmt: skip
 # Every ticket's key in the by_created index (all tickets, newest first).
 ALL_TICKETS = "ticket"
@@ -73,7 +75,16 @@ def ticket_to_model(ticket: Ticket) -> TicketModel:
         routing=plain(ticket.routing) if ticket.routing else None,
         sla_breached=ticket.sla_breached or None,
         portal_generation=ticket.portal_generation or None,
+        wake_generation=ticket.wake_generation or None,
+        # An empty list is stored as such: it pauses nothing, while absent is the default.
+        sla_pausing=list(ticket.sla_pausing) if ticket.sla_pausing is not None else None,
+        sla_calendar_id=ticket.sla_calendar_id or None,
+        sla_paused_seconds=ticket.sla_paused_seconds or None,
+        sla_generation=ticket.sla_generation or None,
+        sla_breaches=list(ticket.sla_breaches) or None,
         contact_change=plain(ticket.contact_change) if ticket.contact_change else None,
+        consultations=[plain(c.to_record()) for c in ticket.consultations] or None,
+        children_run=plain(ticket.children_run) if ticket.children_run else None,
         title_lc=ticket.title.casefold(),
         list_pk=ALL_TICKETS,
     )
@@ -114,7 +125,15 @@ def ticket_from_model(item: TicketModel) -> Ticket:
         routing=_as_dict(item.routing) if item.routing is not None else None,
         sla_breached=bool(item.sla_breached),
         portal_generation=int(item.portal_generation or 0),
+        wake_generation=int(item.wake_generation or 0),
+        sla_pausing=[str(s) for s in item.sla_pausing] if item.sla_pausing is not None else None,
+        sla_calendar_id=item.sla_calendar_id or "",
+        sla_paused_seconds=int(item.sla_paused_seconds or 0),
+        sla_generation=int(item.sla_generation or 0),
+        sla_breaches=[str(s) for s in item.sla_breaches or []],
         contact_change=_as_dict(item.contact_change) if item.contact_change is not None else None,
+        consultations=[Consultation.from_record(_as_dict(c)) for c in item.consultations or []],
+        children_run=_as_dict(item.children_run) if item.children_run is not None else None,
     )
     for name in _PLAIN:
         setattr(ticket, name, getattr(item, name))

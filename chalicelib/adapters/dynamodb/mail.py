@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.exceptions import DeleteError, DoesNotExist, PutError
 
 from chalicelib.adapters.dynamodb.models import LookupModel, MailLogModel
 from chalicelib.domain.errors import NotFoundError, ValidationError
@@ -32,6 +32,22 @@ class DynamoLookupRepository(LookupRepository):
 
     def put(self, key: str, target: str) -> None:
         LookupModel(key, target=target).save()
+
+    def claim(self, key: str, target: str) -> bool:
+        try:
+            LookupModel(key, target=target).save(condition=LookupModel.key.does_not_exist())
+        except PutError as error:
+            if error.cause_response_code != "ConditionalCheckFailedException":
+                raise
+            return False
+        return True
+
+    def release(self, key: str, target: str) -> None:
+        try:
+            LookupModel(key).delete(condition=LookupModel.target == target)
+        except DeleteError as error:
+            if error.cause_response_code != "ConditionalCheckFailedException":
+                raise
 
 
 def _to_model(entry: MailLogEntry) -> MailLogModel:

@@ -83,7 +83,18 @@ class TicketModel(Model):
     first_response_at = UnicodeAttribute(null=True)
     sla_breached = BooleanAttribute(null=True)
     portal_generation = NumberAttribute(null=True)  # absent = 0
+    wake_generation = NumberAttribute(null=True)  # absent = 0 (issue 12: dormant wake-ups)
+    # The SLA clock's pauses and deadlines (issue 12, domain/ticket.py); absent = none/0.
+    sla_pausing = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[var-annotated]
+    sla_calendar_id = UnicodeAttribute(null=True)
+    sla_paused_since = UnicodeAttribute(null=True)
+    sla_resumed_at = UnicodeAttribute(null=True)
+    sla_paused_seconds = NumberAttribute(null=True)
+    sla_generation = NumberAttribute(null=True)
+    sla_breaches = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[var-annotated]
     contact_change = MapAttribute(null=True)  # type: ignore[var-annotated]
+    consultations = ListAttribute(null=True)  # type: ignore[var-annotated]  # S6, maps
+    children_run = MapAttribute(null=True)  # type: ignore[var-annotated]  # S10, a parent's run
     version = NumberAttribute()
     # Saved searches (S16): the title lower-cased for word filters (`contains` is
     # case-sensitive), and one partition holding every ticket by creation time for

@@ -110,10 +110,16 @@ def _filter(
 def _sla(state: SlaState, now: str) -> Any:
     """domain.sla.sla_state as an expression: a missing attribute makes a comparison false."""
     has_target = TicketModel.first_response_due.exists() | TicketModel.resolution_due.exists()
+    paused = TicketModel.sla_paused_since
+
+    def late(due: Any, met: Any) -> Any:
+        # A paused clock (S12) stands still at sla_paused_since: late if due before it.
+        return met.does_not_exist() & (((due < now) & paused.does_not_exist()) | (due < paused))
+
     breached = (
         (TicketModel.sla_breached == True)  # noqa: E712 - an expression, not a comparison
-        | ((TicketModel.first_response_due < now) & TicketModel.first_response_at.does_not_exist())
-        | ((TicketModel.resolution_due < now) & TicketModel.resolved_at.does_not_exist())
+        | late(TicketModel.first_response_due, TicketModel.first_response_at)
+        | late(TicketModel.resolution_due, TicketModel.resolved_at)
     )
     if state is SlaState.NONE:
         return ~has_target

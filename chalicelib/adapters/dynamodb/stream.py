@@ -3,6 +3,7 @@ and the local poller. A record's ``NewImage`` is the item in DynamoDB's JSON."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from chalicelib.adapters.dynamodb.codec import event_to_model, stored_event_from_model
@@ -45,3 +46,16 @@ def lambda_record(
             "StreamViewType": "NEW_IMAGE",
         },
     }
+
+
+def lambda_shape(record: dict[str, Any], stream_arn: str) -> dict[str, Any]:
+    """A GetRecords record as Lambda's event carries it (epoch seconds, the source ARN): what
+    the local poller and ``chalicelib.ops.redrive_stream`` hand to the consumer."""
+    shaped = dict(record)
+    change = dict(record.get("dynamodb") or {})
+    created = change.get("ApproximateCreationDateTime")
+    if isinstance(created, datetime):  # boto3 parses it; Lambda hands epoch seconds
+        change["ApproximateCreationDateTime"] = int(created.timestamp())
+    shaped["dynamodb"] = change
+    shaped["eventSourceARN"] = stream_arn
+    return shaped

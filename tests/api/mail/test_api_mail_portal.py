@@ -4,6 +4,7 @@ file downloads, and a plain error page for any link that is not right."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -263,3 +264,26 @@ def test_the_link_page_tells_times_in_the_organisations_time_zone(
     assert f"{local:%Y-%m-%d %H:%M} {local.tzname()}</time>" in page.text, page.text
     assert f'datetime="{clock.now:%Y-%m-%dT%H:%M}' in page.text
     assert " UTC<" not in page.text
+
+
+def test_the_link_page_tells_until_when_a_dormant_ticket_waits(
+    svc: Services, web: Web, ticket_id: str, clock: FrozenClock
+) -> None:
+    # Given an answer sent by link, and the ticket then set dormant until a date
+    token = answer_by_link(svc, web, ticket_id)
+    wake = (clock.now + timedelta(days=10)).replace(hour=7, minute=0, second=0)
+    set_dormant = web.as_user("admin").request(
+        "PATCH",
+        f"/api/tickets/{ticket_id}",
+        {"status": "dormant_until", "dormant_until": wake.strftime("%Y-%m-%dT%H:%M:%SZ")},
+    )
+    assert set_dormant.status == 200, set_dormant.raw
+
+    # When the customer opens the link
+    page = web.anonymous().get(f"/portal/t/{token}")
+
+    # Then she sees until when, in the organisation's time (Stockholm by default)
+    local = wake.astimezone(ZoneInfo("Europe/Stockholm"))
+    assert f'<strong data-testid="until">{local:%Y-%m-%d %H:%M} {local.tzname()}</strong>' in (
+        page.text
+    ), page.text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -154,20 +154,46 @@ def test_closing_at_once_counts_as_resolved_at_the_same_time(source: Status) -> 
     assert ticket.resolved_at == closed == ticket.closed_at
 
 
-@pytest.mark.parametrize(
-    "until",
-    [None, NOW, NOW - timedelta(seconds=1), NOW - timedelta(days=30)],
-    ids=["no-date", "now", "a-second-ago", "last-month"],
-)
-def test_dormant_until_needs_a_date_in_the_future(until: object) -> None:
+def test_dormant_until_needs_a_date() -> None:
     ticket = ticket_in(S.OPEN)
 
-    with pytest.raises(ValidationError, match="future"):
-        ticket.change_status(S.DORMANT_UNTIL, "agent1", NOW, dormant_until=until)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="needs a date"):
+        ticket.change_status(S.DORMANT_UNTIL, "agent1", NOW, dormant_until=None)
 
     assert ticket.status is S.OPEN
     assert ticket.dormant_until is None
     assert ticket.pending_events == []
+
+
+@pytest.mark.parametrize(
+    "until",
+    [NOW, NOW - timedelta(seconds=1), NOW - timedelta(days=30)],
+    ids=["now", "a-second-ago", "last-month"],
+)
+def test_dormant_until_a_date_already_past_is_taken_to_wake_at_once(until: datetime) -> None:
+    ticket = ticket_in(S.OPEN)
+
+    ticket.change_status(S.DORMANT_UNTIL, "agent1", NOW, dormant_until=until)
+
+    assert (ticket.status, ticket.dormant_until, ticket.wake_generation) == (
+        S.DORMANT_UNTIL,
+        until,
+        1,
+    )
+    assert ticket.wake(1, NOW) and ticket.status is S.OPEN
+
+
+def test_a_wakeup_of_another_generation_changes_nothing() -> None:
+    ticket = ticket_in(S.OPEN)
+    ticket.change_status(S.DORMANT_UNTIL, "agent1", NOW, dormant_until=NOW + timedelta(days=1))
+    ticket.change_status(S.DORMANT_UNTIL, "agent1", NOW, dormant_until=NOW + timedelta(days=2))
+    ticket.pending_events.clear()
+
+    assert not ticket.wake(1, NOW + timedelta(days=1))
+    assert ticket.status is S.DORMANT_UNTIL and ticket.pending_events == []
+    assert ticket.wake(2, NOW + timedelta(days=2))
+    assert not ticket.wake(2, NOW + timedelta(days=2))  # once
+    assert [e.type for e in ticket.pending_events] == ["woke_up"]
 
 
 def test_dormant_until_a_future_date_records_the_wake_up_time() -> None:

@@ -14,11 +14,13 @@ from pathlib import Path
 from string import Template
 from typing import Any, cast
 
+from chalicelib.adapters.memory import InMemoryTicketRepository
 from chalicelib.domain.events import EventType, TicketEvent
 from chalicelib.domain.mail_log import MailLogEntry
 from chalicelib.domain.records import to_record
 from chalicelib.services import directory, mail_intake
 from chalicelib.services.context import Services
+from tests.support import drain_stream
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "mail_flows"
 
@@ -66,10 +68,15 @@ def store_raw(svc: Services, raw: bytes, key: str | None = None) -> str:
 def deliver(
     svc: Services, raw: bytes, recipients: list[str] | None = None, *, key: str | None = None
 ) -> MailLogEntry:
-    """One delivery: stored first, then handed to intake with the envelope recipients."""
-    return mail_intake.ingest(
+    """One delivery: stored first, then handed to intake with the envelope recipients; then,
+    on the in-memory fakes, the TicketEvents stream is delivered to its consumer, as in AWS
+    and the local stack (acknowledgements of new tickets and agents' notices go out there)."""
+    entry = mail_intake.ingest(
         svc, store_raw(svc, raw, key), recipients or ["kundtjanst@example.com"]
     )
+    if isinstance(svc.tickets, InMemoryTicketRepository):
+        drain_stream(svc)
+    return entry
 
 
 def events_of(svc: Services, ticket_id: str, *types: EventType) -> list[TicketEvent]:

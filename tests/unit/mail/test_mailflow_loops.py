@@ -16,7 +16,7 @@ from chalicelib.domain.ticket import Ticket
 from chalicelib.services import mail_admin, mail_intake, outbound
 from chalicelib.services.context import Services
 from chalicelib.services.ports import ListIndex, TicketQuery
-from tests.support import FrozenClock
+from tests.support import FrozenClock, drain_stream
 from tests.unit.mail.flows import (
     configure_rp,
     deliver,
@@ -369,6 +369,7 @@ def test_the_same_message_ingested_from_three_threads_at_once_makes_one_ticket(
         worker.start()
     for worker in workers:
         worker.join(timeout=10)
+    drain_stream(svc)  # the stream consumer sends the acknowledgement
 
     # Then exactly one ticket holds exactly one copy of the message; the others are ignored
     assert errors == []

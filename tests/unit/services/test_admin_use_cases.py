@@ -16,7 +16,7 @@ from chalicelib.domain.errors import (
 from chalicelib.domain.organisation import User
 from chalicelib.services import admin, auth, directory, tickets
 from chalicelib.services.context import Services
-from tests.support import PASSWORD
+from tests.support import PASSWORD, logged_in
 
 
 def new_user(**fields: Any) -> dict[str, Any]:
@@ -45,7 +45,7 @@ def test_only_admins_read_or_change_the_configuration(
 def test_a_new_user_can_log_in_with_their_password(svc: Services, people: dict[str, User]) -> None:
     admin.put_item(svc, people["admin"], "user", "nina", new_user(groups=["kt-first"]), create=True)
 
-    token, user = auth.login(svc, {"email": "Nina@Example.com", "password": "hemligt"})
+    token, user = logged_in(svc, {"email": "Nina@Example.com", "password": "hemligt"})
 
     assert token
     assert (user.id, user.groups) == ("nina", ["kt-first"])
@@ -70,9 +70,9 @@ def test_creating_an_existing_user_is_a_conflict_and_leaves_their_login_alone(
     with pytest.raises(ConflictError):
         admin.put_item(svc, people["admin"], "user", "agent1", body, create=True)
 
-    assert auth.login(svc, {"email": "agent1@example.com", "password": PASSWORD})[1].id == "agent1"
+    assert logged_in(svc, {"email": "agent1@example.com", "password": PASSWORD})[1].id == "agent1"
     with pytest.raises(AuthenticationError):
-        auth.login(svc, {"email": "evil@example.com", "password": "taken-over"})
+        logged_in(svc, {"email": "evil@example.com", "password": "taken-over"})
 
 
 def test_a_second_user_with_the_same_email_is_refused(
@@ -83,14 +83,14 @@ def test_a_second_user_with_the_same_email_is_refused(
             svc, people["admin"], "user", "nina", new_user(email="Agent2@example.com"), create=True
         )
 
-    assert auth.login(svc, {"email": "agent2@example.com", "password": PASSWORD})[1].id == "agent2"
+    assert logged_in(svc, {"email": "agent2@example.com", "password": PASSWORD})[1].id == "agent2"
     assert svc.config.get(directory.USER, "nina") is None
 
 
 def test_a_deactivated_user_can_no_longer_use_their_token(
     svc: Services, people: dict[str, User]
 ) -> None:
-    token, _ = auth.login(svc, {"email": "agent2@example.com", "password": PASSWORD})
+    token, _ = logged_in(svc, {"email": "agent2@example.com", "password": PASSWORD})
     record = admin.get_item(svc, people["admin"], "user", "agent2")
 
     admin.put_item(
@@ -108,9 +108,9 @@ def test_changing_a_users_email_moves_their_login(svc: Services, people: dict[st
         svc, people["admin"], "user", "agent2", {**record, "email": "bo@example.com"}, create=False
     )
 
-    assert auth.login(svc, {"email": "bo@example.com", "password": PASSWORD})[1].id == "agent2"
+    assert logged_in(svc, {"email": "bo@example.com", "password": PASSWORD})[1].id == "agent2"
     with pytest.raises(AuthenticationError):
-        auth.login(svc, {"email": "agent2@example.com", "password": PASSWORD})
+        logged_in(svc, {"email": "agent2@example.com", "password": PASSWORD})
 
 
 @pytest.mark.parametrize(

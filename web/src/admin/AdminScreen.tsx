@@ -9,6 +9,7 @@ import { SignaturesScreen } from "./Signatures";
 import { FieldSettingsScreen } from "./FieldSettings";
 import { MenuProfilesScreen } from "./MenuProfiles";
 import { RulesScreen } from "./Rules";
+import { SchedulesScreen } from "./Schedules";
 import { TemplatesScreen } from "./Templates";
 import { COLLECTIONS } from "./specs";
 
@@ -17,6 +18,7 @@ const TITLES: Record<AdminSection, Key> = {
   "ticket-types": "admin.ticketTypes", "custom-fields": "admin.customFields", signatures: "admin.signatures",
   settings: "admin.settings", quarantine: "admin.quarantine", "mail-log": "admin.mailLog", outbox: "admin.outbox",
   templates: "admin.templates", calendars: "admin.calendars", rules: "admin.rules", "menu-profiles": "admin.menuProfiles", "field-settings": "admin.fieldSettings",
+  schedules: "admin.schedules", "external-parties": "admin.externalParties",
 };
 
 export function AdminScreen({ section, user }: { section: AdminSection; user: User }) {
@@ -35,6 +37,7 @@ export function AdminScreen({ section, user }: { section: AdminSection; user: Us
   else if (section === "rules") body = <RulesScreen />;
   else if (section === "menu-profiles") body = <MenuProfilesScreen />;
   else if (section === "field-settings") body = <FieldSettingsScreen />;
+  else if (section === "schedules") body = <SchedulesScreen />;
   else body = <OutboxScreen />;
   return (
     <main id="main" tabIndex={-1} class="page admin">

@@ -5,11 +5,14 @@ import { errorText } from "../logic/errors";
 import { directory, loadDirectory, say } from "../state";
 import { useStore } from "../store";
 import type { CalendarItem } from "./Calendars";
+import { SlaPausingInput } from "./SlaPausing";
 import { type SlaTargets, SlaTargetsInput } from "./SlaTargets";
 
 interface Settings {
   lock_minutes: number; default_response_point_id: string; hidden_fields: string[]; time_zone: string;
   sla: SlaTargets; calendar_id: string; // general SLA targets (S16) and their calendar ("" = elapsed time)
+  sla_pausing: string[]; // the statuses that stop the SLA clock (S12)
+  admins_require_mfa: boolean; // an admin without TOTP sets it up at login (issue 11)
 }
 
 // The browser's list of IANA zones; the server checks the choice against its own (tzdata).
@@ -58,6 +61,11 @@ export function SettingsScreen() {
             {(ZONES.includes(s.time_zone) ? ZONES : [s.time_zone, ...ZONES]).map((z) => <option key={z} value={z}>{z}</option>)}
           </select>
         </label>
+        <label class="check wide">
+          <input type="checkbox" name="admins-require-mfa" checked={s.admins_require_mfa}
+            onChange={(e) => setSettings({ ...s, admins_require_mfa: e.currentTarget.checked })} />
+          {t("admin.adminsRequireMfa")}
+        </label>
         <fieldset class="wide">
           <legend>{t("admin.hiddenFields")}</legend>
           {HIDEABLE.map(({ field, label }) => (
@@ -78,6 +86,7 @@ export function SettingsScreen() {
           </select>
         </label>
         <p class="muted wide">{t("admin.generalSlaAbout")}</p>
+        <SlaPausingInput value={s.sla_pausing} name="settings-sla-pausing" onChange={(v) => setSettings({ ...s, sla_pausing: v ?? [] })} />
         <div class="wide"><button type="submit" class="primary">{t("common.save")}</button></div>
       </form>
     </section>

@@ -9,6 +9,7 @@ import { directory, say } from "../state";
 import { useStore } from "../store";
 import type { CustomFieldDef, Status } from "../types";
 import type { CalendarItem } from "./Calendars";
+import { SlaPausingInput } from "./SlaPausing";
 import { type SlaTargets, SlaTargetsInput } from "./SlaTargets";
 
 export interface TemplateItem {
@@ -25,6 +26,7 @@ export interface TemplateItem {
   solution_suggestions: { title: string; text: string }[];
   sla: SlaTargets;
   calendar_id: string;
+  sla_pausing: string[] | null; // null: as the general settings say (S12)
   itil_process: string;
   default_status: string;
   default_priority: string;
@@ -42,7 +44,7 @@ const DEFAULT_STATUSES: Status[] = ["new", "open", "with_contact", "with_externa
 function blank(rp: string): TemplateItem {
   return {
     id: "", title: "", response_point_id: rp, group_id: "", agent_id: "", ticket_types: [], default_ticket_type: "",
-    ticket_title: "", description: "", solution_text: "", solution_suggestions: [], sla: {}, calendar_id: "",
+    ticket_title: "", description: "", solution_text: "", solution_suggestions: [], sla: {}, calendar_id: "", sla_pausing: null,
     itil_process: "", default_status: "new", default_priority: "medium", steps: [], custom_fields: {}, enabled: true, version: 0,
   };
 }
@@ -232,6 +234,7 @@ function TemplateForm({ initial, creating, onDone }: { initial: TemplateItem; cr
       </fieldset>
 
       <SlaTargetsInput value={tpl.sla} priorities={dir.priorities} name="tpl-sla" legend={t("tpl.sla")} onChange={(sla) => set("sla", sla)} />
+      <SlaPausingInput value={tpl.sla_pausing ?? null} name="tpl-sla-pausing" general onChange={(v) => set("sla_pausing", v)} />
       <label class="check"><input type="checkbox" name="tpl-enabled" checked={tpl.enabled} onChange={(e) => set("enabled", e.currentTarget.checked)} />{t("tpl.enabled")}</label>
       <div class="wide row">
         <button type="submit" class="primary">{t("common.save")}</button>

@@ -61,6 +61,8 @@ export const COLLECTIONS: Partial<Record<AdminSection, CollectionSpec>> = {
       { name: "view", label: "admin.view", kind: "select", fixed: [{ value: "standard", label: "view.standard" }, { value: "pro", label: "view.pro" }] },
       { name: "active", label: "admin.active", kind: "bool", inList: true },
       { name: "password", label: "login.password", kind: "password", placeholder: "admin.passwordHint" },
+      // With a password: it is temporary, the user chooses their own at the next login (issue 11).
+      { name: "must_change_password", label: "admin.mustChangePassword", kind: "bool" },
     ],
   },
   "ticket-types": {
@@ -83,6 +85,17 @@ export const COLLECTIONS: Partial<Record<AdminSection, CollectionSpec>> = {
           { value: "date", label: "admin.fieldType.date" }, { value: "select", label: "admin.fieldType.select" }] },
       { name: "required", label: "admin.required", kind: "bool", inList: true },
       { name: "options", label: "admin.options", kind: "list" },
+    ],
+  },
+  // Suppliers and experts the agents consult (S6): chosen by name in the ticket's Consult panel.
+  "external-parties": {
+    title: "admin.externalParties",
+    deletable: true,
+    fields: [
+      { name: "id", label: "admin.id", kind: "id", inList: true, required: true },
+      { name: "name", label: "admin.name", kind: "text", inList: true, required: true },
+      { name: "email", label: "admin.email", kind: "text", inList: true, required: true },
+      { name: "notes", label: "admin.notes", kind: "text" },
     ],
   },
 };

@@ -36,8 +36,8 @@ function addressChanger(id: string): string {
 
 /** ``unreachable``: addresses known to be unable to take mail (the contact's and the ticket's
  * copies); a reply naming one is not sent, and the composer says why. */
-export function ReplyComposer({ ticket, contactEmail, unreachable = {}, run, heading: H = "h3" }: {
-  ticket: Ticket; contactEmail: string; unreachable?: Unreachable; run: Run; heading?: Heading;
+export function ReplyComposer({ ticket, contactEmail, unreachable = {}, run, heading: H = "h3", hasChildren = false }: {
+  ticket: Ticket; contactEmail: string; unreachable?: Unreachable; run: Run; heading?: Heading; hasChildren?: boolean;
 }) {
   const ticketCc = (ticket.cc ?? []).join(", ");
   const ticketBcc = (ticket.bcc ?? []).join(", ");
@@ -46,6 +46,9 @@ export function ReplyComposer({ ticket, contactEmail, unreachable = {}, run, hea
   const [bcc, setBcc] = useState(ticketBcc);
   const [text, setText] = useState("");
   const [ask, setAsk] = useState(false);
+  // A parent ticket's reply may go to every child's contact too, and close them all (S10).
+  const [withChildren, setWithChildren] = useState(false);
+  const [closeAll, setCloseAll] = useState(false);
   // A recent change of the contact's address holds the reply until the agent says they checked
   // it (the API answers 409 address_changed otherwise).
   const [addressChecked, setAddressChecked] = useState(false);
@@ -75,11 +78,14 @@ export function ReplyComposer({ ticket, contactEmail, unreachable = {}, run, hea
       await api("POST", `/api/tickets/${ticket.id}/replies`, {
         text, to: splitAddresses(to), cc: splitAddresses(cc), bcc: splitAddresses(bcc), attachments, ask_customer: ask,
         ...(ticket.address_changed ? { confirm_address_change: addressChecked } : {}),
+        ...(hasChildren && withChildren ? { include_children: true, ...(closeAll ? { close_parent: true } : {}) } : {}),
       });
     }, t("reply.sent"));
     if (ok) {
       setText("");
       setAsk(false);
+      setWithChildren(false);
+      setCloseAll(false);
       if (files.current) files.current.value = "";
     }
   }
@@ -118,6 +124,14 @@ export function ReplyComposer({ ticket, contactEmail, unreachable = {}, run, hea
       <div class="row">
         {shown("attachments") && <FilePicker label={t("reply.attachments")} multiple inputRef={files} />}
         <label class="check"><input type="checkbox" checked={ask} onChange={(e) => setAsk(e.currentTarget.checked)} />{t("reply.ask")}</label>
+        {hasChildren && (
+          <label class="check"><input type="checkbox" data-testid="reply-include-children" checked={withChildren}
+            onChange={(e) => setWithChildren(e.currentTarget.checked)} />{t("reply.includeChildren")}</label>
+        )}
+        {hasChildren && withChildren && (
+          <label class="check"><input type="checkbox" data-testid="reply-close-all" checked={closeAll}
+            onChange={(e) => setCloseAll(e.currentTarget.checked)} />{t("reply.closeAll")}</label>
+        )}
         <button type="submit" class="primary" disabled={blocked.length > 0 || mustConfirm}>{t("reply.send")}</button>
       </div>
     </form>

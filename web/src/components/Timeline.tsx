@@ -80,6 +80,20 @@ function describe(event: TicketEvent, dir: Directory): string {
     case "step_checked": return t(d.done ? "event.stepDone" : "event.stepUndone", { n: Number(d.step) + 1 });
     case "contact_changed": return t("event.contactChanged", { before: list(d.before).join(", ") || "–", after: list(d.after).join(", ") || "–" });
     case "portal_links_revoked": return t("event.portalRevoked");
+    case "woke_up": return t("event.woke_up");
+    case "children_run_started": return t("event.children_run_started", { total: s(d.total) });
+    case "children_run_resumed": return t("event.children_run_resumed");
+    case "children_run_done": return t("event.children_run_done", { done: s(d.done), total: s(d.total) });
+    case "closed_by_parent": return t("event.closed_by_parent", { number: s(d.parent_number) });
+    case "consultation_sent": return t("event.consultation_sent", { to: s(d.to_name) || list(d.to).join(", ") });
+    case "consultation_reminded": return t("event.consultation_reminded", { n: s(d.reminder), of: s(d.reminders), to: s(d.party) });
+    case "external_answer": return t(d.channel === "phone" ? "event.external_answer_phone" : d.automatic ? "event.external_answer_auto" : "event.external_answer", { from: s(d.from) });
+    case "consultation_unanswered": return t("event.consultation_unanswered", { to: s(d.party) });
+    case "consultation_cancelled": return t("event.consultation_cancelled", { to: s(d.party) });
+    case "sla_set": return t("event.sla_set");
+    case "sla_paused": return t("event.sla_paused", { status: statusLabel(s(d.status) as Status) });
+    case "sla_resumed": return t("event.sla_resumed", { minutes: s(d.paused_minutes) });
+    case "sla_breached": return t(d.target === "resolution" ? "event.sla_breached.resolution" : "event.sla_breached.first_response", { at: fmtDateTime(s(d.due)) });
     default: return event.type;
   }
 }
@@ -107,6 +121,13 @@ export function Timeline({ ticketId, events, dir }: { ticketId: string; events: 
           {(event.type === "message_in" || event.type === "message_out") && (
             <Message ticketId={ticketId} event={event} outgoing={event.type === "message_out"} />
           )}
+          {/* External consultation (S6): the mails as mails; an answer taken by phone as text. */}
+          {(event.type === "consultation_sent" || event.type === "consultation_reminded" || (event.type === "external_answer" && event.data.channel !== "phone")) && (
+            <Message ticketId={ticketId} event={event} outgoing={event.type !== "external_answer"} />
+          )}
+          {event.type === "external_answer" && event.data.channel === "phone" && <div class="message-text" dir="auto">{s(event.data.text)}</div>}
+          {event.type === "consultation_unanswered" && <div class="muted small" dir="auto">{s(event.data.note)}</div>}
+          {event.type === "consultation_cancelled" && event.data.reason ? <div class="message-text" dir="auto">{s(event.data.reason)}</div> : null}
         </li>
       ))}
     </ol>

@@ -3,11 +3,13 @@
 export type AdminSection =
   | "response-points" | "groups" | "users" | "ticket-types" | "custom-fields"
   | "signatures" | "settings" | "quarantine" | "mail-log" | "outbox"
-  | "templates" | "calendars" | "rules" | "menu-profiles" | "field-settings";
+  | "templates" | "calendars" | "rules" | "menu-profiles" | "field-settings" | "schedules"
+  | "external-parties";
 export const ADMIN_SECTIONS: AdminSection[] = [
   "response-points", "groups", "users", "ticket-types", "custom-fields",
   "signatures", "settings", "quarantine", "mail-log", "outbox",
-  "templates", "calendars", "rules", "menu-profiles", "field-settings",
+  "templates", "calendars", "rules", "menu-profiles", "field-settings", "schedules",
+  "external-parties",
 ];
 
 export type Route =
@@ -18,6 +20,7 @@ export type Route =
   | { name: "new"; template: string | null }
   | { name: "search"; saved: string | null }
   | { name: "notifications" }
+  | { name: "consultations" }
   | { name: "contacts" }
   | { name: "contact"; contact: string }
   | { name: "admin"; section: AdminSection }
@@ -41,6 +44,8 @@ export function parseRoute(hash: string): Route {
       return { name: "search", saved: a ?? null };
     case "notifications":
       return { name: "notifications" };
+    case "consultations":
+      return { name: "consultations" };
     case "contacts":
       return a ? { name: "contact", contact: a } : { name: "contacts" };
     case "admin":

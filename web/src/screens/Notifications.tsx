@@ -2,6 +2,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, get, q, session, setSession } from "../api";
 import { fmtDateTime, type Key, t } from "../i18n";
+import { MfaSettings } from "../components/MfaSettings";
 import { errorText } from "../logic/errors";
 import { refreshUnread } from "../logic/notices";
 import { href } from "../logic/route";
@@ -13,7 +14,9 @@ interface Notice { id: string; at: string; kind: string; ticket_id: string; numb
 const KINDS: { value: string; label: Key }[] = [
   { value: "message", label: "notice.kind.message" }, { value: "assigned", label: "notice.kind.assigned" }, { value: "changed", label: "notice.kind.changed" },
 ];
-const kindLabel = (k: string) => t(KINDS.find((x) => x.value === k)?.label ?? "notice.kind.changed");
+// A follow-up (a ticket woke up, ...) is let through by the "changed" choice: no checkbox.
+const kindLabel = (k: string) =>
+  t(k === "follow_up" ? "notice.kind.follow_up" : KINDS.find((x) => x.value === k)?.label ?? "notice.kind.changed");
 
 export function NotificationsScreen({ user, dir }: { user: User; dir: Directory }) {
   const [items, setItems] = useState<Notice[]>([]);
@@ -95,6 +98,7 @@ export function NotificationsScreen({ user, dir }: { user: User; dir: Directory 
         <label class="check wide"><input type="checkbox" name="notify-email" disabled={!prefsLoaded} checked={byEmail} onChange={(e) => setByEmail(e.currentTarget.checked)} />{t("notice.byEmail")}</label>
         <div class="wide"><button type="submit" class="primary" disabled={!prefsLoaded}>{t("common.save")}</button></div>
       </form>
+      <MfaSettings />
     </main>
   );
 }

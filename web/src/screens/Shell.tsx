@@ -68,6 +68,7 @@ export function Shell({ user, route, children }: { user: User; route: Route; chi
             {isDispatcher && <li><a href="#/dispatcher" aria-current={current("dispatcher")}>{t("nav.dispatcher")}</a></li>}
             <li><a href="#/new" aria-current={current("new")}>{t("nav.newTicket")}</a></li>
             <li><a href="#/search" aria-current={route.name === "search" ? "page" : undefined}>{t("nav.search")}</a></li>
+            <li><a href="#/consultations" aria-current={current("consultations")}>{t("nav.consultations")}</a></li>
             <li><a href="#/contacts" aria-current={route.name === "contacts" || route.name === "contact" ? "page" : undefined}>{t("nav.contacts")}</a></li>
             {isAdmin && <li><a href={href.admin("groups")} aria-current={current("admin")}>{t("nav.admin")}</a></li>}
           </ul>
@@ -86,7 +87,9 @@ export function Shell({ user, route, children }: { user: User; route: Route; chi
           </button>
           <a href="#/notifications" class="notice-badge" data-testid="notification-badge" aria-current={current("notifications")}
             aria-label={unreadCount ? t("notice.badgeLabel", { n: unreadCount }) : t("notice.title")}>
-            {t("notice.short")}{unreadCount > 0 && <span class="count" aria-hidden="true">{unreadCount}</span>}
+            {/* The visible text ("Aviseringar 3") begins the accessible name ("Aviseringar 3
+                olästa"), as axe's label-content-name-mismatch asks. */}
+            {t("notice.short")}{unreadCount > 0 && <> <span class="count">{unreadCount}</span></>}
           </a>
           <button type="button" onClick={() => helpOpen.set(true)} aria-keyshortcuts="?">{t("help.open")}</button>
           <span class="me" title={user.email}>{user.name}</span>

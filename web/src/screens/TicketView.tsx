@@ -3,10 +3,13 @@ import { api, ApiError, get } from "../api";
 import { ClassificationFields, CustomFieldInput, customValue, type Values } from "../components/Fields";
 import { AddressFlag } from "../components/AddressFlag";
 import { NoteComposer, ReplyComposer } from "../components/Composers";
+import { ChildrenPanel } from "../components/ChildrenPanel";
+import { ConsultPanel } from "../components/ConsultPanel";
 import { Timeline } from "../components/Timeline";
 import { RoutingInfo, type Routing, TemplatePanel } from "../components/TemplatePanel";
 import { hiddenFor, isShown } from "../logic/fieldSettings";
-import { fmtDateTime, t } from "../i18n";
+import { currentTimeZone, fmtDateTime, t } from "../i18n";
+import { zonedLocalToIso } from "../logic/zonedTime";
 import { onAction } from "../logic/bus";
 import { errorText } from "../logic/errors";
 import { canPick, canRelease, canReopen, lockedByOther, statusMoves } from "../logic/moves";
@@ -60,6 +63,7 @@ export function TicketView({ ticketId, user, dir, onChanged, level = 2 }: {
   const [dormantUntil, setDormantUntil] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [childCount, setChildCount] = useState(0); // from the children panel (S10)
 
   async function load(): Promise<TicketWithEvents | null> {
     try {
@@ -137,7 +141,8 @@ export function TicketView({ ticketId, user, dir, onChanged, level = 2 }: {
     event.preventDefault();
     if (!status) return;
     const body: Record<string, unknown> = { status };
-    if (status === "dormant_until") body.dormant_until = dormantUntil ? new Date(dormantUntil).toISOString() : null;
+    // The wall time typed is the organisation's (Settings.time_zone), not the browser's.
+    if (status === "dormant_until") body.dormant_until = zonedLocalToIso(dormantUntil, currentTimeZone());
     await run(() => api("PATCH", `/api/tickets/${ticketId}`, body, { ifMatch: (ticket as Ticket).version }), t("status.changed"));
   }
 
@@ -160,6 +165,7 @@ export function TicketView({ ticketId, user, dir, onChanged, level = 2 }: {
               ? <span>{t("ticket.slaAnswered", { at: fmtDateTime(ticket.sla.first_response_at) })}</span>
               : ticket.sla.first_response_due && <span>{t("ticket.slaFirstDue", { at: fmtDateTime(ticket.sla.first_response_due) })}</span>}
             {ticket.sla.resolution_due && <span>{t("ticket.slaResolveDue", { at: fmtDateTime(ticket.sla.resolution_due) })}</span>}
+            {ticket.sla.paused_since && <span class="sla-paused" data-testid="sla-paused">{t("ticket.slaPaused", { at: fmtDateTime(ticket.sla.paused_since) })}</span>}
           </p>
         )}
         {ticket.lock && (
@@ -193,7 +199,7 @@ export function TicketView({ ticketId, user, dir, onChanged, level = 2 }: {
             </select>
           </label>
           {status === "dormant_until" && (
-            <label>{t("status.until")}<input type="datetime-local" required value={dormantUntil} onInput={(e) => setDormantUntil(e.currentTarget.value)} /></label>
+            <label>{t("status.untilIn", { zone: currentTimeZone() })}<input type="datetime-local" required data-testid="dormant-until" value={dormantUntil} onInput={(e) => setDormantUntil(e.currentTarget.value)} /></label>
           )}
           <button type="submit" disabled={busy || !status}>{t("status.change")}</button>
         </form>
@@ -205,7 +211,7 @@ export function TicketView({ ticketId, user, dir, onChanged, level = 2 }: {
           <Timeline ticketId={ticket.id} events={ticket.events} dir={dir} />
           {!locked && ticket.status !== "closed" && (
             <>
-              <ReplyComposer ticket={ticket} contactEmail={contactEmail} unreachable={{ ...ticket.unreachable, ...contact?.unreachable }} run={run} heading={Section} />
+              <ReplyComposer ticket={ticket} contactEmail={contactEmail} unreachable={{ ...ticket.unreachable, ...contact?.unreachable }} run={run} heading={Section} hasChildren={childCount > 0} />
               <NoteComposer ticket={ticket} run={run} heading={Section} />
             </>
           )}
@@ -213,6 +219,8 @@ export function TicketView({ ticketId, user, dir, onChanged, level = 2 }: {
         <aside class="ticket-side">
           <RoutingInfo routing={ticket.routing as Routing | null} heading={Section} />
           <TemplatePanel ticket={ticket} locked={locked} run={run} heading={Section} saveEdits={saveEdits} />
+          {shown("parent_id") && <ChildrenPanel ticket={ticket} locked={locked} run={run} heading={Section} onCount={setChildCount} />}
+          <ConsultPanel ticket={ticket} locked={locked} run={run} dir={dir} heading={Section} />
           <section class="contact-box" aria-labelledby={`c-${ticket.id}`}>
             <Section id={`c-${ticket.id}`} class="section-title">{t("contact.title")}</Section>
             {contact ? (
@@ -225,7 +233,7 @@ export function TicketView({ ticketId, user, dir, onChanged, level = 2 }: {
               <legend class="visually-hidden">{t("ticket.fields")}</legend>
               {shown("title") && <label>{t("field.title")}<input type="text" value={values.title} dir="auto" onInput={(e) => set("title", e.currentTarget.value)} /></label>}
               <ClassificationFields values={values} set={set} dir={dir} />
-              {shown("parent_id") && <label>{t("field.parent")}<input type="text" value={values.parent_id} onInput={(e) => set("parent_id", e.currentTarget.value)} /></label>}
+              {/* The parent is chosen by search in the children panel (S10), not typed here. */}
               {shown("cc") && <label>{t("field.cc")}<input type="text" value={values.cc} onInput={(e) => set("cc", e.currentTarget.value)} /></label>}
               {shown("bcc") && <label>{t("field.bcc")}<input type="text" value={values.bcc} onInput={(e) => set("bcc", e.currentTarget.value)} /></label>}
               {shown("description") && <label>{t("field.description")}<textarea rows={4} value={values.description} dir="auto" onInput={(e) => set("description", e.currentTarget.value)} /></label>}
