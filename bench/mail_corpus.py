@@ -1,6 +1,6 @@
 """A mixed corpus of inbound mail, generated at run time from a fixed seed.
 
-Built with the app's own MIME writer (``chalicelib.channels.mime_out``), then
+Built with the app's own MIME writer (``chalicelib.channels.email.mime_out``), then
 re-encoded where a real client would differ (legacy charsets in the body, the
 Subject and the sender's name). The corpus is generated one mail at a time so
 that replies can thread to mails ingested earlier: after each new ticket, the
@@ -31,7 +31,7 @@ from email.header import Header
 from email.message import EmailMessage
 from email.utils import formataddr
 
-from chalicelib.channels.mime_out import (
+from chalicelib.channels.email.mime_out import (
     InlineImage,
     OutboundAttachment,
     OutboundMail,

@@ -19,7 +19,9 @@ from bench.workloads import Helpdesk, Timing, percentile, timing
 from chalicelib.domain.mail_log import MailLogEntry, Outcome
 from chalicelib.domain.notifications import StoredEvent
 from chalicelib.domain.records import to_record
-from chalicelib.services import directory, mail_intake, outbound
+from chalicelib.services import directory
+from chalicelib.services.mail import intake as mail_intake
+from chalicelib.services.mail import outbound
 
 SEED = 20261128
 CREATED = "new ticket"

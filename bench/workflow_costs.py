@@ -30,7 +30,7 @@ from bench import workloads  # noqa: E402
 from chalicelib.adapters.dynamodb.tables import create_missing_tables  # noqa: E402
 from chalicelib.adapters.workflows_sfn import StepFunctionsWorkflows  # noqa: E402
 from chalicelib.domain.notifications import StoredEvent  # noqa: E402
-from chalicelib.services import dormant, parent_tickets, tickets, workflows  # noqa: E402
+from chalicelib.services import dormant, parent_tickets, tickets, workflow_steps, workflows  # noqa: E402
 from local import dynamodb_local  # noqa: E402
 from local import workflows as local_workflows  # noqa: E402
 
@@ -79,7 +79,7 @@ def run(desk: workloads.Helpdesk) -> list[WorkflowCost]:
         arns = {m: env[f"SERVIT_SFN_{m.upper()}_ARN"] for m in workflows.MACHINES}
         svc = desk.svc
         svc.workflows = StepFunctionsWorkflows(lambda: client, arns)
-        local_workflows.route_steps(lambda payload: workflows.run_step(svc, payload))
+        local_workflows.route_steps(lambda payload: workflow_steps.run_step(svc, payload))
         return [_dormant_wakeup(desk, client, arns), _close_children(desk, client, arns, CHILDREN)]
     finally:
         engine.stop()

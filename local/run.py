@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from chalicelib.services.context import Services  # noqa: E402
-from chalicelib.services.workflows import run_step  # noqa: E402
+from chalicelib.services.workflow_steps import run_step  # noqa: E402
 from local import dynamodb_local, scheduler_loop, smtp, stream_poller, web_proxy  # noqa: E402
 from local import workflows as local_workflows  # noqa: E402
 

@@ -13,8 +13,8 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from chalicelib.domain.ids import new_ulid
-from chalicelib.services import mail_intake
 from chalicelib.services.context import Services
+from chalicelib.services.mail import intake as mail_intake
 
 log = logging.getLogger("servit.smtp")
 

@@ -137,7 +137,7 @@ def rearm(svc: Any) -> int:
         & TicketModel.resolved_at.does_not_exist()
     )
     started += sla_clock.rearm(svc, [ticket_from_model(item) for item in timed])
-    from chalicelib.services import consultation_flow
+    from chalicelib.services.consultation import flow as consultation_flow
 
     # Tickets that ever consulted someone (S6): the open consultations wait again.
     consulting = TicketModel.scan(TicketModel.consultations.exists())

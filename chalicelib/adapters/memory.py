@@ -6,7 +6,6 @@ DynamoDB adapters do, and page with opaque cursors.
 
 from __future__ import annotations
 
-import base64
 import copy
 import threading
 from collections.abc import Mapping
@@ -14,8 +13,9 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from chalicelib.adapters.memory_mail import InMemoryLookupRepository
+from chalicelib.adapters.memory_paging import page
 from chalicelib.domain.contact import Contact
-from chalicelib.domain.errors import ConflictError, NotFoundError, ValidationError
+from chalicelib.domain.errors import ConflictError, NotFoundError
 from chalicelib.domain.events import TicketEvent
 from chalicelib.domain.inbox import InboxKind, inbox_memberships, inbox_sort_key
 from chalicelib.domain.notifications import StoredEvent
@@ -41,28 +41,6 @@ _INDEX_FIELD = {
     ListIndex.CONTACT: "contact_id",
     ListIndex.PARENT: "parent_id",
 }
-
-
-def _page(items: list[T], limit: int, cursor: str | None) -> Page[T]:
-    start = _decode_cursor(cursor)
-    end = start + limit
-    more = end < len(items)
-    return Page(
-        items[start:end], base64.urlsafe_b64encode(str(end).encode()).decode() if more else None
-    )
-
-
-def _decode_cursor(cursor: str | None) -> int:
-    """Like the DynamoDB adapters: a cursor we did not hand out is a ValidationError."""
-    if not cursor:
-        return 0
-    try:
-        text = base64.urlsafe_b64decode(cursor.encode()).decode()
-    except (ValueError, UnicodeError):
-        text = ""
-    if not (text.isascii() and text.isdigit() and len(text) <= 9):
-        raise ValidationError("the cursor is not one this API handed out", code="bad_cursor")
-    return int(text)
 
 
 class InMemoryTicketRepository(TicketRepository):
@@ -141,7 +119,7 @@ class InMemoryTicketRepository(TicketRepository):
     def inbox(
         self, kind: InboxKind, key: str, *, limit: int = 50, cursor: str | None = None
     ) -> Page[Ticket]:
-        return _page([copy.deepcopy(t) for t in self._in_inbox(kind, key)], limit, cursor)
+        return page([copy.deepcopy(t) for t in self._in_inbox(kind, key)], limit, cursor)
 
     def count_inbox(self, kind: InboxKind, key: str) -> int:
         return len(self._in_inbox(kind, key))
@@ -157,14 +135,14 @@ class InMemoryTicketRepository(TicketRepository):
             found.sort(key=lambda t: (iso(t.created_at), t.id), reverse=True)
         else:
             found.sort(key=lambda t: (str(t.status), iso(t.updated_at), t.id), reverse=True)
-        return _page([copy.deepcopy(t) for t in found], query.limit, query.cursor)
+        return page([copy.deepcopy(t) for t in found], query.limit, query.cursor)
 
     def search(
         self, criteria: SearchCriteria, now: datetime, *, limit: int = 50, cursor: str | None = None
     ) -> Page[Ticket]:
         found = [t for t in self._tickets.values() if criteria.matches(t, now)]
         found.sort(key=lambda t: (iso(t.created_at), t.id), reverse=True)
-        return _page([copy.deepcopy(t) for t in found], limit, cursor)
+        return page([copy.deepcopy(t) for t in found], limit, cursor)
 
 
 def _contact_keys(contact: Contact | None) -> set[str]:
@@ -238,7 +216,7 @@ class InMemoryContactRepository(ContactRepository):
     ) -> Page[Contact]:
         found = [c for c in self._contacts.values() if c.name.lower().startswith(name_prefix)]
         found.sort(key=lambda c: (c.name.lower(), c.id))
-        return _page([copy.deepcopy(c) for c in found], limit, cursor)
+        return page([copy.deepcopy(c) for c in found], limit, cursor)
 
 
 class InMemoryConfigRepository(ConfigRepository):

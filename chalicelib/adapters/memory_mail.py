@@ -6,6 +6,7 @@ import copy
 import threading
 from datetime import datetime
 
+from chalicelib.adapters.memory_paging import page
 from chalicelib.domain.errors import ConflictError, NotFoundError
 from chalicelib.domain.mail_log import MailLogEntry
 from chalicelib.domain.notifications import Notification
@@ -156,9 +157,7 @@ class InMemoryNotificationRepository(NotificationRepository):
     def for_user(
         self, user_id: str, *, unread_only: bool = False, limit: int = 50, cursor: str | None = None
     ) -> Page[Notification]:
-        from chalicelib.adapters.memory import _page
-
-        return _page([copy.deepcopy(n) for n in self._of(user_id, unread_only)], limit, cursor)
+        return page([copy.deepcopy(n) for n in self._of(user_id, unread_only)], limit, cursor)
 
     def unread_count(self, user_id: str) -> int:
         return len(self._of(user_id, True))

@@ -11,7 +11,7 @@ from chalicelib.api.present import event_json
 from chalicelib.api.routing import MAX_FILE_BODY_BYTES, Call, endpoint
 from chalicelib.domain.consultation import Consultation
 from chalicelib.domain.timefmt import iso
-from chalicelib.services import consultations
+from chalicelib.services.consultation import use_cases as consultations
 
 bp = Blueprint(__name__)
 

@@ -11,7 +11,8 @@ from chalice.app import Blueprint, SNSEvent
 
 from chalicelib import bootstrap
 from chalicelib.api import observability
-from chalicelib.services import mail_intake, metrics
+from chalicelib.services import metrics
+from chalicelib.services.mail import intake as mail_intake
 
 bp = Blueprint(__name__)
 logger = Logger(service="servit-mail")

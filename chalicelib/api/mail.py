@@ -16,7 +16,8 @@ from chalicelib.domain.mail_log import MailLogEntry
 from chalicelib.domain.organisation import Role
 from chalicelib.domain.records import to_record
 from chalicelib.domain.timefmt import iso
-from chalicelib.services import mail_admin, outbound
+from chalicelib.services.mail import admin as mail_admin
+from chalicelib.services.mail import outbound
 from chalicelib.services.visibility import require_role
 
 bp = Blueprint(__name__)

@@ -1,5 +1,5 @@
 """The ``workflow`` Lambda: every Task state of the state machines in infra/statemachines/
-invokes it with a payload naming its step (services/workflows.run_step). The local stack
+invokes it with a payload naming its step (services/workflow_steps.run_step). The local stack
 routes moto's Lambda invocations to ``handle`` in process (local/workflows.py)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from chalice.app import Blueprint
 
 from chalicelib import bootstrap
 from chalicelib.api import observability
-from chalicelib.services import workflows
+from chalicelib.services import workflow_steps
 
 bp = Blueprint(__name__)
 
@@ -26,4 +26,4 @@ observability.instrument(workflow)
 def handle(payload: Any) -> dict[str, Any]:
     if not isinstance(payload, dict):
         raise ValueError("a workflow step's payload is a JSON object")
-    return workflows.run_step(bootstrap.services(), payload)
+    return workflow_steps.run_step(bootstrap.services(), payload)

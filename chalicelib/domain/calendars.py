@@ -17,8 +17,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.domain.checks import check_name, check_slug
 from chalicelib.domain.errors import ValidationError
-from chalicelib.domain.organisation import check_name, check_slug
 from chalicelib.domain.timefmt import check_time_zone
 
 if TYPE_CHECKING:

@@ -272,7 +272,8 @@ class ExternalParty:
     notes: str = ""
 
     def __post_init__(self) -> None:
-        from chalicelib.domain.organisation import check_email, check_slug
+        from chalicelib.domain.checks import check_slug
+        from chalicelib.domain.organisation import check_email
 
         check_slug(self.id, "external party id")
         if not isinstance(self.name, str) or not self.name.strip() or len(self.name) > 200:

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from chalicelib.domain.checks import check_name, check_slug
 from chalicelib.domain.errors import ValidationError
-from chalicelib.domain.organisation import check_name, check_slug
 
 MAX_CONDITIONS = 20
 MAX_VALUE = 500

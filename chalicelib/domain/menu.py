@@ -7,9 +7,10 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
 
+from chalicelib.domain.checks import as_list, check_name, check_slug, enum_value
 from chalicelib.domain.errors import ValidationError
 from chalicelib.domain.inbox import InboxRef
-from chalicelib.domain.organisation import Role, as_list, check_name, check_slug, enum_value
+from chalicelib.domain.organisation import Role
 
 MAX_LINKS = 50
 

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any
 
 from chalicelib.domain import email_address
+from chalicelib.domain.checks import as_list, check_name, check_slug, enum_value, is_slug
 from chalicelib.domain.errors import ValidationError
+from chalicelib.domain.sla import check_pausing
 from chalicelib.domain.subject_tag import check_format as check_tag_format
+from chalicelib.domain.templates import check_sla
 from chalicelib.domain.timefmt import DEFAULT_TIME_ZONE, check_time_zone
-
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 
 
 class Role(StrEnum):
@@ -33,37 +33,9 @@ class Language(StrEnum):
     EN = "en"
 
 
-E = TypeVar("E", bound=StrEnum)
-
-
-def enum_value(enum: type[E], value: object, what: str) -> E:
-    try:
-        return enum(str(value))
-    except ValueError:
-        raise ValidationError(f"{what} must be one of {[m.value for m in enum]}") from None
-
-
-def as_list(value: object, what: str) -> list[Any]:
-    if not isinstance(value, list | tuple):
-        raise ValidationError(f"{what} must be a list")
-    return list(value)
-
-
-def check_slug(value: str, what: str) -> str:
-    if not isinstance(value, str) or not _SLUG.match(value):
-        raise ValidationError(f"{what} must be 1-63 of a-z, 0-9, '-', '_'")
-    return value
-
-
 def check_email(value: str) -> str:
     """Any RFC 5322/6532 address, normalised (lower-cased, NFC): see domain/email_address."""
     return email_address.check_email(value)
-
-
-def check_name(value: object, what: str, max_len: int = 200) -> str:
-    if not isinstance(value, str) or not value.strip() or len(value) > max_len:
-        raise ValidationError(f"{what} must be text of 1-{max_len} characters")
-    return value.strip()
 
 
 # Fields an organisation may hide (S10, S16): whole, or one custom field as
@@ -79,7 +51,7 @@ def check_hidden_fields(value: object) -> list[str]:
     for name in names:
         if not isinstance(name, str) or not (
             name in HIDEABLE_FIELDS
-            or (name.startswith("custom_fields.") and _SLUG.match(name.partition(".")[2]))
+            or (name.startswith("custom_fields.") and is_slug(name.partition(".")[2]))
         ):
             raise ValidationError(
                 f"hidden_fields may name {sorted(HIDEABLE_FIELDS)} or custom_fields.<id>"
@@ -221,13 +193,8 @@ class Settings:
     def __post_init__(self) -> None:
         if not isinstance(self.admins_require_mfa, bool):
             raise ValidationError("admins_require_mfa must be true or false")
-        # domain/templates imports this module: its validator is fetched here
-        from chalicelib.domain.templates import check_sla
-
         self.time_zone = check_time_zone(self.time_zone)
         self.sla = check_sla(self.sla)
-        from chalicelib.domain.sla import check_pausing
-
         self.sla_pausing = check_pausing(self.sla_pausing)
         if self.calendar_id in (None, ""):
             self.calendar_id = ""

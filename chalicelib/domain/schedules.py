@@ -22,8 +22,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from chalicelib.domain import aws_cron
 from chalicelib.domain.calendars import Calendar, is_open_day
+from chalicelib.domain.checks import check_name, check_slug
 from chalicelib.domain.errors import ValidationError
-from chalicelib.domain.organisation import check_name, check_slug
 from chalicelib.domain.ticket import MAX_TITLE
 from chalicelib.domain.timefmt import DEFAULT_TIME_ZONE, check_time_zone
 

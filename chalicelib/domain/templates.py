@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from chalicelib.domain.checks import as_list, check_name, check_slug, enum_value
 from chalicelib.domain.errors import ValidationError
-from chalicelib.domain.organisation import as_list, check_name, check_slug, enum_value
+from chalicelib.domain.sla import check_pausing
 from chalicelib.domain.statuses import ItilProcess, Priority, Status
 
 MAX_TEXT = 20_000
@@ -91,8 +92,6 @@ class Template:
             raise ValidationError("a step needs text")
         self.sla = check_sla(self.sla)
         if self.sla_pausing is not None:
-            from chalicelib.domain.sla import check_pausing  # it imports organisation
-
             self.sla_pausing = check_pausing(self.sla_pausing)
         if self.itil_process:
             self.itil_process = enum_value(ItilProcess, self.itil_process, "itil_process").value

@@ -52,7 +52,8 @@ def rearm_all(svc: Services) -> Rearmed:
     """Start what DynamoDB says is pending."""
     from chalicelib.adapters.dynamodb.codec import ticket_from_model
     from chalicelib.adapters.dynamodb.models import TicketModel
-    from chalicelib.services import consultation_flow, dormant, parent_tickets, sla_clock
+    from chalicelib.services import dormant, parent_tickets, sla_clock
+    from chalicelib.services.consultation import flow as consultation_flow
 
     def scan(condition: Any) -> list[Any]:
         return [ticket_from_model(item) for item in TicketModel.scan(condition)]

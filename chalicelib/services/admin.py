@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.domain.checks import check_slug
 from chalicelib.domain.errors import ConflictError, NotFoundError, ValidationError
 from chalicelib.domain.menu import MenuProfile
 from chalicelib.domain.organisation import (
@@ -13,7 +14,6 @@ from chalicelib.domain.organisation import (
     Role,
     Settings,
     User,
-    check_slug,
 )
 from chalicelib.domain.records import from_record, to_record
 from chalicelib.services import calendars, directory, inputs

@@ -13,7 +13,8 @@ from chalicelib.domain.statuses import PICKABLE_STATUSES
 from chalicelib.domain.ticket import Ticket
 from chalicelib.services import directory, inputs
 from chalicelib.services.context import Services
-from chalicelib.services.tickets import checked_assignment, writable_ticket
+from chalicelib.services.ticket_access import writable_ticket
+from chalicelib.services.tickets import checked_assignment
 from chalicelib.services.visibility import require_role, visible_ticket
 
 # How many pool candidates to read per group in one pick-next round.

@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.domain.calendars import Calendar, holiday_countries
+from chalicelib.domain.checks import check_slug
 from chalicelib.domain.errors import ConflictError, NotFoundError
-from chalicelib.domain.organisation import Role, User, check_slug
+from chalicelib.domain.organisation import Role, User
 from chalicelib.domain.records import from_record, to_record
 from chalicelib.domain.timefmt import time_zones
 from chalicelib.services import inputs

@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from aws_lambda_powertools import Logger
 
 from chalicelib.domain.notifications import StoredEvent
-from chalicelib.services import notifications, outbound, workflows
+from chalicelib.services import notifications, workflow_steps
 from chalicelib.services.context import Services
+from chalicelib.services.mail import outbound
 
 logger = Logger(service="servit-events")
 
@@ -57,7 +58,7 @@ def consume(svc: Services, items: list[StreamItem]) -> BatchResult:
             result.notices += notifications.change_stored(svc, change)
             result.acknowledgements += outbound.acknowledge_change(svc, change)
             # Wake-ups, consultations, children to close: started once the change is stored.
-            result.workflows += workflows.react(svc, change)
+            result.workflows += workflow_steps.react(svc, change)
             result.changes += 1
         except Exception:
             logger.exception(

@@ -14,7 +14,12 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from chalicelib.channels.mime_out import OutboundMail, build_message, make_message_id, to_bytes
+from chalicelib.channels.email.mime_out import (
+    OutboundMail,
+    build_message,
+    make_message_id,
+    to_bytes,
+)
 from chalicelib.domain.errors import NotFoundError
 from chalicelib.domain.ids import stable_ulid
 from chalicelib.domain.notifications import (
@@ -27,8 +32,9 @@ from chalicelib.domain.notifications import (
 )
 from chalicelib.domain.organisation import User
 from chalicelib.domain.ticket import Ticket
-from chalicelib.services import directory, inputs, mail_threading
+from chalicelib.services import directory, inputs
 from chalicelib.services.context import Services
+from chalicelib.services.mail import threading as mail_threading
 from chalicelib.services.ports import OutgoingMail, Page
 from chalicelib.services.rendering import language_of, render
 

@@ -41,8 +41,10 @@ from chalicelib.domain.ticket import Ticket
 from chalicelib.domain.timefmt import iso
 from chalicelib.services import directory, inputs, workflows
 from chalicelib.services.context import Services
+from chalicelib.services.mail import outbound
 from chalicelib.services.ports import ListIndex, Page, TicketQuery
 from chalicelib.services.rendering import language_of, render
+from chalicelib.services.ticket_access import save_ticket, writable_ticket
 from chalicelib.services.visibility import filter_visible, visible_ticket
 
 logger = Logger(service="servit-workflows")
@@ -99,7 +101,6 @@ def check_child(svc: Services, child: Ticket, parent: Ticket) -> None:
 def link_children(svc: Services, actor: User, parent_id: str, body: Any) -> list[Ticket]:
     """Make the tickets named children of ``parent_id``. Everything is checked before any
     child is written; a ticket already its child is left as it is."""
-    from chalicelib.services.tickets import save_ticket, writable_ticket  # it imports us
 
     parent = writable_ticket(svc, actor, parent_id, None)  # a hidden parent is not there
     data = inputs.require_object(body)
@@ -139,7 +140,6 @@ def link_children(svc: Services, actor: User, parent_id: str, body: Any) -> list
 
 
 def unlink_child(svc: Services, actor: User, parent_id: str, child_id: str) -> Ticket:
-    from chalicelib.services.tickets import save_ticket, writable_ticket  # it imports us
 
     parent = visible_ticket(svc, actor, parent_id)
     child = writable_ticket(svc, actor, child_id, None)
@@ -228,8 +228,6 @@ def reply_with_children(svc: Services, actor: User, ticket_id: str, body: Any) -
     """``POST /replies`` with ``include_children``: the reply goes to the parent's contact
     now, and to each child's contact (in that child's thread and language) by a run;
     with ``close_parent`` the parent closes too, and every child after its reply."""
-    from chalicelib.services import outbound
-    from chalicelib.services.tickets import save_ticket, writable_ticket  # it imports us
 
     data = dict(inputs.require_object(body))
     include, close = data.pop("include_children", False), data.pop("close_parent", False)
@@ -274,7 +272,6 @@ def reply_with_children(svc: Services, actor: User, ticket_id: str, body: Any) -
 def resume(svc: Services, actor: User, parent_id: str) -> dict[str, Any]:
     """Start the parent's unfinished run again for the children not done yet (after a
     failed execution); harmless while it still runs: no child is handled twice."""
-    from chalicelib.services.tickets import save_ticket, writable_ticket  # it imports us
 
     parent = writable_ticket(svc, actor, parent_id, None)
     run = parent.children_run
@@ -428,7 +425,6 @@ def _reply_to_child(
 ) -> str:
     """Send the run's reply to the child's contact, at most once (claimed before sending).
     Returns "sent", or why not ("sent_before", or the refusal's code)."""
-    from chalicelib.services import outbound
 
     reply = run.get("reply") or {}
     claim = _reply_marker(run_id, child.id)

@@ -25,9 +25,11 @@ from chalicelib.domain.ids import new_ulid
 from chalicelib.domain.mail_log import MailLogEntry, Outcome
 from chalicelib.domain.organisation import Role, User
 from chalicelib.domain.ticket import Ticket
-from chalicelib.services import directory, mail_routing, mail_threading
+from chalicelib.services import directory
 from chalicelib.services.context import Services
-from chalicelib.services.mail_intake import file_message
+from chalicelib.services.mail import routing as mail_routing
+from chalicelib.services.mail import threading as mail_threading
+from chalicelib.services.mail.intake import file_message
 from chalicelib.services.visibility import require_role
 
 PUBLIC_EVENTS = {

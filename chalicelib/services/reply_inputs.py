@@ -9,7 +9,7 @@ import binascii
 from datetime import datetime
 from typing import Any
 
-from chalicelib.channels.mime_out import OutboundAttachment
+from chalicelib.channels.email.mime_out import OutboundAttachment
 from chalicelib.domain.email_address import unreachable_reason
 from chalicelib.domain.errors import ConflictError, PayloadTooLargeError, ValidationError
 from chalicelib.domain.organisation import User

@@ -26,6 +26,8 @@ from chalicelib.domain.templates import Template
 from chalicelib.domain.ticket import Ticket
 from chalicelib.services import directory, templates
 from chalicelib.services.context import Services
+from chalicelib.services.sla_targets import start_sla
+from chalicelib.services.template_use import prefill
 
 logger = Logger(service="servit-routing")
 
@@ -165,7 +167,6 @@ def apply(
     """Place a new ticket (not yet stored) as decided; ``keep`` names fields its author
     set and the template must not change. ``record``: keep the decision on the ticket
     (not when an agent chose the template, which no rule did)."""
-    from chalicelib.services.template_use import prefill, start_sla
 
     if "response_point_id" not in keep:
         ticket.response_point_id = decision.response_point_id

@@ -6,17 +6,18 @@ import base64
 import binascii
 from typing import Any
 
-from chalicelib.channels.errors import MailParseError
-from chalicelib.channels.mime_in import parse_message
+from chalicelib.channels.email.errors import MailParseError
+from chalicelib.channels.email.mime_in import parse_message
+from chalicelib.domain.checks import check_slug
 from chalicelib.domain.errors import NotFoundError, ValidationError
 from chalicelib.domain.ids import new_ulid
 from chalicelib.domain.matching import MatchingRule, Sample
-from chalicelib.domain.organisation import Role, User, check_slug
+from chalicelib.domain.organisation import Role, User
 from chalicelib.domain.records import from_record, to_record
 from chalicelib.domain.statuses import Channel
 from chalicelib.services import inputs, templates
 from chalicelib.services.context import Services
-from chalicelib.services.mail_routing import response_point_for
+from chalicelib.services.mail.routing import response_point_for
 from chalicelib.services.routing import MATCHING_RULE, decide, sample_of
 from chalicelib.services.visibility import require_role
 

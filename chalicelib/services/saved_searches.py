@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.domain.checks import check_name
 from chalicelib.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from chalicelib.domain.ids import new_ulid
-from chalicelib.domain.organisation import Role, User, check_name
+from chalicelib.domain.organisation import Role, User
 from chalicelib.domain.ticket import Ticket
 from chalicelib.domain.timefmt import iso
 from chalicelib.services import inputs, search

@@ -14,9 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.domain.calendars import Calendar
+from chalicelib.domain.checks import check_slug
 from chalicelib.domain.errors import NotFoundError, UnavailableError, ValidationError
 from chalicelib.domain.ids import new_ulid
-from chalicelib.domain.organisation import Role, User, check_slug
+from chalicelib.domain.organisation import Role, User
 from chalicelib.domain.records import from_record, to_record
 from chalicelib.domain.schedules import ScheduledActivity, occurrences
 from chalicelib.domain.timefmt import iso

@@ -5,7 +5,7 @@ fixed from its template or the general settings when its SLA starts) the clock s
 still; when it leaves, its unmet due times move on by the open time paused, counted in
 the ticket's calendar (``Ticket.settle_sla_pause``). The domain marks the resume
 (``sla_resumed_at``; the status change carries ``sla_resume``); ``settle`` moves the due
-times: at once on the agent's request path (``tickets.save_ticket``), and from the
+times: at once on the agent's request path (``ticket_access.save_ticket``), and from the
 stream for every other path (a customer's reply, a wake-up, a consultation's answer).
 
 Breaches. Every change of the due times (``sla_set``, ``sla_resumed``) carries a new
@@ -31,6 +31,7 @@ from chalicelib.domain.ticket import Ticket
 from chalicelib.domain.timefmt import parse_iso
 from chalicelib.services import metrics, workflows
 from chalicelib.services.context import Services
+from chalicelib.services.sla_targets import sla_calendar
 
 logger = Logger(service="servit-workflows")
 
@@ -63,7 +64,6 @@ def settle(svc: Services, ticket: Ticket) -> bool:
     saves). One calendar GetItem, cached per container, only on a resume."""
     if ticket.sla_resumed_at is None:
         return False
-    from chalicelib.services.template_use import sla_calendar  # it imports tickets
 
     calendar = sla_calendar(svc, ticket.sla_calendar_id, ticket.template_id)
     return ticket.settle_sla_pause(calendar, svc.clock())

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.domain.checks import check_slug
 from chalicelib.domain.errors import ConflictError, NotFoundError, ValidationError
-from chalicelib.domain.organisation import Role, User, check_slug
+from chalicelib.domain.organisation import Role, User
 from chalicelib.domain.records import from_record, to_record
 from chalicelib.domain.templates import Template
 from chalicelib.domain.timefmt import iso

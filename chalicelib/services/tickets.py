@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
-from chalicelib.domain.access import can_override_lock
 from chalicelib.domain.contact import Contact
 from chalicelib.domain.custom_fields import clean_custom_values
-from chalicelib.domain.errors import ConflictError, NotFoundError, ValidationError
+from chalicelib.domain.errors import NotFoundError, ValidationError
 from chalicelib.domain.events import NoteKind, TicketEvent
 from chalicelib.domain.ids import new_ulid
 from chalicelib.domain.matching import Sample
@@ -21,11 +19,14 @@ from chalicelib.services import (
     field_settings,
     inputs,
     metrics,
+    parent_tickets,
     routing,
     templates,
 )
 from chalicelib.services.contacts import find_or_create_contact
 from chalicelib.services.context import Services
+from chalicelib.services.sla_targets import restart_sla, start_sla
+from chalicelib.services.ticket_access import save_ticket, writable_ticket
 from chalicelib.services.visibility import visible_ticket
 
 TICKET_NUMBER_COUNTER = "ticket_number"
@@ -97,8 +98,6 @@ def create_ticket(svc: Services, actor: User, body: Any) -> Ticket:
     if template is not None or apply_rules:
         _route_entered(svc, actor, ticket, data, rp, template, contact)
     else:  # no template, no rules: the general SLA targets (Settings, S16), if any
-        from chalicelib.services.template_use import start_sla  # it imports us
-
         start_sla(svc, ticket, None)
     if ticket.group_id is None and ticket.agent_id is None and not actor.sees_everything:
         ticket.group_id, ticket.agent_id = _own_placement(svc, actor, rp)
@@ -160,7 +159,6 @@ def update_ticket(
             value = inputs.text(data, name, max_len=MAX_DESCRIPTION)
             if name == "parent_id" and value:
                 _checked_parent(svc, actor, value)
-                from chalicelib.services import parent_tickets  # it imports us
 
                 parent_tickets.check_child(svc, ticket, svc.tickets.get(value))
             ticket.set_field(name, value if name != "description" else value or "", actor.id, now)
@@ -193,7 +191,6 @@ def update_ticket(
         if ticket.priority is not before:
             # The targets are per priority: the due times become the new priority's,
             # still counted from the ticket's creation.
-            from chalicelib.services.template_use import restart_sla  # it imports us
 
             restart_sla(svc, ticket)
     if {"response_point_id", "group_id", "agent_id"} & set(data):
@@ -204,7 +201,6 @@ def update_ticket(
         ticket.change_status(
             status, actor.id, now, dormant_until=inputs.instant(data, "dormant_until")
         )
-        from chalicelib.services import parent_tickets  # it imports us
 
         parent_tickets.on_status_change(svc, actor, ticket, status_before)  # closes its children
     return save_ticket(svc, actor, ticket)
@@ -231,28 +227,6 @@ def reopen_ticket(svc: Services, actor: User, ticket_id: str, body: Any) -> Tick
 
 
 # --- helpers shared by the ticket use cases ---------------------------------
-
-
-def writable_ticket(svc: Services, actor: User, ticket_id: str, if_match: int | None) -> Ticket:
-    ticket = visible_ticket(svc, actor, ticket_id)
-    if if_match is not None and if_match != ticket.version:
-        raise ConflictError(
-            f"ticket #{ticket.number} changed since version {if_match} (now {ticket.version})",
-            code="stale",
-        )
-    ticket.ensure_writable_by(actor.id, svc.clock(), override=can_override_lock(actor))
-    return ticket
-
-
-def save_ticket(svc: Services, actor: User, ticket: Ticket) -> Ticket:
-    now = svc.clock()
-    ticket.touch_lock(actor.id, now, timedelta(minutes=directory.settings(svc).lock_minutes))
-    from chalicelib.services import sla_clock  # it imports template_use, which imports us
-
-    sla_clock.settle(svc, ticket)  # the clock runs again: the agent sees the moved due times
-    if ticket.pending_events:
-        svc.tickets.save(ticket)
-    return ticket
 
 
 def _reassign(svc: Services, actor: User, ticket: Ticket, data: dict[str, Any]) -> None:
@@ -324,7 +298,6 @@ def _checked_parent(svc: Services, actor: User, parent_id: str | None) -> str | 
             parent = visible_ticket(svc, actor, parent_id)
         except NotFoundError:
             raise ValidationError(f"no parent ticket {parent_id!r}") from None
-        from chalicelib.services import parent_tickets  # it imports us
 
         parent_tickets.check_parent(svc, parent)  # one level: a child is no parent
     return parent_id

@@ -1,5 +1,5 @@
 """Time and follow-up on Step Functions (issue 12): the machines, their execution names,
-the steps their Lambda runs, and the stream reactions that start them.
+the names of their executions (the steps and reactions: services/workflow_steps).
 
 How a workflow starts: a change to a ticket is stored with its history events (one
 transaction); the TicketEvents stream consumer hands each stored change to ``react``,
@@ -46,42 +46,3 @@ def execution_name(*parts: object) -> str:
     if len(name) > 80:
         raise ValueError(f"execution name too long: {name!r}")
     return name
-
-
-def steps() -> dict[str, Step]:
-    """Every step the workflow Lambda runs, by the name the state machines give."""
-    from chalicelib.services import consultation_flow, dormant, parent_tickets, sla_clock
-
-    return {
-        "dormant_wake": dormant.wake,
-        "sla_due": sla_clock.breach,
-        consultation_flow.WAIT_STEP: consultation_flow.wait,
-        consultation_flow.TIMEOUT_STEP: consultation_flow.timeout,
-        "close_child": parent_tickets.close_child,
-        "close_children_done": parent_tickets.close_children_done,
-    }
-
-
-def reactions() -> list[Reaction]:
-    """What the stream consumer runs for every stored change, in this order."""
-    from chalicelib.services import consultation_flow, dormant, parent_tickets, sla_clock
-
-    return [sla_clock.arm, dormant.arm, consultation_flow.arm, parent_tickets.arm]
-
-
-def run_step(svc: Services, payload: dict[str, Any]) -> dict[str, Any]:
-    """The workflow Lambda's one entry: run the step the payload names. An unknown step
-    raises, so the state machine's Retry and then its failure show it."""
-    name = payload.get("step")
-    step = steps().get(name) if isinstance(name, str) else None
-    if step is None:
-        raise ValueError(f"unknown workflow step {name!r}")
-    result = step(svc, payload)
-    logger.info("workflow step", extra={"step": name, "result": result})
-    return result
-
-
-def react(svc: Services, change: list[StoredEvent]) -> int:
-    """Start (or stop) what one stored change calls for; returns how many starts were new.
-    Raises what should be retried from the stream (Step Functions unreachable)."""
-    return sum(reaction(svc, change) for reaction in reactions())

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.adapters.memory_workflows import RecordingWorkflows
-from chalicelib.services import workflows
+from chalicelib.services import workflow_steps, workflows
 from chalicelib.services.context import Services
 from tests.api.apiclient import Api, assert_error
 from tests.support import drain_stream
@@ -24,8 +24,8 @@ def run_machine(svc: Services) -> None:
     for execution in engine.running(workflows.CLOSE_CHILDREN):
         base = {"parent_id": execution.payload["parent_id"], "run_id": execution.payload["run_id"]}
         for child_id in execution.payload["children"]:
-            workflows.run_step(svc, {"step": "close_child", **base, "child_id": child_id})
-        workflows.run_step(svc, {"step": "close_children_done", **base})
+            workflow_steps.run_step(svc, {"step": "close_child", **base, "child_id": child_id})
+        workflow_steps.run_step(svc, {"step": "close_children_done", **base})
         execution.status = "SUCCEEDED"
 
 

@@ -12,7 +12,9 @@ from bench.counting import RequestCounter
 from chalicelib.adapters.dynamodb.models import ALL_MODELS
 from chalicelib.domain.organisation import User
 from chalicelib.domain.statuses import Status
-from chalicelib.services import consultation_flow, consultations, tickets
+from chalicelib.services import tickets
+from chalicelib.services.consultation import flow as consultation_flow
+from chalicelib.services.consultation import use_cases as consultations
 from chalicelib.services.context import Services
 from tests.support import FrozenClock, seed_helpdesk
 

@@ -7,8 +7,8 @@ import pytest
 
 from chalicelib.domain.mail_log import Outcome
 from chalicelib.domain.organisation import User
-from chalicelib.services import mail_intake
 from chalicelib.services.context import Services
+from chalicelib.services.mail import intake as mail_intake
 from tests.support import seed_helpdesk
 from tests.unit.mail.flows import store_raw
 

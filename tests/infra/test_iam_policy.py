@@ -131,7 +131,7 @@ NEEDS: dict[str, dict[str, list[str]]] = {
         "dynamodb:GetShardIterator": [STREAM],
         "dynamodb:ListStreams": ["*"],  # has no resource-level permissions
         "sqs:SendMessage": [iam_model.DEAD_LETTER_ARN],
-        # Issue 12, services/workflows.reactions(): starts the executions a change asks for
+        # Issue 12, services/workflow_steps.reactions(): starts the executions a change asks for
         # (dormant, sla_clock, consultation_flow, parent_tickets), stops a wake-up or SLA
         # deadline made void (dormant, sla_clock: wakeup only), and ends a consultation's
         # wait when it is answered or cancelled (consultation_flow._complete).
@@ -139,7 +139,7 @@ NEEDS: dict[str, dict[str, list[str]]] = {
         "states:StopExecution": [execution_arn("wakeup")],
         "states:SendTaskSuccess": [machine_arn("consultation")],
     },
-    # Issue 12: the steps every state machine's Task invokes (services/workflows.steps()):
+    # Issue 12: the steps every state machine's Task invokes (services/workflow_steps.steps()):
     # dormant.wake and sla_clock.breach read and save the ticket (a Put of the ticket and
     # its events in one transaction); consultation_flow.wait keeps the task token on the
     # ticket or ends the wait at once (SendTaskSuccess), consultation_flow.timeout reads the

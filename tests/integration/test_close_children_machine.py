@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.domain.statuses import Status
-from chalicelib.services import parent_tickets, tickets, workflows
+from chalicelib.services import parent_tickets, tickets, workflow_steps, workflows
 from chalicelib.services.context import Services
 from local import workflows as local_workflows
 from tests.integration.test_state_machines import _until, sfn, svc  # noqa: F401 - fixtures
@@ -33,7 +33,7 @@ def test_closing_a_parent_closes_its_three_children_once_each_through_a_failure(
             calls.append(payload["child_id"])
             if payload["child_id"] == kids[1] and calls.count(kids[1]) == 1:
                 raise RuntimeError("DynamoDB throttled the first try")
-        return workflows.run_step(svc, payload)
+        return workflow_steps.run_step(svc, payload)
 
     local_workflows.route_steps(flaky)
     tickets.update_ticket(svc, agent, parent.id, {"status": "closed"})

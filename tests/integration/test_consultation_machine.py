@@ -18,7 +18,9 @@ from moto.awslambda_simple.models import LambdaSimpleBackend
 from chalicelib.adapters.memory import InMemoryTicketRepository
 from chalicelib.adapters.workflows_sfn import StepFunctionsWorkflows
 from chalicelib.domain.statuses import Status
-from chalicelib.services import consultation_flow, consultations, tickets, workflows
+from chalicelib.services import tickets, workflow_steps, workflows
+from chalicelib.services.consultation import flow as consultation_flow
+from chalicelib.services.consultation import use_cases as consultations
 from chalicelib.services.context import Services
 from local import workflows as local_workflows
 from tests.support import FrozenClock, drain_stream, fake_services, seed_helpdesk
@@ -43,7 +45,7 @@ def svc(sfn: Any) -> Services:
 
     svc = fake_services(RealClock())
     svc.workflows = StepFunctionsWorkflows(lambda: sfn, local_workflows.create_machines(sfn))
-    local_workflows.route_steps(lambda payload: workflows.run_step(svc, payload))
+    local_workflows.route_steps(lambda payload: workflow_steps.run_step(svc, payload))
     return svc
 
 

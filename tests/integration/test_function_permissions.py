@@ -9,7 +9,7 @@ EventBridge Scheduler timer) and a dormant date. Issue 12: the scheduled_activit
 makes the activity's ticket; the stream consumer starts the wake-up, SLA deadline,
 consultation and close-children executions (Step Functions under moto) and completes a
 consultation's wait; the workflow function runs every step the machines invoke it with
-(services/workflows.steps()). Every call is turned
+(services/workflow_steps.steps()). Every call is turned
 into the IAM action and resource it needs and checked against the role the function has in
 the packaged template (tests/infra/iam_model.py), so a code change that needs a new
 permission fails here, not in production.
@@ -42,7 +42,8 @@ from chalicelib.adapters.blobs_s3 import S3BlobStore
 from chalicelib.adapters.mail_ses import SesMailer
 from chalicelib.adapters.scheduler_aws import EventBridgeScheduler
 from chalicelib.adapters.workflows_sfn import StepFunctionsWorkflows
-from chalicelib.services import consultations, parent_tickets, tickets, workflows
+from chalicelib.services import parent_tickets, tickets, workflows
+from chalicelib.services.consultation import use_cases as consultations
 from chalicelib.services.context import Services
 from local import workflows as local_workflows
 from tests.api.apiclient import Api

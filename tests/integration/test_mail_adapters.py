@@ -16,8 +16,8 @@ from chalicelib import bootstrap
 from chalicelib.adapters.blobs_s3 import S3BlobStore
 from chalicelib.adapters.mail_ses import SesMailer
 from chalicelib.domain.errors import NotFoundError
-from chalicelib.services import mail_intake
 from chalicelib.services.context import Services
+from chalicelib.services.mail import intake as mail_intake
 from chalicelib.services.ports import OutgoingMail
 from tests.support import FrozenClock, fake_services, seed_helpdesk
 

@@ -18,8 +18,8 @@ from chalicelib import bootstrap
 from chalicelib import config as config_module
 from chalicelib.adapters import secret_store
 from chalicelib.adapters.dynamodb import models
-from chalicelib.services import outbound
 from chalicelib.services.context import Services
+from chalicelib.services.mail import outbound
 from tests.support import seed_helpdesk
 from tests.unit.mail.flows import configure_rp, deliver, mail_file
 

@@ -148,7 +148,7 @@ def test_the_stream_lambda_sends_a_new_tickets_acknowledgement_once_and_records_
     svc: Services, people: dict[str, User], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from chalicelib.domain.events import EventType
-    from chalicelib.services import mail_intake
+    from chalicelib.services.mail import intake as mail_intake
     from tests.unit.mail.flows import configure_rp, mail_file, store_raw
 
     # Given a new ticket from a customer's mail, at a response point that acknowledges

@@ -118,7 +118,7 @@ def ticket_from_model(item: TicketModel) -> Ticket:
         cc=[str(a) for a in item.cc or []],
         bcc=[str(a) for a in item.bcc or []],
         attachments=[_as_dict(a) for a in item.attachments or []],
-        custom_fields=_numbers(custom),
+        custom_fields=plain_numbers(custom),
         version=int(item.version),
         template_version=int(item.template_version) if item.template_version else None,
         steps_done=[int(n) for n in item.steps_done or []],
@@ -167,7 +167,7 @@ def event_from_model(item: TicketEventModel) -> TicketEvent:
         at=parse_iso(item.at),
         type=item.type,
         actor=item.actor,
-        data=_numbers(data),
+        data=plain_numbers(data),
     )
 
 
@@ -212,15 +212,15 @@ def contact_from_model(item: ContactModel) -> Contact:
 
 def _as_dict(value: Any) -> dict[str, Any]:
     raw = value.as_dict() if hasattr(value, "as_dict") else dict(value)
-    return dict(_numbers(raw))
+    return dict(plain_numbers(raw))
 
 
-def _numbers(value: Any) -> Any:
+def plain_numbers(value: Any) -> Any:
     """DynamoDB gives numbers back as Decimal-like floats; keep integers integers."""
     if isinstance(value, dict):
-        return {k: _numbers(v) for k, v in value.items()}
+        return {k: plain_numbers(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_numbers(v) for v in value]
+        return [plain_numbers(v) for v in value]
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value

@@ -52,6 +52,6 @@ class DynamoConfigRepository(ConfigRepository):
 
 
 def _record(item: ConfigModel) -> dict[str, Any]:
-    from chalicelib.adapters.dynamodb.codec import _numbers
+    from chalicelib.adapters.dynamodb.codec import plain_numbers
 
-    return dict(_numbers(item.record.as_dict())) if item.record is not None else {}
+    return dict(plain_numbers(item.record.as_dict())) if item.record is not None else {}

@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-from chalicelib.channels import mime_in
-from chalicelib.channels.errors import MailParseError
-from chalicelib.services import mail_intake
+from chalicelib.channels.email import mime_in
+from chalicelib.channels.email.errors import MailParseError
 from chalicelib.services.context import Services
+from chalicelib.services.mail import intake as mail_intake
 from tests.api.mail.conftest import Web
 from tests.support import FrozenClock
 from tests.unit.mail.flows import deliver, mail_file, parsed

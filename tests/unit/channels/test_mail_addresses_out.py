@@ -14,8 +14,8 @@ import pytest
 
 from chalicelib.adapters.mail_outbox import LocalOutbox
 from chalicelib.adapters.mail_ses import SesMailer
-from chalicelib.channels.errors import HeaderInjectionError
-from chalicelib.channels.mime_out import (
+from chalicelib.channels.email.errors import HeaderInjectionError
+from chalicelib.channels.email.mime_out import (
     OutboundMail,
     build_message,
     envelope_recipients,

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chalicelib.channels.charsets import codecs_for, decode_bytes, normalise_label
-from chalicelib.channels.mime_in import parse_message
+from chalicelib.channels.email.charsets import codecs_for, decode_bytes, normalise_label
+from chalicelib.channels.email.mime_in import parse_message
 
 ALIASES = [
     ("iso-gb2312", "您好，朱镕基", "gbk"),

@@ -8,9 +8,9 @@ from email.parser import BytesParser
 
 import pytest
 
-from chalicelib.channels.classify import auto_reply_reasons, delivery_status, is_bulk
-from chalicelib.channels.headers_in import HeaderBlock
-from chalicelib.channels.mime_in import parse_message
+from chalicelib.channels.email.classify import auto_reply_reasons, delivery_status, is_bulk
+from chalicelib.channels.email.headers_in import HeaderBlock
+from chalicelib.channels.email.mime_in import parse_message
 
 HUMAN = "anna@kund.example.se"
 

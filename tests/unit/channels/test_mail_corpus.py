@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from chalicelib.channels.errors import MailParseError
+from chalicelib.channels.email.errors import MailParseError
+from chalicelib.channels.email.mime_in import parse_message
 from chalicelib.channels.message import InboundAttachment, InboundMessage
-from chalicelib.channels.mime_in import parse_message
 
 CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "mail"
 MAILS = sorted(CORPUS.glob("*.eml"))

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chalicelib.channels.encoded_words import decode_encoded_words
+from chalicelib.channels.email.encoded_words import decode_encoded_words
 
 CASES = [
     ("=?utf-8?Q?R=C3=A4kning_nr_5?=", "Räkning nr 5"),

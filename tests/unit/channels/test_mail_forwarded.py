@@ -10,8 +10,8 @@ import base64
 
 import pytest
 
-from chalicelib.channels.embedded import file_size
-from chalicelib.channels.mime_in import parse_message
+from chalicelib.channels.email.embedded import file_size
+from chalicelib.channels.email.mime_in import parse_message
 
 PDF = b"%PDF-1.4 " + b"0" * (12 * 1024 - 9)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * (3 * 1024 - 8)

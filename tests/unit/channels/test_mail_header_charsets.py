@@ -13,9 +13,9 @@ import sys
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chalicelib.channels import iso2022jp_ms
-from chalicelib.channels.header_bytes import decode_header_bytes
-from chalicelib.channels.mime_in import parse_message
+from chalicelib.channels.email import iso2022jp_ms
+from chalicelib.channels.email.header_bytes import decode_header_bytes
+from chalicelib.channels.email.mime_in import parse_message
 
 SUBJECT_NOTE = "raw 8-bit bytes in header 'Subject', decoded as"
 
@@ -145,7 +145,7 @@ def test_the_detector_is_not_imported_for_mail_without_undecodable_header_bytes(
     # Lambda cold start: charset-normalizer costs ~0.1 s to import.
     script = (
         "import sys\n"
-        "from chalicelib.channels.mime_in import parse_message\n"
+        "from chalicelib.channels.email.mime_in import parse_message\n"
         "raw = 'From: a@example.com\\r\\nSubject: Grüße\\r\\n"
         "Content-Type: text/plain; charset=iso-2022-jp\\r\\n\\r\\nhej\\r\\n'.encode()\n"
         "assert parse_message(raw).subject == 'Grüße'\n"

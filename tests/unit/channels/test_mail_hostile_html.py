@@ -10,11 +10,11 @@ import base64
 
 import pytest
 
-from chalicelib.channels import html_limits
-from chalicelib.channels.html_limits import MAX_DEPTH, MAX_TAGS, measure
+from chalicelib.channels.email import html_limits
+from chalicelib.channels.email.html_limits import MAX_DEPTH, MAX_TAGS, measure
+from chalicelib.channels.email.mime_in import parse_message
 from chalicelib.channels.message import InboundMessage
-from chalicelib.channels.mime_in import parse_message
-from chalicelib.services.mail_events import inbound_event_data
+from chalicelib.services.mail.events import inbound_event_data
 
 NOTE_TAIL = "; shown as text, original kept as message.html"
 BOM = b"\xef\xbb\xbf"

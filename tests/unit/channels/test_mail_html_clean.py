@@ -5,8 +5,8 @@ from __future__ import annotations
 import nh3
 import pytest
 
-from chalicelib.channels.html_clean import sanitise_html
-from chalicelib.channels.html_limits import MAX_DEPTH
+from chalicelib.channels.email.html_clean import sanitise_html
+from chalicelib.channels.email.html_limits import MAX_DEPTH
 
 CID_MAP = {
     "<logo@kund.example.se>": "/api/attachments/7",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.channels import html_text
-from chalicelib.channels.html_text import html_to_text, html_to_text_within, strip_html
+from chalicelib.channels.email import html_text
+from chalicelib.channels.email.html_text import html_to_text, html_to_text_within, strip_html
 
 
 def test_paragraphs_breaks_and_lists_become_lines() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.channels.message_ids import message_ids, normalise_message_id
+from chalicelib.channels.email.message_ids import message_ids, normalise_message_id
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chalicelib.channels.errors import MailParseError
+from chalicelib.channels.email.errors import MailParseError
+from chalicelib.channels.email.mime_in import parse_message
 from chalicelib.channels.message import InboundAttachment
-from chalicelib.channels.mime_in import parse_message
 from chalicelib.domain.errors import ValidationError
 
 

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from chalicelib.channels.errors import HeaderInjectionError
-from chalicelib.channels.mime_in import parse_message
-from chalicelib.channels.mime_out import (
+from chalicelib.channels.email.errors import HeaderInjectionError
+from chalicelib.channels.email.mime_in import parse_message
+from chalicelib.channels.email.mime_out import (
     InlineImage,
     OutboundAttachment,
     OutboundMail,

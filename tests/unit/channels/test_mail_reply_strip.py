@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.channels.reply_strip import strip_reply
+from chalicelib.channels.email.reply_strip import strip_reply
 
 CASES = [
     (

@@ -23,10 +23,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chalicelib.channels.errors import HeaderInjectionError
+from chalicelib.channels.email.errors import HeaderInjectionError
+from chalicelib.channels.email.mime_in import parse_message
+from chalicelib.channels.email.mime_out import (
+    OutboundAttachment,
+    OutboundMail,
+    build_message,
+    to_bytes,
+)
 from chalicelib.channels.message import InboundMessage
-from chalicelib.channels.mime_in import parse_message
-from chalicelib.channels.mime_out import OutboundAttachment, OutboundMail, build_message, to_bytes
 
 NOT_IN_HEADERS = ("Cc", "Cs", "Zl", "Zp")
 

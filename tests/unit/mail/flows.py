@@ -18,8 +18,9 @@ from chalicelib.adapters.memory import InMemoryTicketRepository
 from chalicelib.domain.events import EventType, TicketEvent
 from chalicelib.domain.mail_log import MailLogEntry
 from chalicelib.domain.records import to_record
-from chalicelib.services import directory, mail_intake
+from chalicelib.services import directory
 from chalicelib.services.context import Services
+from chalicelib.services.mail import intake as mail_intake
 from tests.support import drain_stream
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "mail_flows"

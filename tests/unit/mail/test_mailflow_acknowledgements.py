@@ -9,8 +9,10 @@ import pytest
 from chalicelib.domain.events import EventType
 from chalicelib.domain.mail_log import Outcome
 from chalicelib.domain.organisation import User
-from chalicelib.services import mail_intake, mail_threading, outbound
 from chalicelib.services.context import Services
+from chalicelib.services.mail import intake as mail_intake
+from chalicelib.services.mail import outbound
+from chalicelib.services.mail import threading as mail_threading
 from tests.support import drain_stream
 from tests.unit.mail.flows import configure_rp, events_of, mail_file, parsed, sent, store_raw
 

@@ -6,8 +6,8 @@ import pytest
 
 from chalicelib.domain.errors import ValidationError
 from chalicelib.domain.organisation import User
-from chalicelib.services import outbound
 from chalicelib.services.context import Services
+from chalicelib.services.mail import outbound
 from tests.unit.mail.flows import configure_rp, deliver, mail_file, sent
 
 

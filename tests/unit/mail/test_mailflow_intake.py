@@ -6,14 +6,15 @@ from dataclasses import replace
 
 import pytest
 
-from chalicelib.channels import mime_in
-from chalicelib.channels.errors import MailParseError
+from chalicelib.channels.email import mime_in
+from chalicelib.channels.email.errors import MailParseError
 from chalicelib.domain.mail_log import Outcome
 from chalicelib.domain.organisation import ResponsePoint, Settings
 from chalicelib.domain.records import to_record
 from chalicelib.domain.reply_address import reply_address
-from chalicelib.services import directory, mail_intake
+from chalicelib.services import directory
 from chalicelib.services.context import Services
+from chalicelib.services.mail import intake as mail_intake
 from tests.support import FrozenClock
 from tests.unit.mail.flows import deliver, inbound, mail_file, store_raw
 

@@ -6,8 +6,9 @@ import pytest
 
 from chalicelib.domain.errors import ValidationError
 from chalicelib.domain.organisation import User
-from chalicelib.services import outbound, portal
+from chalicelib.services import portal
 from chalicelib.services.context import Services
+from chalicelib.services.mail import outbound
 from tests.unit.mail.flows import configure_rp, deliver, mail_file, parsed, sent
 
 

@@ -13,8 +13,10 @@ from chalicelib.domain.events import EventType
 from chalicelib.domain.mail_log import MailLogEntry, Outcome
 from chalicelib.domain.organisation import User
 from chalicelib.domain.ticket import Ticket
-from chalicelib.services import mail_admin, mail_intake, outbound
 from chalicelib.services.context import Services
+from chalicelib.services.mail import admin as mail_admin
+from chalicelib.services.mail import intake as mail_intake
+from chalicelib.services.mail import outbound
 from chalicelib.services.ports import ListIndex, TicketQuery
 from tests.support import FrozenClock, drain_stream
 from tests.unit.mail.flows import (

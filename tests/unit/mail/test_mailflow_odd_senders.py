@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.domain.mail_log import Outcome
-from chalicelib.services import mail_intake
 from chalicelib.services.context import Services
+from chalicelib.services.mail import intake as mail_intake
 from tests.unit.mail.flows import inbound, store_raw
 
 pytestmark = pytest.mark.usefixtures("people")

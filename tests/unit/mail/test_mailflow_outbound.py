@@ -15,8 +15,10 @@ from chalicelib.domain.organisation import User
 from chalicelib.domain.reply_address import ticket_number_from_address
 from chalicelib.domain.statuses import Status
 from chalicelib.domain.ticket import Ticket
-from chalicelib.services import contacts, mail_admin, outbound
+from chalicelib.services import contacts
 from chalicelib.services.context import Services
+from chalicelib.services.mail import admin as mail_admin
+from chalicelib.services.mail import outbound
 from tests.unit.mail.flows import (
     configure_rp,
     deliver,

@@ -16,8 +16,9 @@ from chalicelib.domain.mail_log import Outcome
 from chalicelib.domain.organisation import User
 from chalicelib.domain.statuses import Status
 from chalicelib.domain.ticket import Ticket
-from chalicelib.services import contacts, outbound, portal, tickets
+from chalicelib.services import contacts, portal, tickets
 from chalicelib.services.context import Services
+from chalicelib.services.mail import outbound
 from tests.support import FrozenClock
 from tests.unit.mail.flows import configure_rp, deliver, inbound, mail_file, parsed, sent
 

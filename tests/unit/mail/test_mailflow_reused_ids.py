@@ -10,8 +10,9 @@ import pytest
 
 from chalicelib.domain.mail_log import MailLogEntry, Outcome
 from chalicelib.domain.organisation import User
-from chalicelib.services import lookup_keys, mail_intake
+from chalicelib.services import lookup_keys
 from chalicelib.services.context import Services
+from chalicelib.services.mail import intake as mail_intake
 from tests.unit.mail.flows import deliver, inbound, store_raw
 
 pytestmark = pytest.mark.usefixtures("people")

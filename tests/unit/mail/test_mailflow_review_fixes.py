@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from chalicelib.domain.events import EventType
 from chalicelib.domain.organisation import User
-from chalicelib.services import outbound, portal, tickets
+from chalicelib.services import portal, tickets
 from chalicelib.services.context import Services
+from chalicelib.services.mail import outbound
 from tests.unit.mail.flows import deliver, events_of, mail_file, sent
 
 

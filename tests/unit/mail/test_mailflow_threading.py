@@ -10,8 +10,9 @@ from chalicelib.domain.organisation import User
 from chalicelib.domain.reply_address import reply_address
 from chalicelib.domain.statuses import Status
 from chalicelib.domain.ticket import Ticket
-from chalicelib.services import outbound, tickets
+from chalicelib.services import tickets
 from chalicelib.services.context import Services
+from chalicelib.services.mail import outbound
 from tests.support import FrozenClock
 from tests.unit.mail.flows import configure_rp, deliver, events_of, inbound, mail_file, sent
 

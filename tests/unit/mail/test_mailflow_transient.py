@@ -15,8 +15,8 @@ from pynamodb.exceptions import (
 )
 
 from chalicelib.domain.mail_log import Outcome
-from chalicelib.services import mail_intake
 from chalicelib.services.context import Services
+from chalicelib.services.mail import intake as mail_intake
 from chalicelib.services.transient import is_transient
 from tests.unit.mail.flows import deliver, mail_file
 

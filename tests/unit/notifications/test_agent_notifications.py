@@ -11,8 +11,9 @@ from email import message_from_bytes, policy
 import pytest
 
 from chalicelib.domain.organisation import User
-from chalicelib.services import assignment, auth, mail_threading, notifications, tickets
+from chalicelib.services import assignment, auth, notifications, tickets
 from chalicelib.services.context import Services
+from chalicelib.services.mail import threading as mail_threading
 from tests.support import drain_stream
 from tests.unit.mail.flows import deliver, mail_file, quote_reply, sent
 
@@ -66,7 +67,7 @@ def test_a_customers_reply_tells_the_owner_of_a_new_message(
         people["dispatcher"],
         {"ticket_ids": [ticket_id], "agent_id": "agent1", "group_id": "kt-first"},
     )
-    from chalicelib.services.outbound import send_reply
+    from chalicelib.services.mail.outbound import send_reply
 
     send_reply(svc, people["agent1"], ticket_id, {"text": "Har ni startat om?"})
     ours = [m.raw for m in sent(svc) if "anna.andersson@kund.example.se" in m.recipients][-1]

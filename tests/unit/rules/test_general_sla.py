@@ -17,7 +17,7 @@ from chalicelib.services import admin, calendars, tickets
 from chalicelib.services.calendars import CALENDAR
 from chalicelib.services.context import Services
 from chalicelib.services.directory import SETTINGS
-from chalicelib.services.template_use import merged_sla
+from chalicelib.services.sla_targets import merged_sla
 from tests.calendar_data import AROUND_THE_CLOCK, office_hours
 from tests.support import FrozenClock
 from tests.unit.mail.flows import deliver, mail_file

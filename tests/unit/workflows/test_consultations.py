@@ -17,15 +17,11 @@ from chalicelib.domain import portal_token
 from chalicelib.domain.errors import ConflictError, ValidationError
 from chalicelib.domain.organisation import User
 from chalicelib.domain.statuses import Status
-from chalicelib.services import (
-    consultation_flow,
-    consultations,
-    mail_threading,
-    portal,
-    tickets,
-    workflows,
-)
+from chalicelib.services import portal, tickets, workflow_steps, workflows
+from chalicelib.services.consultation import flow as consultation_flow
+from chalicelib.services.consultation import use_cases as consultations
 from chalicelib.services.context import Services
+from chalicelib.services.mail import threading as mail_threading
 from tests.support import FrozenClock, drain_stream
 from tests.unit.mail.flows import deliver
 
@@ -78,13 +74,13 @@ def _wait(svc: Services, engine: RecordingWorkflows, execution: Any, round_: int
     """The machine's AwaitAnswer task: the step gets a fresh task token."""
     token = engine.issue_token(f"token-{execution.name}-{round_}")
     payload = {**execution.payload, "round": round_, "token": token, "step": "consultation_wait"}
-    workflows.run_step(svc, payload)
+    workflow_steps.run_step(svc, payload)
     return token
 
 
 def _timeout(svc: Services, execution: Any, round_: int) -> dict[str, Any]:
     payload = {**execution.payload, "round": round_, "step": "consultation_timeout"}
-    return workflows.run_step(svc, payload)
+    return workflow_steps.run_step(svc, payload)
 
 
 def test_asking_mails_the_party_from_its_own_address_and_starts_one_wait(

@@ -12,7 +12,7 @@ from chalicelib.adapters.memory_workflows import RecordingWorkflows
 from chalicelib.domain.inbox import InboxKind
 from chalicelib.domain.organisation import User
 from chalicelib.domain.statuses import Status
-from chalicelib.services import dormant, tickets, workflows
+from chalicelib.services import dormant, tickets, workflow_steps, workflows
 from chalicelib.services.context import Services
 from tests.support import FrozenClock, drain_stream
 
@@ -57,8 +57,8 @@ def test_the_wakeup_opens_the_ticket_in_its_inbox_and_tells_its_agent(
     clock.advance(hours=1)
 
     [execution] = engine.running(workflows.WAKEUP)
-    answer = workflows.run_step(svc, execution.payload)
-    again = workflows.run_step(svc, execution.payload)  # AWS may deliver twice
+    answer = workflow_steps.run_step(svc, execution.payload)
+    again = workflow_steps.run_step(svc, execution.payload)  # AWS may deliver twice
     drain_stream(svc)
 
     woken = svc.tickets.get(ticket_id)
@@ -97,10 +97,10 @@ def test_moving_the_date_rearms_and_the_old_wakeup_does_nothing(
     assert engine.executions[first.name].status == "STOPPED"
     assert second.payload["generation"] == 2
     clock.advance(hours=1)
-    assert workflows.run_step(svc, first.payload)["outcome"] == "superseded"
+    assert workflow_steps.run_step(svc, first.payload)["outcome"] == "superseded"
     assert svc.tickets.get(ticket_id).status is Status.DORMANT_UNTIL
     clock.advance(days=7)
-    assert workflows.run_step(svc, second.payload)["outcome"] == "woke"
+    assert workflow_steps.run_step(svc, second.payload)["outcome"] == "woke"
 
 
 def test_leaving_the_status_cancels_the_wakeup(
@@ -117,7 +117,7 @@ def test_leaving_the_status_cancels_the_wakeup(
 
     assert engine.executions[armed.name].status == "STOPPED"
     # Should the stopped execution still fire (a race), it changes nothing.
-    assert workflows.run_step(svc, armed.payload)["outcome"] == "superseded"
+    assert workflow_steps.run_step(svc, armed.payload)["outcome"] == "superseded"
     assert svc.tickets.get(ticket_id).status is Status.WITH_CONTACT
 
 
@@ -132,7 +132,7 @@ def test_a_date_already_past_is_taken_and_wakes_at_once(
 
     [execution] = engine.running(workflows.WAKEUP)
     assert execution.payload["at"] <= clock.now.strftime("%Y-%m-%dT%H:%M:%SZ")
-    assert workflows.run_step(svc, execution.payload)["outcome"] == "woke"
+    assert workflow_steps.run_step(svc, execution.payload)["outcome"] == "woke"
 
 
 def test_rearm_starts_what_dynamodb_holds_and_nothing_twice(
@@ -154,4 +154,4 @@ def test_rearm_starts_what_dynamodb_holds_and_nothing_twice(
 
 def test_an_unknown_step_fails_loudly(svc: Services) -> None:
     with pytest.raises(ValueError, match="unknown workflow step"):
-        workflows.run_step(svc, {"step": "nonsense"})
+        workflow_steps.run_step(svc, {"step": "nonsense"})

@@ -13,7 +13,7 @@ from chalicelib.adapters.memory_workflows import RecordingWorkflows
 from chalicelib.domain.errors import ValidationError
 from chalicelib.domain.organisation import User
 from chalicelib.domain.statuses import Status
-from chalicelib.services import parent_tickets, tickets, workflows
+from chalicelib.services import parent_tickets, tickets, workflow_steps, workflows
 from chalicelib.services.context import Services
 from tests.support import drain_stream
 
@@ -45,9 +45,9 @@ def _run_machine(svc: Services, engine: RecordingWorkflows) -> list[dict[str, An
         base = {"parent_id": execution.payload["parent_id"], "run_id": execution.payload["run_id"]}
         for child_id in execution.payload["children"]:
             outcomes.append(
-                workflows.run_step(svc, {"step": "close_child", **base, "child_id": child_id})
+                workflow_steps.run_step(svc, {"step": "close_child", **base, "child_id": child_id})
             )
-        workflows.run_step(svc, {"step": "close_children_done", **base})
+        workflow_steps.run_step(svc, {"step": "close_children_done", **base})
         execution.status = "SUCCEEDED"
     return outcomes
 
@@ -89,10 +89,10 @@ def test_a_repeated_child_step_does_nothing_twice(
     step = {"step": "close_child", "parent_id": parent, "run_id": execution.payload["run_id"],
             "child_id": kids[0]}  # fmt: skip
 
-    first = workflows.run_step(svc, step)
+    first = workflow_steps.run_step(svc, step)
     # Between the retries the agent reopens it: the retried item must not close it again.
     tickets.reopen_ticket(svc, agent, kids[0], {"reason": "fortfarande trasig"})
-    again = workflows.run_step(svc, step)
+    again = workflow_steps.run_step(svc, step)
 
     assert (first["outcome"], again["outcome"]) == ("closed", "already")
     assert svc.tickets.get(kids[0]).status is Status.OPEN
@@ -114,7 +114,7 @@ def test_a_reply_with_children_reaches_each_contact_in_its_own_thread_and_langua
     # A retried Map item sends no second mail.
     run_id = svc.tickets.get(parent).children_run["run_id"]  # type: ignore[index]
     for kid in kids:
-        workflows.run_step(
+        workflow_steps.run_step(
             svc, {"step": "close_child", "parent_id": parent, "run_id": run_id, "child_id": kid}
         )
 
@@ -165,7 +165,7 @@ def test_a_failed_run_resumes_with_only_the_children_not_done(
     [execution] = engine.running(workflows.CLOSE_CHILDREN)
     run_id = execution.payload["run_id"]
     done_first = execution.payload["children"][0]
-    workflows.run_step(
+    workflow_steps.run_step(
         svc, {"step": "close_child", "parent_id": parent, "run_id": run_id, "child_id": done_first}
     )
     execution.status = "FAILED"  # the rest never ran

@@ -14,7 +14,7 @@ from chalicelib.adapters.memory_workflows import RecordingWorkflows
 from chalicelib.domain.organisation import User
 from chalicelib.domain.statuses import Status
 from chalicelib.domain.timefmt import parse_iso
-from chalicelib.services import admin, calendars, sla_clock, tickets, workflows
+from chalicelib.services import admin, calendars, sla_clock, tickets, workflow_steps, workflows
 from chalicelib.services.context import Services
 from tests.calendar_data import office_hours
 from tests.support import FrozenClock, drain_stream
@@ -77,8 +77,8 @@ def test_a_due_time_passing_unmet_is_recorded_once_and_tells_the_owner(
     [deadline] = [e for e in engine.running() if e.name.endswith("first_response")]
 
     clock.advance(minutes=60)
-    answer = workflows.run_step(svc, deadline.payload)
-    again = workflows.run_step(svc, deadline.payload)  # AWS may deliver twice
+    answer = workflow_steps.run_step(svc, deadline.payload)
+    again = workflow_steps.run_step(svc, deadline.payload)  # AWS may deliver twice
     drain_stream(svc)
 
     assert (answer["outcome"], again["outcome"]) == ("breached", "not_breached")
@@ -113,7 +113,7 @@ def test_nothing_breaches_while_paused_and_the_due_times_move_by_the_pause(
     assert all(engine.executions[e.name].status == "STOPPED" for e in armed)
     clock.advance(hours=3)  # both the first due times pass while waiting for the customer
     for execution in armed:  # a stopped execution that still fires changes nothing
-        assert workflows.run_step(svc, execution.payload)["outcome"] == "not_breached"
+        assert workflow_steps.run_step(svc, execution.payload)["outcome"] == "not_breached"
     assert not svc.tickets.get(ticket_id).sla_breached
 
     _status(svc, agent, ticket_id, "open")  # back after three hours
@@ -130,7 +130,7 @@ def test_nothing_breaches_while_paused_and_the_due_times_move_by_the_pause(
     deadline = new[f"sla-{ticket_id}-3-first_response"]
     assert deadline.payload["at"] == "2027-01-11T13:00:00Z"
     clock.now = MONDAY_10 + timedelta(hours=4)
-    assert workflows.run_step(svc, deadline.payload)["outcome"] == "breached"
+    assert workflow_steps.run_step(svc, deadline.payload)["outcome"] == "breached"
 
 
 def test_a_customer_reply_resumes_the_clock_from_the_stream(
@@ -192,7 +192,7 @@ def test_statuses_that_do_not_pause_by_the_settings_keep_the_clock_running(
     assert ticket.sla_paused_since is None and "sla_paused" not in _types(svc, ticket_id)
     clock.advance(minutes=60)
     [deadline] = [e for e in engine.running() if e.name.endswith("-1-first_response")]
-    assert workflows.run_step(svc, deadline.payload)["outcome"] == "breached"
+    assert workflow_steps.run_step(svc, deadline.payload)["outcome"] == "breached"
 
 
 def test_a_met_target_does_not_breach(
@@ -207,7 +207,7 @@ def test_a_met_target_does_not_breach(
     clock.advance(hours=10)
 
     for execution in engine.running(workflows.WAKEUP):
-        assert workflows.run_step(svc, execution.payload)["outcome"] == "not_breached"
+        assert workflow_steps.run_step(svc, execution.payload)["outcome"] == "not_breached"
     assert "sla_breached" not in _types(svc, ticket_id)
 
 
@@ -237,7 +237,7 @@ def test_rearm_starts_the_pending_deadlines_and_nothing_twice(
     drain_stream(svc)
     clock.advance(minutes=61)
     [late] = [e for e in engine.running() if e.name == f"sla-{breached}-1-first_response"]
-    workflows.run_step(svc, late.payload)
+    workflow_steps.run_step(svc, late.payload)
     drain_stream(svc)
     fresh = RecordingWorkflows()  # the engine after a restart: it remembers nothing
     svc.workflows = fresh

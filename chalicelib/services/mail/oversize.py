@@ -10,19 +10,19 @@ from email.parser import BytesHeaderParser
 from email.policy import default as default_policy
 from email.utils import parseaddr
 
-from chalicelib.channels.fingerprint import content_digest
-from chalicelib.channels.message_ids import message_ids
+from chalicelib.channels.email.fingerprint import content_digest
+from chalicelib.channels.email.message_ids import message_ids
 from chalicelib.domain.errors import ConflictError, ValidationError
 from chalicelib.domain.events import EventType
 from chalicelib.domain.ids import new_ulid
 from chalicelib.domain.mail_log import MailLogEntry, Outcome
 from chalicelib.domain.statuses import Channel
 from chalicelib.domain.ticket import MAX_TITLE, Ticket
-from chalicelib.services import mail_threading
 from chalicelib.services.contacts import find_or_create_contact
 from chalicelib.services.context import Services
-from chalicelib.services.mail_events import SYSTEM_ACTOR
-from chalicelib.services.mail_routing import response_point_for
+from chalicelib.services.mail import threading as mail_threading
+from chalicelib.services.mail.events import SYSTEM_ACTOR
+from chalicelib.services.mail.routing import response_point_for
 from chalicelib.services.tickets import FIRST_TICKET_NUMBER, TICKET_NUMBER_COUNTER
 
 _HEADER_FAILURES = (LookupError, ValueError, TypeError, AttributeError, MessageError)

@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from email.message import Message
 
-from chalicelib.channels.charsets import decode_bytes
-from chalicelib.channels.encoded_words import decode_encoded_words
-from chalicelib.channels.headers_in import raw_header
+from chalicelib.channels.email.charsets import decode_bytes
+from chalicelib.channels.email.encoded_words import decode_encoded_words
+from chalicelib.channels.email.headers_in import raw_header
 
 
 @dataclass(frozen=True)

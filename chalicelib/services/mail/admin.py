@@ -13,9 +13,10 @@ from chalicelib.domain.mail_log import MailLogEntry
 from chalicelib.domain.organisation import Role, User
 from chalicelib.domain.records import from_record, to_record
 from chalicelib.domain.signatures import Signature
-from chalicelib.services import inputs, mail_intake
+from chalicelib.services import inputs
 from chalicelib.services.context import Services
-from chalicelib.services.records_mail import SIGNATURE
+from chalicelib.services.mail import intake as mail_intake
+from chalicelib.services.mail.records import SIGNATURE
 from chalicelib.services.visibility import require_role, visible_ticket
 
 MAX_LOGO_BYTES = 512 * 1024
@@ -25,7 +26,7 @@ LOGO_TYPES = {"image/png", "image/jpeg", "image/gif"}
 def mail_log(svc: Services, actor: User, params: dict[str, str]) -> list[MailLogEntry]:
     require_role(actor, Role.ADMIN)
     if params.get("message_id"):
-        from chalicelib.channels.message_ids import normalise_message_id
+        from chalicelib.channels.email.message_ids import normalise_message_id
 
         return svc.mail_log.by_message_id(normalise_message_id(params["message_id"]))
     now = svc.clock()

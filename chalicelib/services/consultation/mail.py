@@ -16,14 +16,14 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from chalicelib.channels.message import InboundMessage
-from chalicelib.channels.mime_out import (
+from chalicelib.channels.email.mime_out import (
     OutboundAttachment,
     OutboundMail,
     build_message,
     make_message_id,
     to_bytes,
 )
+from chalicelib.channels.message import InboundMessage
 from chalicelib.domain import consultation as consult
 from chalicelib.domain.consultation import Consultation, ConsultationStatus
 from chalicelib.domain.errors import ConflictError, NotFoundError
@@ -33,9 +33,9 @@ from chalicelib.domain.mail_log import MailLogEntry, Outcome
 from chalicelib.domain.organisation import ResponsePoint
 from chalicelib.domain.subject_tag import format_tag
 from chalicelib.domain.ticket import Ticket
-from chalicelib.services import mail_threading
 from chalicelib.services.context import Services
-from chalicelib.services.mail_events import inbound_event_data, store_attachments
+from chalicelib.services.mail import threading as mail_threading
+from chalicelib.services.mail.events import inbound_event_data, store_attachments
 from chalicelib.services.ports import OutgoingMail
 from chalicelib.services.rendering import language_of, render
 

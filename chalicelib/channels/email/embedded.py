@@ -18,9 +18,9 @@ from email.errors import MessageError
 from email.message import Message
 from email.parser import BytesParser
 
-from chalicelib.channels.headers_in import parse_mailboxes, read_headers
+from chalicelib.channels.email.headers_in import parse_mailboxes, read_headers
+from chalicelib.channels.email.part_payload import clean_filename, transfer_encoding
 from chalicelib.channels.message import InboundAttachment
-from chalicelib.channels.part_payload import clean_filename, transfer_encoding
 
 _FILENAME_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 _ONE_LINE = re.compile(r"\s+")

@@ -13,7 +13,7 @@ import binascii
 import re
 from dataclasses import dataclass
 
-from chalicelib.channels.charsets import decode_bytes
+from chalicelib.channels.email.charsets import decode_bytes
 
 # A word may run to the end of the value without "?=" (truncated headers);
 # Q text may hold raw spaces (a common encoder bug), but never "?".

@@ -11,8 +11,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from chalicelib.channels.html_limits import HtmlAllowance
-from chalicelib.channels.html_text import html_to_text_within, strip_html
+from chalicelib.channels.email.html_limits import HtmlAllowance
+from chalicelib.channels.email.html_text import html_to_text_within, strip_html
 from chalicelib.channels.message import InboundAttachment
 
 KEPT_HTML_NAME = "message.html"

@@ -32,8 +32,11 @@ from chalicelib.domain.ids import new_ulid
 from chalicelib.domain.notifications import StoredEvent
 from chalicelib.domain.ticket import Ticket
 from chalicelib.domain.timefmt import iso, parse_iso
-from chalicelib.services import consultation_mail, consultations, directory, outbound, workflows
+from chalicelib.services import directory, workflows
+from chalicelib.services.consultation import mail as consultation_mail
+from chalicelib.services.consultation import use_cases as consultations
 from chalicelib.services.context import Services
+from chalicelib.services.mail import outbound
 
 logger = Logger(service="servit-workflows")
 

@@ -15,24 +15,24 @@ from email import errors, policy
 from email.message import Message
 from email.parser import BytesParser
 
-from chalicelib.channels.body_parts import BodyCollector, Segment, walk
-from chalicelib.channels.charset_labels import normalise_label
-from chalicelib.channels.classify import auto_reply_reasons, delivery_status, is_bulk
-from chalicelib.channels.errors import MailParseError
-from chalicelib.channels.header_bytes import encoded_word_charsets
-from chalicelib.channels.headers_in import (
+from chalicelib.channels.email.body_parts import BodyCollector, Segment, walk
+from chalicelib.channels.email.charset_labels import normalise_label
+from chalicelib.channels.email.classify import auto_reply_reasons, delivery_status, is_bulk
+from chalicelib.channels.email.errors import MailParseError
+from chalicelib.channels.email.header_bytes import encoded_word_charsets
+from chalicelib.channels.email.headers_in import (
     HeaderBlock,
     Mailbox,
     parse_date,
     parse_mailboxes,
     read_headers,
 )
-from chalicelib.channels.html_clean import sanitise_html
+from chalicelib.channels.email.html_clean import sanitise_html
+from chalicelib.channels.email.message_ids import message_ids
+from chalicelib.channels.email.mime_params import param
+from chalicelib.channels.email.reply_strip import strip_reply
+from chalicelib.channels.email.senders import FALLBACK_HEADERS, fallback_note
 from chalicelib.channels.message import LOOP_HEADER, InboundAttachment, InboundMessage
-from chalicelib.channels.message_ids import message_ids
-from chalicelib.channels.mime_params import param
-from chalicelib.channels.reply_strip import strip_reply
-from chalicelib.channels.senders import FALLBACK_HEADERS, fallback_note
 
 AttachmentUrl = Callable[[int, InboundAttachment], str]
 

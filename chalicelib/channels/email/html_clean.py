@@ -20,8 +20,8 @@ from urllib.parse import unquote
 
 import nh3
 
-from chalicelib.channels.html_limits import MAX_CHARS, MAX_DEPTH, MAX_TAGS, HtmlAllowance
-from chalicelib.channels.html_text import strip_html
+from chalicelib.channels.email.html_limits import MAX_CHARS, MAX_DEPTH, MAX_TAGS, HtmlAllowance
+from chalicelib.channels.email.html_text import strip_html
 
 _TAGS = frozenset(
     {

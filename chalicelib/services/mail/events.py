@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from chalicelib.channels.html_clean import sanitise_html
+from chalicelib.channels.email.html_clean import sanitise_html
 from chalicelib.channels.message import InboundMessage
 from chalicelib.domain.events import EventType, TicketEvent
 from chalicelib.domain.mail_log import MailLogEntry

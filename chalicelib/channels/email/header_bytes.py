@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from chalicelib.channels.charset_labels import ISO2022_JP_MS, codecs_for, siblings_for
-from chalicelib.channels.charsets import decode_bytes, display_name, try_decode
+from chalicelib.channels.email.charset_labels import ISO2022_JP_MS, codecs_for, siblings_for
+from chalicelib.channels.email.charsets import decode_bytes, display_name, try_decode
 
 _ENCODED_WORD_CHARSET = re.compile(r"=\?([^?*\s]+)(?:\*[^?\s]*)?\?[QqBb]\?")
 # Codecs pointless on 8-bit bytes: 7-bit ones fail anyway, UTF-16/32 "decode"

@@ -15,11 +15,11 @@ from time import sleep
 
 from aws_lambda_powertools import Logger
 
-from chalicelib.channels import loop_guard, senders
-from chalicelib.channels.errors import MailParseError
-from chalicelib.channels.fingerprint import content_digest
+from chalicelib.channels.email import loop_guard, senders
+from chalicelib.channels.email.errors import MailParseError
+from chalicelib.channels.email.fingerprint import content_digest
+from chalicelib.channels.email.mime_in import parse_message
 from chalicelib.channels.message import LOOP_HEADER, InboundMessage
-from chalicelib.channels.mime_in import parse_message
 from chalicelib.domain.errors import ConflictError, NotFoundError, ValidationError
 from chalicelib.domain.events import EventType
 from chalicelib.domain.ids import new_ulid
@@ -27,13 +27,16 @@ from chalicelib.domain.mail_log import MailLogEntry, Outcome
 from chalicelib.domain.organisation import ResponsePoint
 from chalicelib.domain.statuses import Channel, Status
 from chalicelib.domain.ticket import MAX_DESCRIPTION, MAX_TITLE, Ticket
-from chalicelib.services import consultation_mail, directory, lookup_keys, mail_threading, routing
+from chalicelib.services import directory, lookup_keys, routing
+from chalicelib.services.consultation import mail as consultation_mail
 from chalicelib.services.contacts import find_or_create_contact
 from chalicelib.services.context import Services
-from chalicelib.services.mail_bounces import file_delivery_report
-from chalicelib.services.mail_events import SYSTEM_ACTOR, record_inbound
-from chalicelib.services.mail_oversize import file_oversize, identified
-from chalicelib.services.mail_routing import (
+from chalicelib.services.mail import threading as mail_threading
+from chalicelib.services.mail.bounces import file_delivery_report
+from chalicelib.services.mail.events import SYSTEM_ACTOR, record_inbound
+from chalicelib.services.mail.outbound import note_acknowledgement_due
+from chalicelib.services.mail.oversize import file_oversize, identified
+from chalicelib.services.mail.routing import (
     address_forms,
     is_our_own,
     response_point_for,
@@ -401,7 +404,6 @@ def _note_acknowledgement(
     """Whether the sender gets the automatic acknowledgement is decided here, and noted on the
     ticket's created event, so it is stored with the ticket; the TicketEvents stream consumer
     sends it (intake sends no mail: issue 11)."""
-    from chalicelib.services.outbound import note_acknowledgement_due
 
     if not ticket.is_open:  # a ticket a rule closed at once is not confirmed
         return

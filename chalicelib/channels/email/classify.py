@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from email.message import Message
 
-from chalicelib.channels.charsets import decode_bytes
-from chalicelib.channels.headers_in import HeaderBlock, raw_header
+from chalicelib.channels.email.charsets import decode_bytes
+from chalicelib.channels.email.headers_in import HeaderBlock, raw_header
+from chalicelib.channels.email.message_ids import message_ids
+from chalicelib.channels.email.mime_params import content_type, param_text
 from chalicelib.channels.message import LOOP_HEADER, DeliveryStatus
-from chalicelib.channels.message_ids import message_ids
-from chalicelib.channels.mime_params import content_type, param_text
 
 _BULK_PRECEDENCE = frozenset({"bulk", "list", "junk"})
 _AUTO_PRECEDENCE = frozenset({"auto_reply", "auto-reply"})

@@ -21,10 +21,12 @@ from chalicelib.domain.organisation import Role, User, check_email
 from chalicelib.domain.statuses import Status
 from chalicelib.domain.ticket import Ticket
 from chalicelib.domain.timefmt import iso
-from chalicelib.services import consultation_mail, directory, inputs, reply_inputs
+from chalicelib.services import directory, inputs, reply_inputs
+from chalicelib.services.consultation import mail as consultation_mail
 from chalicelib.services.context import Services
 from chalicelib.services.ports import ListIndex, TicketQuery
-from chalicelib.services.tickets import save_ticket, writable_ticket
+from chalicelib.services.sla_targets import sla_calendar
+from chalicelib.services.ticket_access import save_ticket, writable_ticket
 from chalicelib.services.visibility import filter_visible, visible_ticket
 
 EXTERNAL_PARTY = directory.EXTERNAL_PARTY  # Config kind: suppliers and experts (admins)
@@ -209,7 +211,6 @@ def _party(svc: Services, data: dict[str, Any]) -> tuple[str, str, dict[str, Any
 def calendar_of(svc: Services, ticket: Ticket) -> Calendar | None:
     """The calendar whose open hours a wait counts: the ticket's SLA calendar, else its
     template's; None counts clock hours."""
-    from chalicelib.services.template_use import sla_calendar  # it imports tickets
 
     calendar_id = ticket.sla_calendar_id
     if not calendar_id and ticket.template_id:

@@ -20,9 +20,8 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from chalicelib.channels.html_clean import sanitise_html
-from chalicelib.channels.message import InboundMessage
-from chalicelib.channels.mime_out import (
+from chalicelib.channels.email.html_clean import sanitise_html
+from chalicelib.channels.email.mime_out import (
     InlineImage,
     OutboundAttachment,
     OutboundMail,
@@ -30,6 +29,7 @@ from chalicelib.channels.mime_out import (
     make_message_id,
     to_bytes,
 )
+from chalicelib.channels.message import InboundMessage
 from chalicelib.domain import portal_token
 from chalicelib.domain.contact import Contact
 from chalicelib.domain.email_address import unreachable_reason
@@ -47,20 +47,14 @@ from chalicelib.domain.signatures import Signature, resolve
 from chalicelib.domain.statuses import Status
 from chalicelib.domain.subject_tag import reply_subject
 from chalicelib.domain.ticket import Ticket
-from chalicelib.services import (
-    directory,
-    field_settings,
-    inputs,
-    mail_routing,
-    mail_threading,
-    metrics,
-    reply_inputs,
-)
+from chalicelib.services import directory, field_settings, inputs, metrics, reply_inputs
 from chalicelib.services.context import Services
+from chalicelib.services.mail import routing as mail_routing
+from chalicelib.services.mail import threading as mail_threading
+from chalicelib.services.mail.records import SIGNATURE
 from chalicelib.services.ports import OutgoingMail
-from chalicelib.services.records_mail import SIGNATURE
 from chalicelib.services.rendering import language_of, render
-from chalicelib.services.tickets import writable_ticket
+from chalicelib.services.ticket_access import writable_ticket
 
 logger = Logger(service="servit-mail")
 

@@ -10,9 +10,9 @@ from chalicelib.channels.message import InboundMessage
 from chalicelib.domain.errors import ConflictError
 from chalicelib.domain.ids import new_ulid
 from chalicelib.domain.mail_log import MailLogEntry, Outcome
-from chalicelib.services import mail_threading
 from chalicelib.services.context import Services
-from chalicelib.services.mail_events import record_inbound
+from chalicelib.services.mail import threading as mail_threading
+from chalicelib.services.mail.events import record_inbound
 
 
 def file_delivery_report(

@@ -15,7 +15,7 @@ import re
 from email.header import Header
 from urllib.parse import quote
 
-from chalicelib.channels.errors import HeaderInjectionError
+from chalicelib.channels.email.errors import HeaderInjectionError
 from chalicelib.domain import email_address
 from chalicelib.domain.errors import ValidationError
 

@@ -21,7 +21,7 @@ from email import policy
 from email.message import EmailMessage, MIMEPart
 from email.utils import format_datetime
 
-from chalicelib.channels.header_encode import (
+from chalicelib.channels.email.header_encode import (
     check_address,
     check_header_value,
     disposition,

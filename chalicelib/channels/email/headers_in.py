@@ -17,9 +17,9 @@ from datetime import UTC, datetime
 from email.message import Message
 from email.utils import getaddresses, parsedate_to_datetime
 
-from chalicelib.channels.encoded_words import decode_encoded_words
-from chalicelib.channels.header_bytes import decode_header_bytes
-from chalicelib.channels.senders import salvage
+from chalicelib.channels.email.encoded_words import decode_encoded_words
+from chalicelib.channels.email.header_bytes import decode_header_bytes
+from chalicelib.channels.email.senders import salvage
 
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
 _STRAY_BREAK = re.compile(r"[\r\n]")

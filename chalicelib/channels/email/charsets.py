@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chalicelib.channels import iso2022jp_ms
-from chalicelib.channels.charset_labels import (
+from chalicelib.channels.email import iso2022jp_ms
+from chalicelib.channels.email.charset_labels import (
     ISO2022_JP_MS,
     UNLABELLED,
     codecs_for,

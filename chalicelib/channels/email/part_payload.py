@@ -11,9 +11,9 @@ import mimetypes
 import re
 from email.message import Message
 
-from chalicelib.channels.charsets import DecodedText, decode_bytes
-from chalicelib.channels.headers_in import raw_header
-from chalicelib.channels.mime_params import param
+from chalicelib.channels.email.charsets import DecodedText, decode_bytes
+from chalicelib.channels.email.headers_in import raw_header
+from chalicelib.channels.email.mime_params import param
 
 _KNOWN_ENCODINGS = frozenset(
     {"", "7bit", "8bit", "binary", "base64", "quoted-printable", "x-uuencode", "uuencode"}

@@ -13,12 +13,11 @@ from email import policy
 from email.message import Message
 from email.parser import BytesParser
 
-from chalicelib.channels.body_collector import BodyCollector, Segment
-from chalicelib.channels.embedded import embedded_message, forwarded_header, serialise
-from chalicelib.channels.inline_blocks import extract_inline_blocks
-from chalicelib.channels.message import InboundAttachment
-from chalicelib.channels.mime_params import content_type, disposition, param_text
-from chalicelib.channels.part_payload import (
+from chalicelib.channels.email.body_collector import BodyCollector, Segment
+from chalicelib.channels.email.embedded import embedded_message, forwarded_header, serialise
+from chalicelib.channels.email.inline_blocks import extract_inline_blocks
+from chalicelib.channels.email.mime_params import content_type, disposition, param_text
+from chalicelib.channels.email.part_payload import (
     content_id,
     declared_filename,
     generated_filename,
@@ -26,6 +25,7 @@ from chalicelib.channels.part_payload import (
     part_text,
     payload_bytes,
 )
+from chalicelib.channels.message import InboundAttachment
 
 __all__ = ["BodyCollector", "Segment", "attach", "walk"]
 

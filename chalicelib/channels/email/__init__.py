@@ -1,0 +1,1 @@
+"""E-mail: parsing what arrives (MIME, charsets, HTML) and building what we send."""

@@ -1,0 +1,1 @@
+"""External consultations (S6): the use cases, the workflow steps, the mails."""
