@@ -63,15 +63,17 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
-# The tiers in order: fast ones first, so a broken domain fails in seconds.
+# The tiers in order: fast ones first, so a broken domain fails in seconds. The slow tiers
+# (e2e, browser) start a local stack per file (e2e) or per worker (browser): two workers,
+# each file whole on one of them.
 test: install web browser lint typecheck
 	$(PY) -m pytest tests/unit
 	$(PY) -m pytest tests/integration
 	$(PY) -m pytest tests/contract
 	$(PY) -m pytest tests/api
-	$(PY) -m pytest tests/e2e
+	$(PY) -m pytest -n 2 --dist loadfile tests/e2e
 	cd web && npx vitest run
-	$(PY) -m pytest tests/browser
+	$(PY) -m pytest -n 2 --dist loadfile tests/browser
 	$(PY) -m pytest tests/infra
 
 package: install
@@ -91,6 +93,8 @@ bench: install
 	$(PY) bench/run.py
 	$(PY) bench/bundle.py
 	$(PY) -m bench.workflow_costs
+	$(PY) -m bench.form_costs
+	$(PY) -m bench.sms_costs
 
 clean:
 	rm -rf out vendor .test-data

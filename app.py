@@ -8,6 +8,8 @@ from chalicelib.api import (
     consultations,
     contacts,
     events,
+    form_pages,
+    forms,
     inbound,
     mail,
     parents,
@@ -16,8 +18,11 @@ from chalicelib.api import (
     schedules,
     searches,
     session,
+    sms,
+    social,
     templates,
     tickets,
+    triggers,
     ui,
     workflow,
 )
@@ -51,6 +56,11 @@ BLUEPRINTS = (
     schedules,
     consultations,
     parents,
+    sms,
+    social,
+    triggers,
+    forms,
+    form_pages,
 )
 for module in BLUEPRINTS:
     app.register_blueprint(module.bp)

@@ -456,13 +456,13 @@ def render(
 
 def kept_sections() -> str:
     """Sections other benches write into the same file (bench/bundle.py's,
-    bench/ui_render.py's, bench/workflow_costs.py's, and the consultation costs, each between
-    ``<!-- name -->`` markers) survive a rerun of this one."""
+    bench/ui_render.py's, bench/workflow_costs.py's, bench/form_costs.py's and the
+    consultation costs, each between ``<!-- name -->`` markers) survive a rerun of this one."""
     if not OUTPUT.exists():
         return ""
     text = OUTPUT.read_text(encoding="utf-8")
     kept = []
-    for marker in ("bundle", "ui", "workflows", "consultation"):
+    for marker in ("bundle", "ui", "workflows", "consultation", "forms"):
         found = re.search(rf"<!-- {marker} -->.*?<!-- /{marker} -->", text, re.S)
         if found:
             kept.append(f"\n{found.group(0)}\n")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from datetime import UTC, datetime
+from typing import Any
 
 from chalicelib import config as config_module
 from chalicelib.services.context import MailSettings, Services
@@ -17,6 +18,8 @@ from chalicelib.services.ports import (
     ConfigRepository,
     Mailer,
     Scheduler,
+    SmsSender,
+    SocialSender,
     Workflows,
 )
 
@@ -83,11 +86,35 @@ def build(cfg: config_module.Config | None = None) -> Services:
         notifications=DynamoNotificationRepository(),
         workflows=_workflows(cfg),
         scheduler=_scheduler(cfg),
+        sms=_sms(cfg),
+        **_social(cfg),
         mail=MailSettings(
             secret=_secret(cfg),
             message_id_domain=cfg.mail_domain,
             portal_base_url=cfg.public_url,
         ),
+    )
+
+
+def _sms(cfg: config_module.Config) -> SmsSender | None:
+    """End User Messaging SMS in AWS (client made on first send); the outbox folder
+    locally (``.data/sms-outbox``, ``GET /api/dev/sms-outbox``). A stack without an
+    origination identity sends no texts (None: replies and alarms by SMS are refused as
+    not set up, rather than failing on IAM)."""
+    if cfg.is_local:
+        from chalicelib.adapters.sms_outbox import LocalSmsOutbox
+
+        return LocalSmsOutbox(os.path.join(cfg.data_dir, "sms-outbox"))
+    if not cfg.sms_origination_identity:
+        return None
+    import boto3
+
+    from chalicelib.adapters.sms_eum import EndUserMessagingSms
+
+    return EndUserMessagingSms(
+        lambda: boto3.client("pinpoint-sms-voice-v2", region_name=cfg.region),
+        origination_identity=cfg.sms_origination_identity,
+        configuration_set=cfg.sms_configuration_set,
     )
 
 
@@ -119,6 +146,48 @@ def _scheduler(cfg: config_module.Config) -> Scheduler | None:
         role_arn=cfg.scheduler_role_arn,
         dead_letter_arn=cfg.schedule_dead_letter_arn,
     )
+
+
+def _social(cfg: config_module.Config) -> dict[str, Any]:
+    """Messenger and X: the keys (nothing is read until a webhook or reply needs them) and
+    the sender. AWS: one Secrets Manager secret; Graph API and X API. Local stack: webhook
+    secrets from the environment, replies into .data/social-outbox/."""
+    from chalicelib.services.social.keys import SocialKeys, SocialKeySource, StaticSocialKeys
+
+    keys: SocialKeySource
+    if cfg.social_secret_arn:
+        import boto3
+
+        from chalicelib.adapters.social_secrets import SecretsManagerSocialKeys
+
+        keys = SecretsManagerSocialKeys(
+            lambda: boto3.client("secretsmanager", region_name=cfg.region), cfg.social_secret_arn
+        )
+    else:
+        keys = StaticSocialKeys(
+            SocialKeys(
+                facebook_app_secret=cfg.facebook_app_secret.encode(),
+                facebook_verify_token=cfg.facebook_verify_token,
+                x_consumer_secret=cfg.x_consumer_secret.encode(),
+            )
+        )
+    sender: SocialSender
+    if cfg.is_local:
+        from chalicelib.adapters.social_outbox import LocalSocialOutbox
+
+        sender = LocalSocialOutbox(os.path.join(cfg.data_dir, "social-outbox"))
+    else:
+        from chalicelib.adapters.social_graph import GraphMessenger
+        from chalicelib.adapters.social_http import PlatformSocialSender
+        from chalicelib.adapters.social_x import XDirectMessages
+
+        sender = PlatformSocialSender(
+            {
+                "facebook": GraphMessenger(lambda: keys.keys().facebook_page_tokens),
+                "x": XDirectMessages(lambda: keys.keys().x_access_tokens),
+            }
+        )
+    return {"social_keys": keys, "social": sender}
 
 
 def _mail_adapters(cfg: config_module.Config) -> tuple[BlobStore, Mailer]:

@@ -44,6 +44,19 @@ class Config:
     # SERVIT_SFN_<NAME>_ARN. The local stack points them at moto's interpreter
     # (AWS_ENDPOINT_URL_SFN, read by boto3 itself).
     state_machines: dict[str, str] = field(default_factory=dict)
+    # Texts (issue 13): End User Messaging SMS's origination identity (phone number, pool or
+    # sender id, or its ARN) and configuration set (its event destination publishes delivery
+    # receipts to SNS); "" = End User Messaging's own choice / no receipts. Local stack: the
+    # texts land in <data_dir>/sms-outbox.
+    sms_origination_identity: str = ""
+    sms_configuration_set: str = ""
+    # Messenger and X (issue 13). AWS: the Secrets Manager secret (JSON) with the app
+    # secrets and send tokens, read on first use by the API function only. Local stack:
+    # the webhook secrets straight from the environment (replies go to an outbox folder).
+    social_secret_arn: str = ""
+    facebook_app_secret: str = ""
+    facebook_verify_token: str = ""
+    x_consumer_secret: str = ""
 
     @property
     def is_local(self) -> bool:
@@ -79,6 +92,12 @@ def load(environ: dict[str, str] | None = None) -> Config:
         ),
         ui_origin=env.get("SERVIT_UI_ORIGIN", "").strip().rstrip("/"),
         secret_arn=env.get("SERVIT_SECRET_ARN", ""),
+        sms_origination_identity=env.get("SERVIT_SMS_ORIGINATION_IDENTITY", ""),
+        sms_configuration_set=env.get("SERVIT_SMS_CONFIGURATION_SET", ""),
+        social_secret_arn=env.get("SERVIT_SOCIAL_SECRET_ARN", ""),
+        facebook_app_secret=env.get("SERVIT_FACEBOOK_APP_SECRET", ""),
+        facebook_verify_token=env.get("SERVIT_FACEBOOK_VERIFY_TOKEN", ""),
+        x_consumer_secret=env.get("SERVIT_X_CONSUMER_SECRET", ""),
         schedule_group=env.get("SERVIT_SCHEDULE_GROUP", f"servit-{stage}"),
         schedule_target_arn=env.get("SERVIT_SCHEDULE_TARGET_ARN", ""),
         scheduler_role_arn=env.get("SERVIT_SCHEDULER_ROLE_ARN", ""),

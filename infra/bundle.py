@@ -54,6 +54,7 @@ BOTOCORE_SERVICES = frozenset(
         "cognito-idp",
         "dynamodb",
         "dynamodbstreams",
+        "pinpoint-sms-voice-v2",  # End User Messaging SMS: texts (adapters/sms_eum.py)
         "s3",
         "scheduler",
         "secretsmanager",

@@ -75,7 +75,8 @@ ROLE_GROUPS = ("admin", "dispatcher", "agent")  # identity_cognito.ROLE_GROUPS, 
 
 # Chalice's logical id of each Lambda function -> the short name in "servit-${Stage}-<name>".
 FUNCTIONS = {"APIHandler": "api", "InboundMail": "inbound-mail", "TicketEvents": "ticket-events",
-             "Workflow": "workflow", "ScheduledActivity": "scheduled-activity"}  # fmt: skip
+             "Workflow": "workflow", "ScheduledActivity": "scheduled-activity",
+             "InboundSms": "inbound-sms", "SmsEvents": "sms-events"}  # fmt: skip
 # The TicketEvents stream consumer (chalicelib/api/events.py): its event source as Chalice
 # names it, and how Lambda retries it before a change's records go to the dead-letter queue.
 STREAM_SOURCE = "TicketEventsDynamodbEventSource"
@@ -456,7 +457,8 @@ def functions() -> dict[str, Any]:
 # .chalice/policy-aws-<function>.json; tests/infra/test_iam_policy.py holds what each needs).
 FUNCTION_ROLES = {"APIHandler": f"{API_STEM}Role", "InboundMail": "InboundMailRole",
                   "TicketEvents": "TicketEventsRole", "Workflow": "WorkflowRole",
-                  "ScheduledActivity": "ScheduledActivityRole"}  # fmt: skip
+                  "ScheduledActivity": "ScheduledActivityRole",
+                  "InboundSms": "InboundSmsRole", "SmsEvents": "SmsEventsRole"}  # fmt: skip
 
 
 def least_privilege() -> dict[str, Any]:
@@ -518,6 +520,56 @@ def least_privilege() -> dict[str, Any]:
                             "Condition": {
                                 "StringLike": {"ses:FromAddress": sub("*@${MailDomain}")}
                             },
+                        }
+                    ],
+                },
+            },
+        },
+    }
+
+
+def social_secret() -> dict[str, Any]:
+    """Messenger and X (issue 13): one secret holding the app secrets that sign the
+    webhooks and the tokens replies are sent with (JSON, services/social/keys.py). The
+    stack makes it with a random ``facebook_verify_token`` (the handshake's token, entered
+    in Facebook's app dashboard); an admin puts the platform's values in after deploying.
+    Only the API function serves the webhooks and sends replies: only its role reads it."""
+    return {
+        "SocialSecret": {
+            "Type": "AWS::SecretsManager::Secret",
+            **RETAIN,
+            "Properties": {
+                "Name": sub("servit-${Stage}-social-secret"),
+                "Description": "ServIT: Facebook app secret and page tokens, X consumer "
+                "secret and access tokens (JSON; see README)",
+                "GenerateSecretString": {
+                    "SecretStringTemplate": json.dumps(
+                        {
+                            "facebook_app_secret": "",
+                            "facebook_page_tokens": {},
+                            "x_consumer_secret": "",
+                            "x_access_tokens": {},
+                        }
+                    ),
+                    "GenerateStringKey": "facebook_verify_token",
+                    "PasswordLength": 40,
+                    "ExcludePunctuation": True,
+                },
+            },
+        },
+        "ReadSocialSecretPolicy": {
+            "Type": "AWS::IAM::Policy",
+            "Properties": {
+                "PolicyName": "ReadSocialSecret",
+                "Roles": [ref(FUNCTION_ROLES["APIHandler"])],
+                "PolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Sid": "ReadTheSocialSecret",
+                            "Effect": "Allow",
+                            "Action": "secretsmanager:GetSecretValue",
+                            "Resource": ref("SocialSecret"),
                         }
                     ],
                 },
@@ -701,6 +753,9 @@ RESERVED_CONCURRENCY = {
     "TicketEvents": ("TicketEventsReservedConcurrency", 5),
     "Workflow": ("WorkflowReservedConcurrency", 10),
     "ScheduledActivity": ("ScheduledActivityReservedConcurrency", 2),
+    # Texts (issue 13): received texts and delivery receipts, each small and quick.
+    "InboundSms": ("InboundSmsReservedConcurrency", 5),
+    "SmsEvents": ("SmsEventsReservedConcurrency", 2),
 }
 DASHBOARD = "servit-${Stage}"
 DAY_SECONDS = 24 * 3600
@@ -1226,7 +1281,7 @@ def saved_queries() -> dict[str, Any]:
 
 def web_hosting() -> dict[str, Any]:
     """The agent UI in AWS: web/dist in a private bucket behind CloudFront, which also passes
-    /api and /portal to API Gateway, so the browser sees one origin (as with the local front
+    /api, /portal and /forms to API Gateway, so the browser sees one origin (as with the local front
     door) and the same strict Content-Security-Policy (local/web_proxy.UI_CSP) holds."""
     from local.web_proxy import UI_CSP
 
@@ -1319,7 +1374,12 @@ def web_hosting() -> dict[str, Any]:
                         "ResponseHeadersPolicyId": ref("WebHeadersPolicy"),
                         "Compress": True,
                     },
-                    "CacheBehaviors": [api_behaviour("/api/*"), api_behaviour("/portal/*")],
+                    "CacheBehaviors": [
+                        api_behaviour("/api/*"),
+                        api_behaviour("/portal/*"),
+                        api_behaviour("/forms/*"),  # public web forms (issue 13)
+                        api_behaviour("/webhooks/*"),  # Messenger and X webhooks (issue 13)
+                    ],
                     # A CLOUDFRONT-scope web ACL lives in us-east-1 (infra/waf-cloudfront.json,
                     # deployed there by infra/deploy.sh): its ARN comes in as a parameter.
                     "WebACLId": {
@@ -1692,9 +1752,22 @@ def schedule_environment() -> dict[str, Any]:
 # executions and completes consultation waits; the API keeps the activities' timers, the
 # scheduled activity arms one-off timers (next_open). The workflow function completes a
 # wait by its token alone: it needs no machine's ARN.
+def api_environment() -> dict[str, Any]:
+    # The API alone serves the Messenger and X webhooks and sends the replies (issue 13).
+    return {**schedule_environment(), "SERVIT_SOCIAL_SECRET_ARN": ref("SocialSecret")}
+
+
+def sms_environment() -> dict[str, Any]:
+    """Where texts leave from (issue 13): the functions that send them (the API: agents'
+    replies; the stream consumer: trigger alarms)."""
+    from infra import sms_resources
+
+    return sms_resources.environment()
+
+
 FUNCTION_ENVIRONMENT = {
-    "TicketEvents": machine_environment,
-    "APIHandler": schedule_environment,
+    "TicketEvents": lambda: {**machine_environment(), **sms_environment()},
+    "APIHandler": lambda: {**api_environment(), **sms_environment()},
     "ScheduledActivity": schedule_environment,
 }
 
@@ -1966,6 +2039,8 @@ def schedules() -> dict[str, Any]:
 
 
 def build_template() -> dict[str, Any]:
+    from infra import sms_resources  # texts (issue 13): topics, failure queue, send policy
+
     chalice = json.loads(CHALICE_CONFIG.read_text(encoding="utf-8"))
     resources: dict[str, Any] = {}
     for part in (
@@ -1977,6 +2052,7 @@ def build_template() -> dict[str, Any]:
         functions(),
         stream_consumer(),
         least_privilege(),
+        social_secret(),
         gateway_responses(),
         regional_waf(),
         alarms(chalice["app_name"], chalice.get("api_gateway_stage", "api")),
@@ -1986,9 +2062,11 @@ def build_template() -> dict[str, Any]:
         saved_queries(),
         workflows(),
         schedules(),
+        sms_resources.resources(),
     ):
         resources.update(part)
     harden_functions(resources)
+    sms_resources.wire(resources)
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Description": "ServIT: API, tables, mail intake, user pool and alarms "
@@ -2027,6 +2105,7 @@ def build_template() -> dict[str, Any]:
             },
             **observability_parameters(),
             **protection_parameters(),
+            **sms_resources.parameters(),
         },
         "Conditions": {
             "HasRecipients": {
@@ -2036,6 +2115,7 @@ def build_template() -> dict[str, Any]:
             "HasPublicUrl": {"Fn::Not": [{"Fn::Equals": [ref("PublicUrl"), ""]}]},
             **observability_conditions(),
             **protection_conditions(),
+            **sms_resources.conditions(),
         },
         "Resources": resources,
         "Outputs": {
@@ -2064,6 +2144,7 @@ def build_template() -> dict[str, Any]:
                 "Condition": "WafOn",
                 "Value": {"Fn::GetAtt": ["RegionalWebAcl", "Arn"]},
             },
+            **sms_resources.outputs(),
         },
     }
 

@@ -136,6 +136,7 @@ def banner(url: str, dynamodb_port: int, smtp_port: int, seeded: int, data_dir: 
         "  Stream poller:  TicketEvents -> notifications, acknowledgements, workflow starts\n"
         "  Step Functions: infra/statemachines/ on moto's interpreter (wake-ups, consultations)\n"
         f"  Outbox (mail out): {data_dir / 'outbox'}  and GET {url}/api/dev/outbox (admin)\n"
+        f"  Web form (public): {url}/forms/kontakt\n"
         f"  Demo logins (e-mail / password / roles):\n{logins}\n"
         "  Ctrl-C stops everything.\n"
     )

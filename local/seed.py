@@ -19,6 +19,7 @@ from chalicelib.services import (
     tickets,
 )
 from chalicelib.services.context import Services
+from chalicelib.services.forms import admin as forms_admin
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - the local stack's published demo password
 SEEDED_MARKER = ("meta", "seeded")
@@ -154,6 +155,12 @@ def _seed_routing(svc: Services, root: User) -> None:
             {"kind": "inbox", "target": "pool-group:kt-faktura", "label": "Ej tilldelade fakturor"},
             {"kind": "new_from_template", "target": "faktura"},
         ],
+    }, create=True)  # fmt: skip
+    # A public web form (issue 13): /forms/kontakt makes a ticket in Kundtjänst.
+    forms_admin.save_form(svc, root, "kontakt", {
+        "name": "Kontakta kundtjänst", "response_point_id": "kundtjanst",
+        "fields": ["name", "email", "phone", "subject", "description", "attachments"],
+        "required": ["email", "subject", "description"],
     }, create=True)  # fmt: skip
 
 

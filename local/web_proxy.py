@@ -1,5 +1,5 @@
 """The local stack's front door on SERVIT_PORT: the agent UI's static files from
-web/dist, and /api and /portal passed through to Chalice's local server.
+web/dist, and /api, /portal and /forms passed through to Chalice's local server.
 
 In AWS, CloudFront serves the UI from S3 and API Gateway serves /api; this is
 the same split on one port so the browser sees one origin, as it does there
@@ -28,7 +28,7 @@ from io import BufferedIOBase
 from pathlib import Path
 from urllib.parse import urlsplit
 
-PASS_THROUGH = ("/api/", "/portal/")
+PASS_THROUGH = ("/api/", "/portal/", "/forms/", "/webhooks/")  # webhooks: Messenger and X
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade",
               "proxy-authorization", "proxy-authenticate", "host", "content-length"}  # fmt: skip
 # The agent UI: no inline script, nothing from elsewhere; message HTML is shown sandboxed.

@@ -20,6 +20,7 @@ from chalicelib.adapters.memory_mail import (
     InMemoryNotificationRepository,
     RecordingMailer,
 )
+from chalicelib.adapters.memory_sms import RecordingSmsSender
 from chalicelib.adapters.memory_workflows import RecordingWorkflows
 from chalicelib.domain.organisation import Group, ResponsePoint, Settings, User
 from chalicelib.domain.records import to_record
@@ -59,6 +60,7 @@ def fake_services(clock: FrozenClock | None = None) -> Services:
         mailer=RecordingMailer(),
         notifications=InMemoryNotificationRepository(),
         workflows=RecordingWorkflows(),
+        sms=RecordingSmsSender(),
         mail=TEST_MAIL_SETTINGS,
     )
 
@@ -144,6 +146,7 @@ def dynamo_backed_services(endpoint: str, prefix: str, clock: FrozenClock) -> Se
         mailer=RecordingMailer(),
         notifications=DynamoNotificationRepository(),
         workflows=RecordingWorkflows(),
+        sms=RecordingSmsSender(),
         mail=TEST_MAIL_SETTINGS,
     )
 

@@ -117,8 +117,10 @@ class CachedConfigRepository(ConfigRepository):
         self._inner.delete(kind, item_id)
         self._changed()
 
-    def next_number(self, counter: str, start: int, *, expires_at: datetime | None = None) -> int:
-        return self._inner.next_number(counter, start, expires_at=expires_at)
+    def next_number(
+        self, counter: str, start: int, *, expires_at: datetime | None = None, step: int = 1
+    ) -> int:
+        return self._inner.next_number(counter, start, expires_at=expires_at, step=step)
 
     def clear(self) -> None:
         with self._lock:

@@ -149,7 +149,8 @@ def _contact_keys(contact: Contact | None) -> set[str]:
     if contact is None:
         return set()
     emails = {lookup_keys.contact_email(e) for e in contact.emails}
-    return emails | {lookup_keys.contact_phone(p) for p in contact.phones}
+    identities = {lookup_keys.contact_identity(i) for i in contact.identities}
+    return emails | identities | {lookup_keys.contact_phone(p) for p in contact.phones}
 
 
 class InMemoryContactRepository(ContactRepository):
@@ -168,12 +169,17 @@ class InMemoryContactRepository(ContactRepository):
 
     def _owner(self, kind: str, value: str) -> str | None:
         for contact in self._contacts.values():
-            if value in (contact.emails if kind == "email" else contact.phones):
+            values = {"email": contact.emails, "identity": contact.identities}
+            if value in values.get(kind, contact.phones):
                 return contact.id
         return None
 
     def _check_unique(self, contact: Contact) -> None:
-        for kind, values in (("email", contact.emails), ("phone", contact.phones)):
+        for kind, values in (
+            ("email", contact.emails),
+            ("phone", contact.phones),
+            ("identity", contact.identities),
+        ):
             for value in values:
                 owner = self._owner(kind, value)
                 if owner not in (None, contact.id):
@@ -211,6 +217,10 @@ class InMemoryContactRepository(ContactRepository):
         owner = self._owner("phone", phone)
         return self.get(owner) if owner else None
 
+    def find_by_identity(self, identity: str) -> Contact | None:
+        owner = self._owner("identity", identity)
+        return self.get(owner) if owner else None
+
     def list(
         self, *, name_prefix: str = "", limit: int = 50, cursor: str | None = None
     ) -> Page[Contact]:
@@ -241,8 +251,10 @@ class InMemoryConfigRepository(ConfigRepository):
     def delete(self, kind: str, item_id: str) -> None:
         self._items.pop((kind, item_id), None)
 
-    def next_number(self, counter: str, start: int, *, expires_at: datetime | None = None) -> int:
+    def next_number(
+        self, counter: str, start: int, *, expires_at: datetime | None = None, step: int = 1
+    ) -> int:
         with self._lock:
-            value = self._counters.get(counter, start - 1) + 1
+            value = self._counters.get(counter, start - 1) + step
             self._counters[counter] = value
             return value

@@ -72,6 +72,18 @@ def send_reply(call: Call) -> dict[str, Any]:
         return event_json(
             parent_tickets.reply_with_children(call.svc, call.actor, call.params["ticket_id"], body)
         )
+    if isinstance(body, dict) and body.get("channel") in ("facebook", "x"):
+        # Messenger / X direct message (issue 13): services/social/replies.py.
+        from chalicelib.services.social import replies
+
+        return event_json(replies.send_reply(call.svc, call.actor, call.params["ticket_id"], body))
+    if isinstance(body, dict) and body.get("channel") == "sms":
+        # A text to the contact's mobile (issue 13): services/sms/outbound.py.
+        from chalicelib.services.sms import outbound as sms_outbound
+
+        return event_json(
+            sms_outbound.send_sms_reply(call.svc, call.actor, call.params["ticket_id"], body)
+        )
     return event_json(outbound.send_reply(call.svc, call.actor, call.params["ticket_id"], body))
 
 

@@ -18,6 +18,7 @@ from chalicelib.domain.ticket import Ticket
 from chalicelib.domain.timefmt import iso
 from chalicelib.services import field_settings
 from chalicelib.services.sign_in import Outcome
+from chalicelib.services.sms.numbers import mobile_of
 
 
 def _t(value: datetime | None) -> str | None:
@@ -155,6 +156,9 @@ def contact_json(contact: Contact) -> dict[str, Any]:
         "emails": contact.emails,
         "unreachable": unreachable_addresses(contact.emails),
         "phones": contact.phones,
+        # The number an SMS reply goes to (E.164), or None; and the ones that said STOP.
+        "mobile": mobile_of(contact),
+        "sms_opted_out": contact.sms_opted_out,
         "organisation": contact.organisation,
         "language": contact.language.value,
         "notes": contact.notes,

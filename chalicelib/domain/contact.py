@@ -8,6 +8,7 @@ from datetime import datetime
 
 from chalicelib.domain.errors import ValidationError
 from chalicelib.domain.organisation import Language, check_email
+from chalicelib.domain.social import check_identity
 
 _PHONE = re.compile(r"^\+?[0-9]{5,17}$")
 # In a name: control characters (CR/LF among them) become spaces, and bidi overrides and
@@ -51,6 +52,11 @@ class Contact:
     notes: str = ""
     created_at: datetime | None = None
     version: int = 0
+    # The person on social channels (issue 13): "facebook:<page-scoped id>", "x:<user id>";
+    # unique like e-mails and phones (a Lookups key each), so a message finds its contact.
+    identities: list[str] = field(default_factory=list)
+    # Numbers of this contact that texted STOP (issue 13): no SMS goes to them until START.
+    sms_opted_out: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or len(self.name) > 200:
@@ -58,7 +64,9 @@ class Contact:
         self.name = clean_name(self.name)
         self.emails = list(dict.fromkeys(check_email(e) for e in self.emails))
         self.phones = list(dict.fromkeys(normalise_phone(p) for p in self.phones))
-        if len(self.emails) > 20 or len(self.phones) > 20:
+        self.identities = list(dict.fromkeys(check_identity(i) for i in self.identities))
+        self.sms_opted_out = list(dict.fromkeys(normalise_phone(p) for p in self.sms_opted_out))
+        if len(self.emails) > 20 or len(self.phones) > 20 or len(self.identities) > 20:
             raise ValidationError("at most 20 e-mail addresses and 20 phone numbers")
         if len(self.notes) > 10_000 or len(self.organisation) > 200:
             raise ValidationError("notes up to 10000, organisation up to 200 characters")

@@ -23,6 +23,9 @@ class EventType(StrEnum):
     REOPENED = "reopened"
     MESSAGE_IN = "message_in"  # e-mail or portal message from outside
     MESSAGE_OUT = "message_out"  # mail we sent (agent reply, acknowledgement)
+    # What became of a text we sent (End User Messaging's final delivery event, issue 13):
+    # ``message_event_id`` names the message_out event it is about.
+    DELIVERY_STATUS = "delivery_status"
     LINKED = "linked"  # a follow-up ticket was opened for this one
     TEMPLATE_APPLIED = "template_applied"
     ROUTED = "routed"  # matching rules placed a new ticket (S2, S3)
@@ -45,6 +48,9 @@ class EventType(StrEnum):
     CHILDREN_RUN_RESUMED = "children_run_resumed"  # on the parent: the children not done yet
     CHILDREN_RUN_DONE = "children_run_done"  # on the parent: every child handled
     CLOSED_BY_PARENT = "closed_by_parent"  # on a child: its parent's run closed (or answered) it
+    # Triggers and alarms (S7, services/triggers): a trigger fired on this ticket, with why
+    # (the condition that matched) and what its actions did; or was over its hourly cap.
+    TRIGGER_FIRED = "trigger_fired"
 
 
 class NoteKind(StrEnum):

@@ -24,10 +24,13 @@ class NoticeKind(StrEnum):
     CHANGED = "changed"  # someone else changed my ticket
     # Time and follow-up came due on my ticket: it woke up (issue 12)
     FOLLOW_UP = "follow_up"
+    # An admin's trigger named me or my group (S7): told whatever my choices are.
+    ALARM = "alarm"
 
 
 # When one change is several kinds at once, the agent hears of the weightiest.
 _WEIGHT = {
+    NoticeKind.ALARM: 5,
     NoticeKind.ASSIGNED: 4,
     NoticeKind.FOLLOW_UP: 3,
     NoticeKind.MESSAGE: 2,
@@ -51,6 +54,8 @@ def preference_of(kind: NoticeKind) -> str:
 _QUIET = {EventType.PICKED.value, EventType.RELEASED.value, EventType.ROUTED.value}
 # The SLA clock's own bookkeeping: the status change beside it is the news.
 _QUIET |= {EventType.SLA_SET.value, EventType.SLA_PAUSED.value, EventType.SLA_RESUMED.value}
+# A trigger's record: whom it concerns, its notify action tells (services/triggers).
+_QUIET.add(EventType.TRIGGER_FIRED.value)
 
 
 @dataclass

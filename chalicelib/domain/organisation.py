@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -73,9 +74,13 @@ class ResponsePoint:
     auto_acknowledge: bool = False  # confirm new tickets by mail
     hidden_fields: list[str] = field(default_factory=list)  # S16 field settings, beside global
     default_group_id: str = ""  # the default inbox of unmatched tickets; "" = unassigned pool
+    # Our numbers texts to this response point arrive at (E.164, issue 13); the first is
+    # also where agents' SMS replies come from. A number no response point lists: the default.
+    sms_numbers: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         check_slug(self.id, "response point id")
+        self.sms_numbers = check_sms_numbers(self.sms_numbers)
         self.hidden_fields = check_hidden_fields(self.hidden_fields)
         if self.default_group_id:
             check_slug(self.default_group_id, "default_group_id")
@@ -93,6 +98,29 @@ class ResponsePoint:
         self.emails = [check_email(e) for e in self.emails]
         if not isinstance(self.reopen_window_days, int) or not 0 <= self.reopen_window_days <= 3650:
             raise ValidationError("reopen_window_days must be 0-3650")
+
+
+_E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
+
+
+def check_sms_numbers(value: object) -> list[str]:
+    """Phone numbers in E.164 ('+46766861234'); spaces and dashes as typed are dropped."""
+    numbers = [re.sub(r"[\s\-().]", "", str(n)) for n in as_list(value, "sms_numbers")]
+    for number in numbers:
+        if not _E164.match(number):
+            raise ValidationError(
+                f"sms_numbers must be in E.164 form with the country code, like +46701234567: "
+                f"{number[:40]!r}"
+            )
+    if len(numbers) > 20:
+        raise ValidationError("at most 20 sms_numbers")
+    return list(dict.fromkeys(numbers))
+
+
+def _amount(value: object, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1e9:
+        raise ValidationError(f"{what} must be a number of 0 or more")
+    return float(value)
 
 
 @dataclass
@@ -189,10 +217,17 @@ class Settings:
     )
     # An admin without TOTP is asked to set it up before their login completes (issue 11).
     admins_require_mfa: bool = True
+    # SMS (issue 13): agents' texts stop for the month once the parts sent, at the price per
+    # part, would pass the cap (0 = no cap). The price is End User Messaging's for the
+    # country most texts go to (USD); receipts show each text's real price.
+    sms_monthly_spend_cap: float = 0.0
+    sms_price_per_part: float = 0.06
 
     def __post_init__(self) -> None:
         if not isinstance(self.admins_require_mfa, bool):
             raise ValidationError("admins_require_mfa must be true or false")
+        self.sms_monthly_spend_cap = _amount(self.sms_monthly_spend_cap, "sms_monthly_spend_cap")
+        self.sms_price_per_part = _amount(self.sms_price_per_part, "sms_price_per_part")
         self.time_zone = check_time_zone(self.time_zone)
         self.sla = check_sla(self.sla)
         self.sla_pausing = check_pausing(self.sla_pausing)

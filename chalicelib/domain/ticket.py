@@ -588,6 +588,15 @@ class Ticket:
         closed by its parent's run."""
         return self._record(type, actor, now, **data)
 
+    # --- triggers (S7, services/triggers) ----------------------------------
+    def record_trigger(self, event_id: str, actor: str, now: datetime, **data: Any) -> TicketEvent:
+        """A trigger fired (or was over its hourly cap): which, on what, why, what it did.
+        The id is fixed by the firing, so a retried firing cannot record twice."""
+        event = TicketEvent(self.id, event_id, now, str(EventType.TRIGGER_FIRED), actor, data)
+        self.pending_events.append(event)
+        self.updated_at = now
+        return event
+
     # --- plumbing -------------------------------------------------------
     def _record(self, type: EventType, actor: str, now: datetime, **data: Any) -> TicketEvent:
         event = TicketEvent.new(self.id, now, str(type), actor, **data)

@@ -15,9 +15,12 @@ from chalicelib.services.ports import (
     MailLogRepository,
     NotificationRepository,
     Scheduler,
+    SmsSender,
+    SocialSender,
     TicketRepository,
     Workflows,
 )
+from chalicelib.services.social.keys import SocialKeySource
 
 
 @dataclass(frozen=True)
@@ -52,3 +55,10 @@ class Services:
     # Scheduled activities' timers (EventBridge Scheduler); None: nothing outside keeps
     # them (the local stack's loop reads Config; unit tests).
     scheduler: Scheduler | None = None
+    # Texts (issue 13): End User Messaging in AWS, the outbox folder locally. None: not set up.
+    sms: SmsSender | None = None
+    # Messenger and X direct messages (issue 13). None: not set up.
+    social: SocialSender | None = None
+    # The platforms' webhook secrets and send tokens, read on first use (services/social/
+    # keys.py). None: the webhooks answer 503.
+    social_keys: SocialKeySource | None = None

@@ -21,9 +21,11 @@ from dataclasses import dataclass
 from aws_lambda_powertools import Logger
 
 from chalicelib.domain.notifications import StoredEvent
+from chalicelib.domain.triggers import Trigger
 from chalicelib.services import notifications, workflow_steps
 from chalicelib.services.context import Services
 from chalicelib.services.mail import outbound
+from chalicelib.services.triggers import firing as trigger_firing
 
 logger = Logger(service="servit-events")
 
@@ -42,11 +44,13 @@ class BatchResult:
     notices: int = 0  # notifications stored now
     acknowledgements: int = 0  # acknowledgements of new tickets sent now
     workflows: int = 0  # workflow executions started now
+    triggers: int = 0  # trigger firings acted on now
     failed: str | None = None  # sequence number to deliver again from
 
 
 def consume(svc: Services, items: list[StreamItem]) -> BatchResult:
     result = BatchResult()
+    enabled: list[Trigger] | None = None  # the admins' triggers, read once per batch
     for members in _changes(items):
         first = members[0]
         try:
@@ -59,6 +63,10 @@ def consume(svc: Services, items: list[StreamItem]) -> BatchResult:
             result.acknowledgements += outbound.acknowledge_change(svc, change)
             # Wake-ups, consultations, children to close: started once the change is stored.
             result.workflows += workflow_steps.react(svc, change)
+            # Admins' triggers (S7): alarms by SMS and e-mail, notices, priority, group.
+            if enabled is None:
+                enabled = trigger_firing.enabled_triggers(svc)
+            result.triggers += trigger_firing.react(svc, change, enabled)
             result.changes += 1
         except Exception:
             logger.exception(

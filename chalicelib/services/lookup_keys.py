@@ -21,6 +21,11 @@ def contact_phone(phone: str) -> str:
     return f"contact_phone#{phone}"
 
 
+def contact_identity(identity: str) -> str:
+    """A person on a social channel: "facebook:<psid>", "x:<user id>" (issue 13)."""
+    return f"contact_identity#{identity}"
+
+
 def message_id(value: str) -> str:
     return f"msgid#{_bounded(value)}"
 
@@ -41,6 +46,11 @@ def held_mail(raw_key: str) -> str:
 
 def bounce(address: str) -> str:
     return f"bounce#{address.strip().lower()}"
+
+
+def webform_post(form_id: str, signature: str) -> str:
+    """A web form page's token, claimed by the ticket its post made (issue 13)."""
+    return f"webform_post#{form_id}#{signature}"
 
 
 def _bounded(value: str) -> str:

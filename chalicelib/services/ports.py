@@ -127,6 +127,10 @@ class ContactRepository(abc.ABC):
     def find_by_phone(self, phone: str) -> Contact | None: ...
 
     @abc.abstractmethod
+    def find_by_identity(self, identity: str) -> Contact | None:
+        """The contact a social identity ("facebook:<psid>", "x:<id>") belongs to."""
+
+    @abc.abstractmethod
     def list(
         self, *, name_prefix: str = "", limit: int = 50, cursor: str | None = None
     ) -> Page[Contact]:
@@ -150,10 +154,15 @@ class ConfigRepository(abc.ABC):
     def delete(self, kind: str, item_id: str) -> None: ...
 
     @abc.abstractmethod
-    def next_number(self, counter: str, start: int, *, expires_at: datetime | None = None) -> int:
+    def next_number(
+        self, counter: str, start: int, *, expires_at: datetime | None = None, step: int = 1
+    ) -> int:
         """Atomically hand out the next number of ``counter``, the first being ``start``.
 
-        With ``expires_at`` the counter may be removed after that time (hourly caps)."""
+        With ``expires_at`` the counter may be removed after that time (hourly caps).
+        ``step``: add this much instead of one (SMS parts against a spend cap; a negative
+        step gives back what was taken); the number returned is then the counter's new
+        value plus ``start - 1``."""
 
 
 @dataclass(frozen=True)
@@ -279,6 +288,46 @@ class Mailer(abc.ABC):
     @abc.abstractmethod
     def send(self, mail: OutgoingMail) -> str:
         """Returns the provider's id for the sent message."""
+
+
+@dataclass(frozen=True)
+class OutgoingSms:
+    """One text to send: ``to`` in E.164; ``reference`` is ours (the ticket event or the
+    trigger firing), kept with the provider's id so delivery receipts find the message."""
+
+    to: str
+    text: str
+    reference: str
+    origination: str | None = None  # origination identity (number, sender id); None: default
+
+
+class SmsSender(abc.ABC):
+    """Sends a text: AWS End User Messaging SMS (SendTextMessage) in AWS, an outbox
+    folder locally, a recording fake in tests."""
+
+    @abc.abstractmethod
+    def send(self, sms: OutgoingSms) -> str:
+        """Returns the provider's message id."""
+
+
+@dataclass(frozen=True)
+class OutgoingSocial:
+    """A reply on a social channel: ``platform`` is "facebook" or "x"; ``recipient`` the
+    platform's id of the person (PSID, X user id); ``account`` our page or account id."""
+
+    platform: str
+    account: str
+    recipient: str
+    text: str
+    reference: str
+
+
+class SocialSender(abc.ABC):
+    """Sends a direct message: Graph API (Messenger) or X API; a recording fake in tests."""
+
+    @abc.abstractmethod
+    def send(self, message: OutgoingSocial) -> str:
+        """Returns the platform's message id."""
 
 
 class LookupRepository(abc.ABC):

@@ -255,6 +255,8 @@ def test_settings_are_read_and_changed(api: Api) -> None:
         "calendar_id": "",
         "sla_pausing": ["with_contact", "with_external", "dormant", "dormant_until"],
         "admins_require_mfa": False,  # tests.support.seed_helpdesk turns it off
+        "sms_monthly_spend_cap": 0.0,  # no cap on agents' texts unless an admin sets one
+        "sms_price_per_part": 0.06,
     }
     moved = admin.put("/api/admin/settings", {"time_zone": "Europe/Helsinki"})
     assert moved.body["time_zone"] == "Europe/Helsinki"

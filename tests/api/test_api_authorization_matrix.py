@@ -27,6 +27,18 @@ MINIMUM: dict[tuple[str, str], str] = {
     ("GET", "/portal/t/{token}"): LINK,
     ("GET", "/portal/t/{token}/files/{event_id}/{index}"): LINK,
     ("POST", "/portal/t/{token}/reply"): LINK,
+    # Messenger and X (issue 13): no login; the platform's signature is the key (checked in
+    # tests/api/test_api_social.py). Here no social keys are set up: 503 for everyone.
+    ("GET", "/webhooks/facebook"): PUBLIC,
+    ("POST", "/webhooks/facebook"): PUBLIC,
+    ("GET", "/webhooks/x"): PUBLIC,
+    ("POST", "/webhooks/x"): PUBLIC,
+    # Web forms (issue 13): public pages; the form's signed token and caps guard the post
+    # (tests/api/forms/test_api_web_forms.py).
+    ("GET", "/forms/{form_id}"): PUBLIC,
+    ("POST", "/forms/{form_id}"): PUBLIC,
+    ("GET", "/forms/{form_id}/embed"): PUBLIC,
+    ("POST", "/forms/{form_id}/embed"): PUBLIC,
     ("GET", "/api/me"): AGENT,
     ("PATCH", "/api/me"): AGENT,
     ("GET", "/api/me/mfa"): AGENT,
@@ -85,11 +97,15 @@ MINIMUM: dict[tuple[str, str], str] = {
     ("GET", "/api/external-parties"): AGENT,
     ("POST", "/api/dispatcher/assign"): DISPATCHER,
     ("GET", "/api/dev/outbox"): ADMIN,
+    ("POST", "/api/dev/sms"): ADMIN,
+    ("GET", "/api/dev/sms-outbox"): ADMIN,
     **{
         (method, path): ADMIN
         for path, methods in {
             "/api/admin/calendars": ("GET", "POST"),
             "/api/admin/calendars/{calendar_id}": ("GET", "PUT", "DELETE"),
+            "/api/admin/forms": ("GET", "POST"),
+            "/api/admin/forms/{form_id}": ("GET", "PUT", "DELETE"),
             "/api/admin/mail-log": ("GET",),
             "/api/admin/quarantine": ("GET",),
             "/api/admin/quarantine/{entry_id}/raw": ("GET",),
@@ -102,6 +118,8 @@ MINIMUM: dict[tuple[str, str], str] = {
             "/api/admin/schedules/{schedule_id}": ("GET", "PUT", "DELETE"),
             "/api/admin/schedules/{schedule_id}/occurrences": ("GET",),
             "/api/admin/signatures": ("GET",),
+            "/api/admin/social-accounts": ("GET", "POST"),
+            "/api/admin/social-accounts/{account_key}": ("PUT", "DELETE"),
             "/api/admin/signatures/{signature_id}": ("PUT", "DELETE"),
             "/api/admin/signatures/{signature_id}/logo": ("PUT",),
             "/api/admin/templates": ("GET", "POST"),
@@ -109,6 +127,9 @@ MINIMUM: dict[tuple[str, str], str] = {
             "/api/admin/templates/{template_id}/copy": ("POST",),
             "/api/admin/templates/{template_id}/versions": ("GET",),
             "/api/admin/tickets/{ticket_id}/portal-links/revoke": ("POST",),
+            "/api/admin/triggers": ("GET", "POST"),
+            "/api/admin/triggers/test": ("POST",),
+            "/api/admin/triggers/{trigger_id}": ("GET", "PUT", "DELETE"),
             "/api/admin/users/{user_id}/sign-out": ("POST",),
             "/api/admin/{collection}": ("GET", "POST", "PUT"),
             "/api/admin/{collection}/{item_id}": ("GET", "PUT", "DELETE"),

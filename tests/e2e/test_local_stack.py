@@ -68,6 +68,11 @@ def test_demo_data_is_there(stack: Stack) -> None:
         stack, "GET", "/api/contacts", auth, params={"email": "wang.wei@example.cn"}
     ).json()
     assert chinese["items"][0]["name"] == "王伟"
+    # The demo's public web form (issue 13), the address the banner prints.
+    assert f"{stack.url}/forms/kontakt" in "".join(stack.output)
+    form = requests.get(f"{stack.url}/forms/kontakt", headers={"Accept-Language": "sv"}, timeout=10)
+    assert form.status_code == 200
+    assert "Kontakta kundtjänst" in form.text
 
 
 def test_a_ticket_lives_through_create_pick_note_resolve_close_reopen(stack: Stack) -> None:

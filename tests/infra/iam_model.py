@@ -22,6 +22,9 @@ ACCOUNT, REGION, STAGE = "123456789012", "eu-north-1", "dev"
 MAIL_DOMAIN = "example.com"  # the stack's MailDomain parameter in these tests
 USER_POOL_ID = f"{REGION}_AbCdEf123"
 SECRET_ARN = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:servit-dev-mail-secret-AbCdEf"
+SOCIAL_SECRET_ARN = (
+    f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:servit-dev-social-secret-GhIjKl"
+)
 DEAD_LETTER_ARN = f"arn:aws:sqs:{REGION}:{ACCOUNT}:servit-dev-ticket-events-failed"
 INBOUND_FAILURES_ARN = f"arn:aws:sqs:{REGION}:{ACCOUNT}:servit-dev-inbound-mail-failed"
 SCHEDULE_FAILURES_ARN = f"arn:aws:sqs:{REGION}:{ACCOUNT}:servit-dev-scheduled-activity-failed"
@@ -32,7 +35,12 @@ SCHEDULED_ACTIVITY_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:servit-dev
 # Chalice's function name -> the logical id of its role in the packaged template.
 ROLES = {"api_handler": "ApiHandlerRole", "inbound_mail": "InboundMailRole",
          "ticket_events": "TicketEventsRole", "workflow": "WorkflowRole",
-         "scheduled_activity": "ScheduledActivityRole"}  # fmt: skip
+         "scheduled_activity": "ScheduledActivityRole",
+         "inbound_sms": "InboundSmsRole", "sms_events": "SmsEventsRole"}  # fmt: skip
+# Texts (issue 13): the stack's SmsOriginationIdentityArn / SmsConfigurationSetName parameters.
+SMS_IDENTITY_ARN = f"arn:aws:sms-voice:{REGION}:{ACCOUNT}:phone-number/phone-0123456789abcdef"
+SMS_CONFIGURATION_SET = "servit-texts"
+INBOUND_SMS_FAILURES_ARN = f"arn:aws:sqs:{REGION}:{ACCOUNT}:servit-dev-inbound-sms-failed"
 
 
 def machine_arn(name: str) -> str:
@@ -60,10 +68,14 @@ VALUES = {
     "UserPool": USER_POOL_ID,
     "UserPool.Arn": f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{USER_POOL_ID}",
     "MailSecret": SECRET_ARN,
+    "SocialSecret": SOCIAL_SECRET_ARN,
     "TicketEventsDeadLetters.Arn": DEAD_LETTER_ARN,
     "InboundMailFailures.Arn": INBOUND_FAILURES_ARN,
     "ScheduledActivityFailures.Arn": SCHEDULE_FAILURES_ARN,
     "SchedulerRole.Arn": SCHEDULER_ROLE_ARN,
+    "SmsOriginationIdentityArn": SMS_IDENTITY_ARN,
+    "SmsConfigurationSetName": SMS_CONFIGURATION_SET,
+    "InboundSmsFailures.Arn": INBOUND_SMS_FAILURES_ARN,
 }
 
 

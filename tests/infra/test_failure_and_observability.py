@@ -89,7 +89,7 @@ def test_inbound_mail_retries_then_sends_the_event_to_an_sqs_on_failure_queue(
     assert "InboundMailFailureQueueUrl" in template["Outputs"]
 
 
-def test_the_sns_subscription_has_a_dead_letter_queue_sns_may_write_to(
+def test_every_sns_subscription_has_a_dead_letter_queue_sns_may_write_to(
     expanded: dict[str, Any],
 ) -> None:
     subscriptions = [
@@ -97,17 +97,28 @@ def test_the_sns_subscription_has_a_dead_letter_queue_sns_may_write_to(
         for s in of_type(expanded, "AWS::SNS::Subscription").values()
         if s["Properties"]["Protocol"] == "lambda"
     ]
-    (subscription,) = subscriptions
-    queue = get_att(subscription["RedrivePolicy"]["deadLetterTargetArn"])
-    assert expanded["Resources"][queue]["Type"] == "AWS::SQS::Queue"
-    (policy,) = [
-        p["Properties"]
-        for p in of_type(expanded, "AWS::SQS::QueuePolicy").values()
-        if {"Ref": queue} in p["Properties"]["Queues"]
-    ]
-    (statement,) = policy["PolicyDocument"]["Statement"]
-    assert statement["Principal"] == {"Service": "sns.amazonaws.com"}
-    assert statement["Condition"]["ArnEquals"]["aws:SourceArn"] == {"Ref": "InboundMailTopic"}
+
+    # Mail intake; received texts and SMS delivery events (issue 13).
+    def topic(subscription: dict[str, Any]) -> str:  # {"Fn::Sub": "${Topic}"} or {"Ref": ...}
+        arn = subscription["TopicArn"]
+        return arn["Ref"] if "Ref" in arn else arn["Fn::Sub"].strip("${}")
+
+    assert {topic(s) for s in subscriptions} == {
+        "InboundMailTopic",
+        "InboundSmsTopic",
+        "SmsEventsTopic",
+    }
+    for subscription in subscriptions:
+        queue = get_att(subscription["RedrivePolicy"]["deadLetterTargetArn"])
+        assert expanded["Resources"][queue]["Type"] == "AWS::SQS::Queue"
+        (policy,) = [
+            p["Properties"]
+            for p in of_type(expanded, "AWS::SQS::QueuePolicy").values()
+            if {"Ref": queue} in p["Properties"]["Queues"]
+        ]
+        (statement,) = policy["PolicyDocument"]["Statement"]
+        assert statement["Principal"] == {"Service": "sns.amazonaws.com"}
+        assert statement["Condition"]["ArnEquals"]["aws:SourceArn"] == {"Ref": topic(subscription)}
 
 
 def test_every_function_has_reserved_concurrency(expanded: dict[str, Any]) -> None:

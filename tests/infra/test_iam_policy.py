@@ -93,6 +93,40 @@ NEEDS: dict[str, dict[str, list[str]]] = {
             for a in ("CreateSchedule", "UpdateSchedule", "DeleteSchedule")
         },
         **PASS_SCHEDULER_ROLE,
+        # Messenger and X (issue 13): the webhooks' app secrets and the reply tokens.
+        "secretsmanager:GetSecretValue": [SECRET_ARN, iam_model.SOCIAL_SECRET_ARN],
+        # Issue 13, services/sms/outbound: agents' texts, from the stack's origination
+        # identity with its configuration set (adapters/sms_eum), checked against opt-outs.
+        "sms-voice:SendTextMessage": [
+            iam_model.SMS_IDENTITY_ARN,
+            f"arn:aws:sms-voice:{REGION}:{ACCOUNT}:configuration-set/"
+            f"{iam_model.SMS_CONFIGURATION_SET}",
+            f"arn:aws:sms-voice:{REGION}:{ACCOUNT}:opt-out-list/x",
+        ],
+    },
+    # Issue 13, services/sms/intake: the contact found by number (Lookups batch, Contacts
+    # Get) or created (Contacts + Lookups Put in one transaction), STOP/START claimed
+    # (Lookups Put, Delete to undo a failed change) and kept on the card; the text filed by
+    # services/conversations (thread and message keys: Lookups; the ticket and its events:
+    # one transaction; the number counter and routing: Config). No mail, no bucket.
+    "inbound_sms": {
+        **common("inbound-sms", sends_mail=False),
+        "dynamodb:GetItem": tables("Tickets", "Contacts", "Config"),
+        "dynamodb:PutItem": tables("Tickets", "TicketEvents", "Contacts", "Lookups"),
+        "dynamodb:BatchGetItem": tables("Lookups"),
+        "dynamodb:DeleteItem": tables("Lookups"),
+        "dynamodb:Query": tables("Config"),
+        "dynamodb:UpdateItem": tables("Config"),
+        # Lambda's on-failure destination of the SNS-invoked function.
+        "sqs:SendMessage": [iam_model.INBOUND_SMS_FAILURES_ARN],
+    },
+    # Issue 13, services/sms/receipts: the sent text and the receipt's claim (Lookups), the
+    # ticket read and saved with its delivery_status event (one transaction).
+    "sms_events": {
+        **common("sms-events", sends_mail=False),
+        "dynamodb:GetItem": tables("Tickets", "Lookups"),
+        "dynamodb:BatchGetItem": tables("Lookups"),
+        "dynamodb:PutItem": tables("Tickets", "TicketEvents", "Lookups"),
     },
     # services/mail_intake and what it calls: new tickets and follow-ups (never a delete or
     # an update of a ticket in place), contacts found or created, threading lookups, the
@@ -138,6 +172,14 @@ NEEDS: dict[str, dict[str, list[str]]] = {
         "states:StartExecution": [machine_arn(m) for m in MACHINES],
         "states:StopExecution": [execution_arn("wakeup")],
         "states:SendTaskSuccess": [machine_arn("consultation")],
+        # Issue 13, services/triggers: an SMS alarm goes out through End User Messaging
+        # (adapters/sms_eum), from the account's origination identity (a phone number, a
+        # pool or a sender id) with its configuration set and opt-out list. The e-mail
+        # alarm and the trigger's claims, counter and record use what is above.
+        "sms-voice:SendTextMessage": [
+            f"arn:aws:sms-voice:{REGION}:{ACCOUNT}:{kind}/x"
+            for kind in ("phone-number", "pool", "sender-id", "configuration-set", "opt-out-list")
+        ],
     },
     # Issue 12: the steps every state machine's Task invokes (services/workflow_steps.steps()):
     # dormant.wake and sla_clock.breach read and save the ticket (a Put of the ticket and
@@ -281,6 +323,15 @@ def test_the_secret_is_generated_by_the_stack_and_only_its_arn_reaches_the_funct
         variables = template["Resources"][logical]["Properties"]["Environment"]["Variables"]
         assert "SERVIT_SECRET" not in variables
         assert variables["SERVIT_SECRET_ARN"] == {"Ref": "MailSecret"}
+
+
+def test_only_the_api_reads_the_social_secret() -> None:
+    # Issue 13: the webhooks and the replies run in the API function alone.
+    for function in NEEDS:
+        allowed = iam_model.allows(
+            function, "secretsmanager:GetSecretValue", iam_model.SOCIAL_SECRET_ARN
+        )
+        assert allowed == (function == "api_handler"), function
 
 
 def test_receipt_rule_requires_tls_and_mfa_is_offered() -> None:

@@ -170,6 +170,8 @@ def test_functions_queues_topics_and_buckets_exist(stack: dict[str, Any]) -> Non
         f"servit-{STAGE}-ticket-events",
         f"servit-{STAGE}-workflow",
         f"servit-{STAGE}-scheduled-activity",
+        f"servit-{STAGE}-inbound-sms",  # texts (issue 13)
+        f"servit-{STAGE}-sms-events",
     }
     api = functions[f"servit-{STAGE}-api"]
     assert api["Environment"]["Variables"]["SERVIT_TABLE_PREFIX"] == f"servit-{STAGE}-"

@@ -56,6 +56,8 @@ def test_bundle_holds_the_app_its_package_and_the_templates_folder(bundle: list[
     assert "chalicelib/adapters/dynamodb/models.py" in bundle
     # templates/ travels through vendor/, whose contents land at the bundle root
     assert "templates/README.md" in bundle
+    # the public web form's pages (issue 13) are rendered from there in Lambda
+    assert {"templates/forms/form.html.j2", "templates/forms/thanks.html.j2"} <= set(bundle)
     assert not any(name.startswith(("vendor/", "tests/", "infra/")) for name in bundle)
 
 

@@ -25,7 +25,7 @@ def test_cloudfront_sends_the_same_strict_csp_as_the_local_front_door() -> None:
 def test_api_and_portal_share_the_uis_origin_and_are_never_cached() -> None:
     config = resources()["WebDistribution"]["Properties"]["DistributionConfig"]
     behaviours = {b["PathPattern"]: b for b in config["CacheBehaviors"]}
-    for pattern in ("/api/*", "/portal/*"):
+    for pattern in ("/api/*", "/portal/*", "/forms/*", "/webhooks/*"):
         assert behaviours[pattern]["TargetOriginId"] == "api"
         assert behaviours[pattern]["CachePolicyId"] == "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
     origins = {o["Id"]: o for o in config["Origins"]}

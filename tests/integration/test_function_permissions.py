@@ -184,6 +184,7 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, set[Call]]]:
         try:
             with Client(app.app) as client:
                 run_functions(client, svc, trace)
+                run_sms(client, svc, trace)  # before issue 12 moves the clock past logins
                 run_issue_12(client, svc, trace, clock, people)
             yield trace.calls
         finally:
@@ -362,6 +363,42 @@ def run_issue_12(
     trace.function = "setup"
 
 
+def run_sms(client: Client, svc: Services, trace: AwsCalls) -> None:
+    """Issue 13, texts: received texts (a new number, the same number again, a repeated
+    delivery, STOPP and START) through inbound_sms, an agent's SMS reply through the API (sent
+    by the recording fake: moto has no End User Messaging SMS) and its delivery receipt
+    through sms_events."""
+
+    def text(body: str, message_id: str) -> None:
+        payload = {"originationNumber": "070-123 45 67", "destinationNumber": "+46766861234",
+                   "messageBody": body, "inboundMessageId": message_id}  # fmt: skip
+        trace.function = "inbound_sms"
+        client.lambda_.invoke(
+            "inbound_sms", client.events.generate_sns_event(message=json.dumps(payload))
+        )
+        trace.function = "setup"
+
+    text("Routern blinkar rött", "sms-1")
+    text("Nu fungerar inget", "sms-2")
+    text("Nu fungerar inget", "sms-2")
+    ticket_id = svc.lookups.get("thread#sms:kundtjanst:+46701234567")
+    assert ticket_id, "the texts made no ticket"
+    admin = Api(client.http).as_user("admin")
+    trace.function = "api_handler"
+    answer = admin.post(f"/api/tickets/{ticket_id}/replies", {"channel": "sms", "text": "Hej!"})
+    assert answer.status == 201, answer.body
+    trace.function = "setup"
+    receipt = {"eventType": "TEXT_DELIVERED", "isFinal": True, "messageStatus": "DELIVERED",
+               "messageId": answer.body["data"]["provider_id"]}  # fmt: skip
+    trace.function = "sms_events"
+    client.lambda_.invoke(
+        "sms_events", client.events.generate_sns_event(message=json.dumps(receipt))
+    )
+    trace.function = "setup"
+    text("STOPP", "sms-3")
+    text("START", "sms-4")
+
+
 def mail_in(client: Client, svc: Services, trace: AwsCalls, name: str, key: str) -> None:
     trace.function = "setup"
     svc.blobs.put(key, mail_file(name), "message/rfc822")
@@ -411,12 +448,23 @@ RARE_PATHS = {
         ("dynamodb:Query", "Config"): "the users of a group, for a group notice",
         ("states:StopExecution", ""): "a dormant date moved or left, an SLA clock re-armed: "
         "the void wake-up's execution is stopped (dormant.arm, sla_clock.arm)",
+        ("sms-voice:SendTextMessage", ""): "an admin's trigger texts an alarm (services/"
+        "triggers/actions._sms); moto has no End User Messaging SMS, so no trigger is set "
+        "up in this scenario (tests/unit/triggers, tests/e2e/test_triggers_local.py)",
     },
     "workflow": {
         ("dynamodb:DeleteItem", "Lookups"): "a child's reply claim undone after a failed send "
         "(parent_tickets._reply_to_child), so the step's retry sends it",
         ("states:SendTaskSuccess", ""): "a wait that starts after its consultation ended ends "
         "at once (consultation_flow.wait)",
+    },
+    "inbound_sms": {
+        ("dynamodb:DeleteItem", "Lookups"): "a STOP/START claim undone when the card could "
+        "not be saved, so SNS's redelivery records it (sms.intake._keyword)",
+    },
+    "sms_events": {
+        ("dynamodb:GetItem", "Lookups"): "a receipt recorded concurrently by another delivery "
+        "of the same event: its claim is read to tell (sms.receipts.record_receipt)",
     },
     "scheduled_activity": {
         ("scheduler:CreateSchedule", ""): "an occurrence on a closed day moved to the next "

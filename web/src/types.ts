@@ -104,6 +104,9 @@ export interface Contact {
   version: number;
   /** The contact's addresses mail cannot reach ("address not verified"), and why. */
   unreachable?: Unreachable;
+  /** The number an SMS reply goes to (E.164), if any; and the numbers that texted STOP. */
+  mobile?: string | null;
+  sms_opted_out?: string[];
 }
 export interface ContactCard extends Contact { tickets: Ticket[]; tickets_cursor: string | null }
 

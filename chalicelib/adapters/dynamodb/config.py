@@ -40,11 +40,13 @@ class DynamoConfigRepository(ConfigRepository):
     def delete(self, kind: str, item_id: str) -> None:
         ConfigModel(kind, item_id).delete()
 
-    def next_number(self, counter: str, start: int, *, expires_at: datetime | None = None) -> int:
+    def next_number(
+        self, counter: str, start: int, *, expires_at: datetime | None = None, step: int = 1
+    ) -> int:
         item = ConfigModel(COUNTER_KIND, counter)
         # ADD is atomic: concurrent callers get distinct numbers. The stored value
         # counts from 0, so the first number handed out is `start`.
-        actions: list[Any] = [ConfigModel.value.add(1)]
+        actions: list[Any] = [ConfigModel.value.add(step)]
         if expires_at is not None:
             actions.append(ConfigModel.expires_at.set(int(expires_at.timestamp())))
         item.update(actions=actions)

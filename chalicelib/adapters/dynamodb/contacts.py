@@ -19,10 +19,15 @@ from chalicelib.services.ports import ContactRepository, Page
 
 email_key = lookup_keys.contact_email
 phone_key = lookup_keys.contact_phone
+identity_key = lookup_keys.contact_identity
 
 
 def _keys(contact: Contact) -> set[str]:
-    return {email_key(e) for e in contact.emails} | {phone_key(p) for p in contact.phones}
+    return (
+        {email_key(e) for e in contact.emails}
+        | {phone_key(p) for p in contact.phones}
+        | {identity_key(i) for i in contact.identities}
+    )
 
 
 class DynamoContactRepository(ContactRepository):
@@ -84,6 +89,9 @@ class DynamoContactRepository(ContactRepository):
 
     def find_by_phone(self, phone: str) -> Contact | None:
         return self._by_key(phone_key(phone))
+
+    def find_by_identity(self, identity: str) -> Contact | None:
+        return self._by_key(identity_key(identity))
 
     def list(
         self, *, name_prefix: str = "", limit: int = 50, cursor: str | None = None

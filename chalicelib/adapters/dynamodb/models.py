@@ -156,6 +156,8 @@ class ContactModel(Model):
     name = UnicodeAttribute(null=True)
     emails = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[var-annotated]
     phones = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[var-annotated]
+    identities = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[var-annotated]
+    sms_opted_out = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[var-annotated]
     organisation = UnicodeAttribute(null=True)
     language = UnicodeAttribute()
     notes = UnicodeAttribute(null=True)

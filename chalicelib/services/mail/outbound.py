@@ -239,7 +239,8 @@ def _acknowledgement(
     except NotFoundError:
         logger.info("no acknowledgement: ticket gone", extra={"ticket_id": created.ticket_id})
         return None
-    if not rp.auto_acknowledge:  # turned off since the mail came in
+    # Turned off since the mail came in; a web form's confirmation was promised on its page.
+    if not rp.auto_acknowledge and not due.get("form"):
         return None
     to = str(due["to"])
     if not may_send_automatic(svc, to, svc.clock()):

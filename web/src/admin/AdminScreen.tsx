@@ -6,11 +6,14 @@ import { CollectionScreen } from "./Collection";
 import { MailLogScreen, OutboxScreen, QuarantineScreen } from "./MailScreens";
 import { SettingsScreen } from "./Settings";
 import { SignaturesScreen } from "./Signatures";
+import { SocialAccountsScreen } from "./SocialAccounts";
 import { FieldSettingsScreen } from "./FieldSettings";
+import { FormsScreen } from "./Forms";
 import { MenuProfilesScreen } from "./MenuProfiles";
 import { RulesScreen } from "./Rules";
 import { SchedulesScreen } from "./Schedules";
 import { TemplatesScreen } from "./Templates";
+import { TriggersScreen } from "./Triggers";
 import { COLLECTIONS } from "./specs";
 
 const TITLES: Record<AdminSection, Key> = {
@@ -19,6 +22,9 @@ const TITLES: Record<AdminSection, Key> = {
   settings: "admin.settings", quarantine: "admin.quarantine", "mail-log": "admin.mailLog", outbox: "admin.outbox",
   templates: "admin.templates", calendars: "admin.calendars", rules: "admin.rules", "menu-profiles": "admin.menuProfiles", "field-settings": "admin.fieldSettings",
   schedules: "admin.schedules", "external-parties": "admin.externalParties",
+  forms: "admin.forms",
+  "social-accounts": "admin.socialAccounts",
+  triggers: "admin.triggers",
 };
 
 export function AdminScreen({ section, user }: { section: AdminSection; user: User }) {
@@ -38,6 +44,9 @@ export function AdminScreen({ section, user }: { section: AdminSection; user: Us
   else if (section === "menu-profiles") body = <MenuProfilesScreen />;
   else if (section === "field-settings") body = <FieldSettingsScreen />;
   else if (section === "schedules") body = <SchedulesScreen />;
+  else if (section === "triggers") body = <TriggersScreen />;
+  else if (section === "forms") body = <FormsScreen />;
+  else if (section === "social-accounts") body = <SocialAccountsScreen />;
   else body = <OutboxScreen />;
   return (
     <main id="main" tabIndex={-1} class="page admin">

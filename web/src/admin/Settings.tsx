@@ -13,6 +13,7 @@ interface Settings {
   sla: SlaTargets; calendar_id: string; // general SLA targets (S16) and their calendar ("" = elapsed time)
   sla_pausing: string[]; // the statuses that stop the SLA clock (S12)
   admins_require_mfa: boolean; // an admin without TOTP sets it up at login (issue 11)
+  sms_monthly_spend_cap: number; sms_price_per_part: number; // agents' texts stop at the cap (issue 13)
 }
 
 // The browser's list of IANA zones; the server checks the choice against its own (tzdata).
@@ -66,6 +67,10 @@ export function SettingsScreen() {
             onChange={(e) => setSettings({ ...s, admins_require_mfa: e.currentTarget.checked })} />
           {t("admin.adminsRequireMfa")}
         </label>
+        <label>{t("admin.smsSpendCap")}<input type="number" name="sms-spend-cap" min="0" step="0.01" value={s.sms_monthly_spend_cap}
+          onInput={(e) => setSettings({ ...s, sms_monthly_spend_cap: Number(e.currentTarget.value) })} /></label>
+        <label>{t("admin.smsPricePerPart")}<input type="number" name="sms-price" min="0" step="0.0001" value={s.sms_price_per_part}
+          onInput={(e) => setSettings({ ...s, sms_price_per_part: Number(e.currentTarget.value) })} /></label>
         <fieldset class="wide">
           <legend>{t("admin.hiddenFields")}</legend>
           {HIDEABLE.map(({ field, label }) => (

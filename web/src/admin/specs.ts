@@ -36,6 +36,8 @@ export const COLLECTIONS: Partial<Record<AdminSection, CollectionSpec>> = {
       { name: "tag_in_subject", label: "admin.tagInSubject", kind: "bool" },
       { name: "subject_tag_format", label: "admin.tagFormat", kind: "text" },
       { name: "auto_acknowledge", label: "admin.autoAck", kind: "bool" },
+      // Our numbers texts to this response point arrive at (E.164); the first sends its SMS replies.
+      { name: "sms_numbers", label: "admin.smsNumbers", kind: "list" },
     ],
   },
   groups: {

@@ -1,11 +1,12 @@
 import { download } from "../api";
-import { fmtDateTime, t } from "../i18n";
+import { fmtDateTime, type Key, t } from "../i18n";
 import { errorText } from "../logic/errors";
 import { channelLabel, groupName, noteLabel, priorityLabel, statusLabel, userName } from "../logic/labels";
 import { href } from "../logic/route";
 import { say } from "../state";
 import type { AttachmentRef, Directory, Status, Priority, TicketEvent } from "../types";
 import { MessageContent } from "./MessageBody";
+import { actionText, reasonText, type Reason, type TriggerAction } from "../logic/triggers";
 
 const s = (v: unknown): string =>
   v === null || v === undefined ? "" : typeof v === "object" ? JSON.stringify(v) : String(v);
@@ -30,7 +31,8 @@ function Attachments({ ticketId, event }: { ticketId: string; event: TicketEvent
 
 function Message({ ticketId, event, outgoing }: { ticketId: string; event: TicketEvent; outgoing: boolean }) {
   const d = event.data;
-  const from = d.from_name ? `${s(d.from_name)} <${s(d.from)}>` : s(d.from);
+  // A text or a direct message has a name (the number) and no address: no empty "<>".
+  const from = d.from_name && d.from ? `${s(d.from_name)} <${s(d.from)}>` : s(d.from_name) || s(d.from);
   return (
     <>
       <dl class="headers">
@@ -71,8 +73,10 @@ function describe(event: TicketEvent, dir: Directory): string {
     case "picked": return t("event.picked");
     case "released": return t("event.released");
     case "reopened": return t("event.reopened");
+    case "delivery_status": return d.delivered ? t("event.smsDelivered") : t("event.smsNotDelivered", { status: s(d.status) || s(d.event_type) });
     case "message_in": return t("event.messageIn", { channel: channelLabel(s(d.channel)) });
-    case "message_out": return d.automatic ? t("event.messageAuto") : d.asked_customer ? t("event.messageAsk") : t("event.messageOut");
+    case "message_out": if (d.channel === "sms") return t(d.asked_customer ? "event.smsAsk" : "event.smsOut", { parts: s(d.parts) });
+      return d.automatic ? t("event.messageAuto") : d.asked_customer ? t("event.messageAsk") : t("event.messageOut");
     case "linked": return t("event.linked", { number: s(d.number) });
     case "note": return noteLabel(s(d.kind));
     case "template_applied": return t("event.templateApplied", { template: s(d.template_id), version: s(d.version) });
@@ -94,8 +98,38 @@ function describe(event: TicketEvent, dir: Directory): string {
     case "sla_paused": return t("event.sla_paused", { status: statusLabel(s(d.status) as Status) });
     case "sla_resumed": return t("event.sla_resumed", { minutes: s(d.paused_minutes) });
     case "sla_breached": return t(d.target === "resolution" ? "event.sla_breached.resolution" : "event.sla_breached.first_response", { at: fmtDateTime(s(d.due)) });
+    case "trigger_fired": return d.capped
+      ? t("event.trigger_capped", { name: s(d.trigger_name), cap: s(d.hourly_cap) })
+      : t("event.trigger_fired", { name: s(d.trigger_name) });
     default: return event.type;
   }
+}
+
+// Who did it: a person, the system, or an admin's trigger (S7: "trigger:<id>").
+function actorName(event: TicketEvent, dir: Directory): string {
+  if (event.actor.startsWith("system")) return t("event.system");
+  if (event.actor.startsWith("trigger:")) {
+    return t("event.byTrigger", { name: s(event.data.trigger_name) || event.actor.slice("trigger:".length) });
+  }
+  return userName(dir, event.actor);
+}
+
+// A trigger's firing (S7): why it fired (each condition that held) and what its actions did.
+function TriggerDetails({ event, dir }: { event: TicketEvent; dir: Directory }) {
+  const reasons = (event.data.reasons as Reason[] | undefined) ?? [];
+  const done = (event.data.actions as (TriggerAction & { outcome?: string })[] | undefined) ?? [];
+  return (
+    <dl class="headers" data-testid="trigger-fired">
+      <dt>{t("event.trigger_why")}</dt>
+      <dd dir="auto">{reasons.map((r) => reasonText(r, dir)).join(", ")}</dd>
+      {done.length > 0 && (<>
+        <dt>{t("event.trigger_did")}</dt>
+        <dd><ul>{done.map((a, i) => (
+          <li key={i}>{actionText(a, dir)}{a.outcome ? `: ${t(`trig.outcome.${a.outcome}` as Key)}` : ""}</li>
+        ))}</ul></dd>
+      </>)}
+    </dl>
+  );
 }
 
 export function Timeline({ ticketId, events, dir }: { ticketId: string; events: TicketEvent[]; dir: Directory }) {
@@ -105,7 +139,7 @@ export function Timeline({ ticketId, events, dir }: { ticketId: string; events: 
         <li key={event.id} class={`event event-${event.type}${event.type === "note" ? ` note-${s(event.data.kind)}` : ""}`} data-event={event.type}>
           <div class="event-head">
             <strong>{describe(event, dir)}</strong>
-            <span class="muted"> · {event.actor.startsWith("system") ? t("event.system") : userName(dir, event.actor)} · <time dateTime={event.at}>{fmtDateTime(event.at)}</time></span>
+            <span class="muted"> · {actorName(event, dir)} · <time dateTime={event.at}>{fmtDateTime(event.at)}</time></span>
           </div>
           {event.type === "note" && <div class="message-text" dir="auto">{s(event.data.text)}</div>}
           {event.type === "field_changed" && (
@@ -126,6 +160,7 @@ export function Timeline({ ticketId, events, dir }: { ticketId: string; events: 
             <Message ticketId={ticketId} event={event} outgoing={event.type !== "external_answer"} />
           )}
           {event.type === "external_answer" && event.data.channel === "phone" && <div class="message-text" dir="auto">{s(event.data.text)}</div>}
+          {event.type === "trigger_fired" && <TriggerDetails event={event} dir={dir} />}
           {event.type === "consultation_unanswered" && <div class="muted small" dir="auto">{s(event.data.note)}</div>}
           {event.type === "consultation_cancelled" && event.data.reason ? <div class="message-text" dir="auto">{s(event.data.reason)}</div> : null}
         </li>

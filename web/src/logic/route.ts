@@ -4,12 +4,12 @@ export type AdminSection =
   | "response-points" | "groups" | "users" | "ticket-types" | "custom-fields"
   | "signatures" | "settings" | "quarantine" | "mail-log" | "outbox"
   | "templates" | "calendars" | "rules" | "menu-profiles" | "field-settings" | "schedules"
-  | "external-parties";
+  | "external-parties" | "forms" | "social-accounts" | "triggers";
 export const ADMIN_SECTIONS: AdminSection[] = [
   "response-points", "groups", "users", "ticket-types", "custom-fields",
   "signatures", "settings", "quarantine", "mail-log", "outbox",
   "templates", "calendars", "rules", "menu-profiles", "field-settings", "schedules",
-  "external-parties",
+  "external-parties", "forms", "social-accounts", "triggers",
 ];
 
 export type Route =

@@ -38,7 +38,7 @@ export function ContactSearchScreen() {
         <tbody>
           {items.map((c) => (
             <tr key={c.id}>
-              <td><a href={href.contact(c.id)} dir="auto">{c.name || c.emails[0] || c.id}</a></td>
+              <td><a href={href.contact(c.id)} dir="auto">{c.name || c.emails[0] || c.phones[0] || c.id}</a></td>
               <td>{c.emails.map((e, i) => <span key={e}>{i > 0 && ", "}{e}<AddressFlag reason={c.unreachable?.[e]} /></span>)}</td><td>{c.phones.join(", ")}</td><td dir="auto">{c.organisation}</td>
             </tr>
           ))}
@@ -83,7 +83,7 @@ export function ContactCardScreen({ contactId, dir }: { contactId: string; dir: 
   const contacts = { [card.id]: card.name };
   return (
     <main id="main" tabIndex={-1} class="page">
-      <h1><span class="muted">{t("contact.card")}:</span> <span dir="auto">{card.name || card.emails[0]}</span></h1>
+      <h1><span class="muted">{t("contact.card")}:</span> <span dir="auto">{card.name || card.emails[0] || card.phones[0]}</span></h1>
       <div class="two-col">
         <form class="card form-grid" onSubmit={save} aria-label={t("contact.details")}>
           <label class="wide">{t("contact.name")}<input type="text" value={form.name} dir="auto" onInput={(e) => setForm({ ...form, name: e.currentTarget.value })} /></label>

@@ -16,7 +16,7 @@ const KINDS: { value: string; label: Key }[] = [
 ];
 // A follow-up (a ticket woke up, ...) is let through by the "changed" choice: no checkbox.
 const kindLabel = (k: string) =>
-  t(k === "follow_up" ? "notice.kind.follow_up" : KINDS.find((x) => x.value === k)?.label ?? "notice.kind.changed");
+  t(k === "follow_up" ? "notice.kind.follow_up" : k === "alarm" ? "notice.kind.alarm" : KINDS.find((x) => x.value === k)?.label ?? "notice.kind.changed");
 
 export function NotificationsScreen({ user, dir }: { user: User; dir: Directory }) {
   const [items, setItems] = useState<Notice[]>([]);

@@ -3,6 +3,8 @@ import { api, ApiError, get } from "../api";
 import { ClassificationFields, CustomFieldInput, customValue, type Values } from "../components/Fields";
 import { AddressFlag } from "../components/AddressFlag";
 import { NoteComposer, ReplyComposer } from "../components/Composers";
+import { ReplyChannels } from "../components/SmsComposer";
+import { SocialReplyChannels } from "../components/SocialComposer";
 import { ChildrenPanel } from "../components/ChildrenPanel";
 import { ConsultPanel } from "../components/ConsultPanel";
 import { Timeline } from "../components/Timeline";
@@ -211,7 +213,11 @@ export function TicketView({ ticketId, user, dir, onChanged, level = 2 }: {
           <Timeline ticketId={ticket.id} events={ticket.events} dir={dir} />
           {!locked && ticket.status !== "closed" && (
             <>
-              <ReplyComposer ticket={ticket} contactEmail={contactEmail} unreachable={{ ...ticket.unreachable, ...contact?.unreachable }} run={run} heading={Section} hasChildren={childCount > 0} />
+              <SocialReplyChannels ticket={ticket} run={run} heading={Section}>
+                <ReplyChannels ticket={ticket} contact={contact} run={run} heading={Section}>
+                  <ReplyComposer ticket={ticket} contactEmail={contactEmail} unreachable={{ ...ticket.unreachable, ...contact?.unreachable }} run={run} heading={Section} hasChildren={childCount > 0} />
+                </ReplyChannels>
+              </SocialReplyChannels>
               <NoteComposer ticket={ticket} run={run} heading={Section} />
             </>
           )}
@@ -224,7 +230,7 @@ export function TicketView({ ticketId, user, dir, onChanged, level = 2 }: {
           <section class="contact-box" aria-labelledby={`c-${ticket.id}`}>
             <Section id={`c-${ticket.id}`} class="section-title">{t("contact.title")}</Section>
             {contact ? (
-              <p><a href={href.contact(contact.id)} dir="auto">{contact.name || contactEmail}</a><br /><span class="muted">{contactEmail}</span><AddressFlag reason={contact.unreachable?.[contactEmail]} /></p>
+              <p><a href={href.contact(contact.id)} dir="auto">{contact.name || contactEmail || contact.phones[0] || contact.id}</a><br /><span class="muted">{contactEmail}</span><AddressFlag reason={contact.unreachable?.[contactEmail]} /></p>
             ) : <p class="muted">{t("contact.none")}</p>}
           </section>
           <form class="fields" onSubmit={saveFields} aria-labelledby={`f-${ticket.id}`}>
