@@ -63,9 +63,9 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
-# The tiers in order: fast ones first, so a broken domain fails in seconds. The slow tiers
-# (e2e, browser) start a local stack per file (e2e) or per worker (browser): two workers,
-# each file whole on one of them.
+# The tiers in order: fast ones first, so a broken domain fails in seconds. e2e starts a
+# local stack per file: two workers, each file whole on one of them. The browser tier shares
+# one stack and its files build on each other's data: one worker.
 test: install web browser lint typecheck
 	$(PY) -m pytest tests/unit
 	$(PY) -m pytest tests/integration
@@ -73,7 +73,7 @@ test: install web browser lint typecheck
 	$(PY) -m pytest tests/api
 	$(PY) -m pytest -n 2 --dist loadfile tests/e2e
 	cd web && npx vitest run
-	$(PY) -m pytest -n 2 --dist loadfile tests/browser
+	$(PY) -m pytest tests/browser
 	$(PY) -m pytest tests/infra
 
 package: install
