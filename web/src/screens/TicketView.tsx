@@ -195,13 +195,13 @@ export function TicketView({ ticketId, user, dir, onChanged, level = 2 }: {
       {!locked && moves.length > 0 && (
         <form class="status-form row" onSubmit={changeStatus}>
           <label>{t("status.moveTo")}
-            <select value={status} data-testid="status-select" onChange={(e) => setStatus(e.currentTarget.value as Status)}>
+            <select value={status} data-testid="status-select" disabled={busy} onChange={(e) => setStatus(e.currentTarget.value as Status)}>
               <option value="">–</option>
               {moves.map((m) => <option key={m} value={m}>{statusLabel(m)}</option>)}
             </select>
           </label>
           {status === "dormant_until" && (
-            <label>{t("status.untilIn", { zone: currentTimeZone() })}<input type="datetime-local" required data-testid="dormant-until" value={dormantUntil} onInput={(e) => setDormantUntil(e.currentTarget.value)} /></label>
+            <label>{t("status.untilIn", { zone: currentTimeZone() })}<input type="datetime-local" required data-testid="dormant-until" disabled={busy} value={dormantUntil} onInput={(e) => setDormantUntil(e.currentTarget.value)} /></label>
           )}
           <button type="submit" disabled={busy || !status}>{t("status.change")}</button>
         </form>
