@@ -43,7 +43,9 @@ def test_a_ticket_set_dormant_until_a_wall_time_shows_it_and_wakes_at_it(
     year = datetime.now(UTC).year + 1
     _set_dormant(page, lang, f"{year}-01-07T08:00")
     # The header line (not the form's label) shows it once the save and the reload are done.
-    expect(page.locator("article.ticket .ticket-head .meta").first).to_contain_text(f"{WORDS[lang]['until']} ")
+    expect(page.locator("article.ticket .ticket-head .meta").first).to_contain_text(
+        f"{WORDS[lang]['until']} "
+    )
     stored = agent.call("GET", f"/api/tickets/{ticket['id']}")
     assert stored["status"] == "dormant_until"
     assert datetime.fromisoformat(stored["dormant_until"].replace("Z", "+00:00")) == datetime(
