@@ -95,6 +95,7 @@ bench: install
 	$(PY) -m bench.workflow_costs
 	$(PY) -m bench.form_costs
 	$(PY) -m bench.sms_costs
+	$(PY) -m bench.stats_costs
 
 clean:
 	rm -rf out vendor .test-data

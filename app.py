@@ -10,8 +10,10 @@ from chalicelib.api import (
     events,
     form_pages,
     forms,
+    gdpr,
     inbound,
     mail,
+    organisations,
     parents,
     portal,
     rules,
@@ -20,6 +22,7 @@ from chalicelib.api import (
     session,
     sms,
     social,
+    stats,
     templates,
     tickets,
     triggers,
@@ -37,11 +40,13 @@ app.register_middleware(observability)
 app.api.binary_types.extend(
     ["message/rfc822", "application/pdf", "image/webp", "multipart/form-data"]
 )
+app.api.binary_types.append("application/zip")  # issue 14: a contact's export archive
 
 BLUEPRINTS = (
     session,
     tickets,
     contacts,
+    organisations,
     admin,
     mail,
     portal,
@@ -61,6 +66,8 @@ BLUEPRINTS = (
     triggers,
     forms,
     form_pages,
+    stats,
+    gdpr,
 )
 for module in BLUEPRINTS:
     app.register_blueprint(module.bp)

@@ -37,6 +37,8 @@ def build(cfg: config_module.Config | None = None) -> Services:
     from chalicelib.adapters.dynamodb.mail import DynamoLookupRepository, DynamoMailLogRepository
     from chalicelib.adapters.dynamodb.models import bind
     from chalicelib.adapters.dynamodb.notifications import DynamoNotificationRepository
+    from chalicelib.adapters.dynamodb.organisations import DynamoOrganisationRepository
+    from chalicelib.adapters.dynamodb.stats import DynamoStatsRepository
     from chalicelib.adapters.dynamodb.tickets import DynamoTicketRepository
     from chalicelib.services.ports import IdentityProvider
 
@@ -84,6 +86,8 @@ def build(cfg: config_module.Config | None = None) -> Services:
         blobs=blobs,
         mailer=mailer,
         notifications=DynamoNotificationRepository(),
+        organisations=DynamoOrganisationRepository(),
+        stats=DynamoStatsRepository(),
         workflows=_workflows(cfg),
         scheduler=_scheduler(cfg),
         sms=_sms(cfg),

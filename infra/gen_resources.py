@@ -76,7 +76,8 @@ ROLE_GROUPS = ("admin", "dispatcher", "agent")  # identity_cognito.ROLE_GROUPS, 
 # Chalice's logical id of each Lambda function -> the short name in "servit-${Stage}-<name>".
 FUNCTIONS = {"APIHandler": "api", "InboundMail": "inbound-mail", "TicketEvents": "ticket-events",
              "Workflow": "workflow", "ScheduledActivity": "scheduled-activity",
-             "InboundSms": "inbound-sms", "SmsEvents": "sms-events"}  # fmt: skip
+             "InboundSms": "inbound-sms", "SmsEvents": "sms-events",
+             "Retention": "retention"}  # fmt: skip
 # The TicketEvents stream consumer (chalicelib/api/events.py): its event source as Chalice
 # names it, and how Lambda retries it before a change's records go to the dead-letter queue.
 STREAM_SOURCE = "TicketEventsDynamodbEventSource"
@@ -458,7 +459,8 @@ def functions() -> dict[str, Any]:
 FUNCTION_ROLES = {"APIHandler": f"{API_STEM}Role", "InboundMail": "InboundMailRole",
                   "TicketEvents": "TicketEventsRole", "Workflow": "WorkflowRole",
                   "ScheduledActivity": "ScheduledActivityRole",
-                  "InboundSms": "InboundSmsRole", "SmsEvents": "SmsEventsRole"}  # fmt: skip
+                  "InboundSms": "InboundSmsRole", "SmsEvents": "SmsEventsRole",
+                  "Retention": "RetentionRole"}  # fmt: skip
 
 
 def least_privilege() -> dict[str, Any]:
@@ -756,6 +758,8 @@ RESERVED_CONCURRENCY = {
     # Texts (issue 13): received texts and delivery receipts, each small and quick.
     "InboundSms": ("InboundSmsReservedConcurrency", 5),
     "SmsEvents": ("SmsEventsReservedConcurrency", 2),
+    # Issue 14: the daily retention job (services/gdpr/retention.py): one run at a time.
+    "Retention": ("RetentionReservedConcurrency", 1),
 }
 DASHBOARD = "servit-${Stage}"
 DAY_SECONDS = 24 * 3600

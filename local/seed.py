@@ -97,6 +97,7 @@ def seed(svc: Services) -> int:
         svc, root, {"default_response_point_id": "kundtjanst", "admins_require_mfa": False}
     )
     _seed_routing(svc, root)
+    _seed_organisations(svc)  # issue 14: before the tickets, so their contacts join
     made = _seed_tickets(svc)
     svc.config.put(*SEEDED_MARKER, {"tickets": made})
     return made
@@ -167,6 +168,22 @@ def _seed_routing(svc: Services, root: User) -> None:
 def _upsert(svc: Services, root: User, kind: str, record: dict[str, Any]) -> None:
     exists = svc.config.get(kind, record["id"]) is not None
     admin.put_item(svc, root, kind, record["id"], record, create=not exists)
+
+
+# issue 14: customer organisations whose domains match some demo contacts (they join on creation).
+ORGANISATIONS = [
+    {"name": "Exempelbolaget i Sverige AB", "org_number": "556036-0793", "domains": ["example.se"],
+     "phone": "08-123 456 78", "address": "Storgatan 1, 111 22 Stockholm",
+     "notes": "Ramavtal sedan 2024.", "custom_fields": {"avtal": "Guld"}},
+    {"name": "Example Ltd", "domains": ["example.co.uk"], "address": "1 High Street, London"},
+]  # fmt: skip
+
+
+def _seed_organisations(svc: Services) -> None:
+    from chalicelib.services.crm import organisations
+
+    for record in ORGANISATIONS:
+        organisations.create(svc, record)
 
 
 def _seed_tickets(svc: Services) -> int:

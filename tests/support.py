@@ -20,7 +20,9 @@ from chalicelib.adapters.memory_mail import (
     InMemoryNotificationRepository,
     RecordingMailer,
 )
+from chalicelib.adapters.memory_organisations import InMemoryOrganisationRepository
 from chalicelib.adapters.memory_sms import RecordingSmsSender
+from chalicelib.adapters.memory_stats import InMemoryStatsRepository
 from chalicelib.adapters.memory_workflows import RecordingWorkflows
 from chalicelib.domain.organisation import Group, ResponsePoint, Settings, User
 from chalicelib.domain.records import to_record
@@ -59,6 +61,8 @@ def fake_services(clock: FrozenClock | None = None) -> Services:
         blobs=InMemoryBlobStore(),
         mailer=RecordingMailer(),
         notifications=InMemoryNotificationRepository(),
+        organisations=InMemoryOrganisationRepository(lookups),
+        stats=InMemoryStatsRepository(),
         workflows=RecordingWorkflows(),
         sms=RecordingSmsSender(),
         mail=TEST_MAIL_SETTINGS,
@@ -130,6 +134,8 @@ def dynamo_backed_services(endpoint: str, prefix: str, clock: FrozenClock) -> Se
     from chalicelib.adapters.dynamodb.mail import DynamoLookupRepository, DynamoMailLogRepository
     from chalicelib.adapters.dynamodb.models import bind
     from chalicelib.adapters.dynamodb.notifications import DynamoNotificationRepository
+    from chalicelib.adapters.dynamodb.organisations import DynamoOrganisationRepository
+    from chalicelib.adapters.dynamodb.stats import DynamoStatsRepository
     from chalicelib.adapters.dynamodb.tickets import DynamoTicketRepository
 
     bind(prefix, endpoint, "eu-north-1")
@@ -145,6 +151,8 @@ def dynamo_backed_services(endpoint: str, prefix: str, clock: FrozenClock) -> Se
         blobs=InMemoryBlobStore(),
         mailer=RecordingMailer(),
         notifications=DynamoNotificationRepository(),
+        organisations=DynamoOrganisationRepository(),
+        stats=DynamoStatsRepository(),
         workflows=RecordingWorkflows(),
         sms=RecordingSmsSender(),
         mail=TEST_MAIL_SETTINGS,

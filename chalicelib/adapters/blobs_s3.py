@@ -29,3 +29,7 @@ class S3BlobStore(BlobStore):
         except self._client.exceptions.ClientError:
             return False
         return True
+
+    def delete(self, key: str) -> None:
+        # S3 answers 204 whether or not the object was there.
+        self._client.delete_object(Bucket=self._bucket, Key=key)

@@ -40,6 +40,7 @@ _INDEX_FIELD = {
     ListIndex.AGENT: "agent_id",
     ListIndex.CONTACT: "contact_id",
     ListIndex.PARENT: "parent_id",
+    ListIndex.ORGANISATION: "organisation_id",
 }
 
 
@@ -131,7 +132,7 @@ class InMemoryTicketRepository(TicketRepository):
             found = [t for t in found if t.status == query.status]
         for name, value in query.filters.items():
             found = [t for t in found if str(getattr(t, name) or "") == value]
-        if query.index in (ListIndex.CONTACT, ListIndex.PARENT):
+        if query.index in (ListIndex.CONTACT, ListIndex.PARENT, ListIndex.ORGANISATION):
             found.sort(key=lambda t: (iso(t.created_at), t.id), reverse=True)
         else:
             found.sort(key=lambda t: (str(t.status), iso(t.updated_at), t.id), reverse=True)
@@ -227,6 +228,38 @@ class InMemoryContactRepository(ContactRepository):
         found = [c for c in self._contacts.values() if c.name.lower().startswith(name_prefix)]
         found.sort(key=lambda c: (c.name.lower(), c.id))
         return page([copy.deepcopy(c) for c in found], limit, cursor)
+
+    # --- issue 14 ------------------------------------------------------------------
+    def list_by_organisation(
+        self, organisation_id: str, *, limit: int = 100, cursor: str | None = None
+    ) -> Page[Contact]:
+        found = [c for c in self._contacts.values() if c.organisation_id == organisation_id]
+        found.sort(key=lambda c: (c.name.lower(), c.id))
+        return page([copy.deepcopy(c) for c in found], limit, cursor)
+
+    def merge_into(self, source: Contact, kept: Contact) -> None:
+        with self._lock:
+            stored_source = self._contacts.get(source.id)
+            stored_kept = self._contacts.get(kept.id)
+            if stored_source is None or stored_source.version != source.version:
+                raise ConflictError("the merged contact changed", code="stale")
+            if stored_kept is None or stored_kept.version != kept.version:
+                raise ConflictError("the kept contact changed", code="stale")
+            del self._contacts[source.id]
+            try:
+                self._check_unique(kept)
+            except ConflictError:
+                self._contacts[source.id] = stored_source
+                raise
+            kept.version += 1
+            self._contacts[kept.id] = copy.deepcopy(kept)
+            for key in _contact_keys(stored_source):
+                self._lookups.items[key] = kept.id
+            self._index(stored_kept, kept)
+            self._lookups.items[lookup_keys.contact_merged(source.id)] = kept.id
+
+    def merged_into(self, contact_id: str) -> str | None:
+        return self._lookups.items.get(lookup_keys.contact_merged(contact_id))
 
 
 class InMemoryConfigRepository(ConfigRepository):

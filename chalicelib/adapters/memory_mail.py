@@ -107,6 +107,9 @@ class InMemoryBlobStore(BlobStore):
     def exists(self, key: str) -> bool:
         return key in self.blobs
 
+    def delete(self, key: str) -> None:
+        self.blobs.pop(key, None)
+
 
 class RecordingMailer(Mailer):
     """Keeps what was sent, for tests to read; can be told to fail."""

@@ -9,6 +9,7 @@ from chalice.app import Blueprint
 from chalicelib.api.present import contact_json, ticket_json
 from chalicelib.api.routing import Call, endpoint
 from chalicelib.services import contacts, inputs
+from chalicelib.services.crm import merge
 
 bp = Blueprint(__name__)
 
@@ -56,3 +57,18 @@ def update_contact(call: Call) -> dict[str, Any]:
         actor=call.actor,
     )
     return contact_json(contact)
+
+
+# --- issue 14: duplicates and merging ------------------------------------------------
+@endpoint(bp, "/api/contacts/{contact_id}/duplicates", ["GET"])
+def contact_duplicates(call: Call) -> dict[str, Any]:
+    found = merge.duplicates(call.svc, call.params["contact_id"])
+    return {"items": [{**contact_json(d.contact), "reasons": list(d.reasons)} for d in found]}
+
+
+@endpoint(bp, "/api/contacts/{contact_id}/merge", ["POST"])
+def merge_contact(call: Call) -> dict[str, Any]:
+    body = inputs.require_object(call.body())
+    inputs.only_keys(body, {"into"})
+    result = merge.merge(call.svc, call.actor, call.params["contact_id"], body.get("into", ""))
+    return {"kept": contact_json(result.kept), "moved_tickets": result.moved}

@@ -8,6 +8,7 @@ from typing import Any
 
 from chalicelib import bootstrap
 from chalicelib.domain.contact import Contact
+from chalicelib.domain.crm_organisation import CustomerOrganisation
 from chalicelib.domain.email_address import unreachable_reason
 from chalicelib.domain.events import EventType, TicketEvent
 from chalicelib.domain.notifications import Notification
@@ -72,6 +73,7 @@ def _ticket_fields(ticket: Ticket, now: datetime) -> dict[str, Any]:
         "status": ticket.status.value,
         "priority": ticket.priority.value,
         "template_id": ticket.template_id,
+        "organisation_id": ticket.organisation_id,
         "itil_process": ticket.itil_process.value if ticket.itil_process else None,
         "ticket_type": ticket.ticket_type,
         "response_point_id": ticket.response_point_id,
@@ -160,10 +162,27 @@ def contact_json(contact: Contact) -> dict[str, Any]:
         "mobile": mobile_of(contact),
         "sms_opted_out": contact.sms_opted_out,
         "organisation": contact.organisation,
+        "organisation_id": contact.organisation_id,
         "language": contact.language.value,
         "notes": contact.notes,
         "created_at": _t(contact.created_at),
         "version": contact.version,
+    }
+
+
+def organisation_json(org: CustomerOrganisation) -> dict[str, Any]:
+    """A customer organisation's record (issue 14)."""
+    return {
+        "id": org.id,
+        "name": org.name,
+        "org_number": org.org_number,
+        "domains": org.domains,
+        "phone": org.phone,
+        "address": org.address,
+        "notes": org.notes,
+        "custom_fields": org.custom_fields,
+        "created_at": _t(org.created_at),
+        "version": org.version,
     }
 
 

@@ -41,13 +41,46 @@ def normalise_phone(value: str) -> str:
     return cleaned
 
 
+DEFAULT_REGION = "SE"  # numbers without a country code are Swedish
+
+
+def phone_e164(value: str, region: str = DEFAULT_REGION) -> str:
+    """A number typed by an agent or a customer, stored in E.164 when it is a possible
+    number ('070-123 45 67' -> '+46701234567'; issue 14); what is no possible number but was
+    accepted before (service numbers, short codes) is kept as ``normalise_phone`` leaves it.
+    (The SMS channel's ``channels/sms.to_e164`` is the strict form: it refuses those.)"""
+    import phonenumbers  # imported on first use: its metadata is large (cold start)
+
+    cleaned = normalise_phone(value)
+    international = "+" + cleaned[2:] if cleaned.startswith("00") else cleaned
+    try:
+        number = phonenumbers.parse(international, region)
+    except phonenumbers.NumberParseException:
+        return cleaned
+    if not phonenumbers.is_possible_number(number):
+        return cleaned
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_forms(value: str) -> list[str]:
+    """Every form a card may hold the number in: E.164 first, then its 00 form and, for a
+    Swedish number, the national ones (cards made before issue 14 kept digits as typed)."""
+    e164 = phone_e164(value)
+    forms = [e164]
+    if e164.startswith("+"):
+        forms.append("00" + e164[1:])
+        if e164.startswith("+46"):
+            forms += ["0" + e164[3:], "+460" + e164[3:]]
+    return list(dict.fromkeys([*forms, normalise_phone(value)]))
+
+
 @dataclass
 class Contact:
     id: str
     name: str
     emails: list[str] = field(default_factory=list)
     phones: list[str] = field(default_factory=list)
-    organisation: str = ""
+    organisation: str = ""  # free text, from before organisation records (kept readable)
     language: Language = Language.SV
     notes: str = ""
     created_at: datetime | None = None
@@ -57,6 +90,8 @@ class Contact:
     identities: list[str] = field(default_factory=list)
     # Numbers of this contact that texted STOP (issue 13): no SMS goes to them until START.
     sms_opted_out: list[str] = field(default_factory=list)
+    # The customer organisation the contact belongs to (issue 14, domain/crm_organisation.py).
+    organisation_id: str | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or len(self.name) > 200:

@@ -51,6 +51,9 @@ class EventType(StrEnum):
     # Triggers and alarms (S7, services/triggers): a trigger fired on this ticket, with why
     # (the condition that matched) and what its actions did; or was over its hourly cap.
     TRIGGER_FIRED = "trigger_fired"
+    # GDPR (issue 14, services/gdpr): the contact's personal data was removed from this ticket
+    # (counts only, no personal data); retention did it when the actor is "system:retention".
+    CONTACT_ANONYMISED = "contact_anonymised"
 
 
 class NoteKind(StrEnum):

@@ -56,6 +56,8 @@ _QUIET = {EventType.PICKED.value, EventType.RELEASED.value, EventType.ROUTED.val
 _QUIET |= {EventType.SLA_SET.value, EventType.SLA_PAUSED.value, EventType.SLA_RESUMED.value}
 # A trigger's record: whom it concerns, its notify action tells (services/triggers).
 _QUIET.add(EventType.TRIGGER_FIRED.value)
+# GDPR housekeeping (issue 14) is no news to anybody.
+_QUIET.add(EventType.CONTACT_ANONYMISED.value)
 
 
 @dataclass

@@ -17,7 +17,7 @@ from chalicelib.domain.ticket import Ticket
 # Equality filters: criteria name = ticket attribute name.
 EQUAL_FIELDS = (
     "response_point_id", "group_id", "agent_id", "ticket_type", "template_id", "priority",
-    "itil_process", "channel", "contact_id",
+    "itil_process", "channel", "contact_id", "organisation_id",
 )  # fmt: skip
 RANGES = ("created", "updated", "closed")  # each with _from and _to (inclusive)
 MAX_WORDS = 10

@@ -33,6 +33,12 @@ MAX_NOTE = 100_000
 MAX_ADDRESSES = 50
 ADDRESS_WARNING_DAYS = 30  # as long as a portal link mailed to a changed address lives
 
+# The fields statistics break figures down by (issue 14): the created event records them.
+STATS_FIELDS = (
+    "response_point_id", "group_id", "agent_id", "channel", "ticket_type", "priority",
+    "template_id", "organisation_id",
+)  # fmt: skip
+
 # Plain fields an agent may set through a generic update, with their checkers.
 EDITABLE_FIELDS = (
     "title",
@@ -64,6 +70,9 @@ class Ticket:
     group_id: str | None = None
     agent_id: str | None = None
     parent_id: str | None = None
+    # The contact's organisation (issue 14, S19) when the ticket was created or its contact
+    # changed: lists a company's tickets (by_organisation index) and filters statistics.
+    organisation_id: str | None = None
     description: str = ""
     cc: list[str] = field(default_factory=list)
     bcc: list[str] = field(default_factory=list)
@@ -125,6 +134,11 @@ class Ticket:
             number=ticket.number,
             channel=str(ticket.channel),
             title=ticket.title,
+            status=str(ticket.status),
+            # What statistics count the ticket under from the start (issue 14).
+            dimensions={
+                n: None if (v := getattr(ticket, n)) is None else str(v) for n in STATS_FIELDS
+            },
         )
         return ticket
 
@@ -373,6 +387,7 @@ class Ticket:
             version=template_version,
             fields=changed,
             overwrite=overwrite,
+            **({"ticket_type": self.ticket_type} if "ticket_type" in changed else {}),
         )
         return changed
 
@@ -554,6 +569,27 @@ class Ticket:
         """The contact's addresses changed: history, and a warning for whoever replies next."""
         self.contact_change = {"at": iso(now), "by": actor, "before": before, "after": after}
         self._record(EventType.CONTACT_CHANGED, actor, now, before=before, after=after)
+
+    def move_to_contact(
+        self, contact_id: str, organisation_id: str | None, actor: str, now: datetime
+    ) -> bool:
+        """Two contacts were merged (issue 14): the ticket follows the kept one, and its
+        history says who moved it when. False (nothing recorded) if it is there already."""
+        self.organisation_id = organisation_id
+        before = self.contact_id
+        if before == contact_id:
+            return False
+        self.contact_id = contact_id
+        self._record(
+            EventType.FIELD_CHANGED,
+            actor,
+            now,
+            field="contact_id",
+            before=before,
+            after=contact_id,
+            merged=True,
+        )
+        return True
 
     def address_warning(self, now: datetime) -> dict[str, Any] | None:
         """The latest change of the contact's addresses while it is recent enough to matter

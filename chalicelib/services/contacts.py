@@ -5,17 +5,42 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from chalicelib.domain.contact import Contact, normalise_phone
-from chalicelib.domain.errors import ConflictError, PermissionDeniedError, ValidationError
+from chalicelib.domain.contact import Contact, phone_e164, phone_forms
+from chalicelib.domain.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
 from chalicelib.domain.ids import new_ulid
 from chalicelib.domain.organisation import Language, User, check_email
 from chalicelib.domain.ticket import Ticket
-from chalicelib.services import inputs
+from chalicelib.services import inputs, lookup_keys
 from chalicelib.services.context import Services
+from chalicelib.services.crm.membership import organisation_by_domain
 from chalicelib.services.ports import ListIndex, Page, TicketQuery
 from chalicelib.services.visibility import filter_visible
 
-CONTACT_KEYS = {"name", "emails", "phones", "organisation", "language", "notes"}
+CONTACT_KEYS = {"name", "emails", "phones", "organisation", "organisation_id", "language", "notes"}
+
+
+def _phones(data: dict[str, Any]) -> list[str] | None:
+    """The numbers as E.164 where they are possible numbers (issue 14)."""
+    values = inputs.string_list(data, "phones", max_items=20, max_len=40)
+    return None if values is None else [phone_e164(p) for p in values]
+
+
+def _organisation_id(svc: Services, data: dict[str, Any]) -> str | None:
+    """An ``organisation_id`` given: checked to exist ("" or null: none)."""
+    value = inputs.text(data, "organisation_id", max_len=63)
+    if not value:
+        return None
+    if svc.organisations is None:
+        raise ValidationError("organisations are not set up")
+    try:
+        return svc.organisations.get(value).id
+    except NotFoundError:
+        raise ValidationError(f"no organisation {value!r}") from None
 
 
 def create_contact(svc: Services, body: Any) -> Contact:
@@ -26,7 +51,7 @@ def create_contact(svc: Services, body: Any) -> Contact:
         id=new_ulid(now),
         name=inputs.text(data, "name", max_len=200) or "",
         emails=inputs.string_list(data, "emails", max_items=20) or [],
-        phones=inputs.string_list(data, "phones", max_items=20, max_len=40) or [],
+        phones=_phones(data) or [],
         organisation=inputs.text(data, "organisation", max_len=200) or "",
         language=inputs.enum(data, "language", Language) or Language.SV,
         notes=inputs.text(data, "notes", max_len=10_000) or "",
@@ -34,6 +59,10 @@ def create_contact(svc: Services, body: Any) -> Contact:
     )
     if not (contact.name or contact.emails or contact.phones):
         raise ValidationError("a contact needs a name, an e-mail address or a phone number")
+    # A new contact from a domain an organisation lists joins it (issue 14).
+    contact.organisation_id = _organisation_id(svc, data) or organisation_by_domain(
+        svc, contact.emails
+    )
     svc.contacts.add(contact)
     return contact
 
@@ -64,9 +93,12 @@ def update_contact(
     for key in ("name", "organisation", "notes"):
         if key in data:
             changes[key] = inputs.text(data, key, max_len=10_000) or ""
-    for key in ("emails", "phones"):
-        if key in data:
-            changes[key] = inputs.string_list(data, key, max_items=20, max_len=254) or []
+    if "emails" in data:
+        changes["emails"] = inputs.string_list(data, "emails", max_items=20, max_len=254) or []
+    if "phones" in data:
+        changes["phones"] = _phones(data) or []
+    if "organisation_id" in data:
+        changes["organisation_id"] = _organisation_id(svc, data)
     if "language" in data:
         changes["language"] = inputs.enum(data, "language", Language, required=True)
     updated = Contact(**{**contact.__dict__, **changes})
@@ -75,7 +107,37 @@ def update_contact(
         _record_address_change(
             svc, updated.id, actor.id if actor else "system", contact.emails, updated.emails
         )
+    if updated.organisation_id != contact.organisation_id:
+        restamp_tickets(svc, updated.id, updated.organisation_id)
     return updated
+
+
+def restamp_tickets(svc: Services, contact_id: str, organisation_id: str | None) -> None:
+    """Every ticket of the contact carries its organisation (issue 14): the organisation
+    card and the ticket filter list them from the by_organisation index."""
+    cursor: str | None = None
+    while True:
+        page = svc.tickets.query(
+            TicketQuery(ListIndex.CONTACT, contact_id, limit=100, cursor=cursor)
+        )
+        for ticket in page.items:
+            if ticket.organisation_id != organisation_id:
+                _save_organisation(svc, ticket.id, organisation_id)
+        cursor = page.cursor
+        if not cursor:
+            return
+
+
+def _save_organisation(svc: Services, ticket_id: str, organisation_id: str | None) -> None:
+    for attempt in range(5):
+        ticket = svc.tickets.get(ticket_id)
+        ticket.organisation_id = organisation_id
+        try:
+            svc.tickets.save(ticket)
+            return
+        except ConflictError:
+            if attempt == 4:
+                raise
 
 
 def require_may_edit(svc: Services, actor: User, contact: Contact) -> None:
@@ -146,7 +208,7 @@ def find_contacts(svc: Services, *, email: str | None, phone: str | None, name: 
         found = svc.contacts.find_by_email(check_email(email))
         return Page([found] if found else [])
     if phone:
-        found = svc.contacts.find_by_phone(normalise_phone(phone))
+        found = find_by_phone(svc, phone)
         return Page([found] if found else [])
     return svc.contacts.list(name_prefix=(name or "").strip().lower(), limit=limit, cursor=cursor)
 
@@ -165,7 +227,7 @@ def find_or_create_contact(svc: Services, data: dict[str, Any]) -> Contact:
     phone = inputs.text(data, "phone", max_len=40)
     if email and (found := svc.contacts.find_by_email(check_email(email))):
         return found
-    if phone and (found := svc.contacts.find_by_phone(normalise_phone(phone))):
+    if phone and (found := find_by_phone(svc, phone)):
         return found
     body: dict[str, Any] = {
         "name": inputs.text(data, "name", max_len=200) or "",
@@ -180,7 +242,21 @@ def find_or_create_contact(svc: Services, data: dict[str, Any]) -> Contact:
     except ConflictError:
         # Created by a concurrent request a moment ago: use theirs.
         found = svc.contacts.find_by_email(check_email(email)) if email else None
-        found = found or (svc.contacts.find_by_phone(normalise_phone(phone)) if phone else None)
+        found = found or (find_by_phone(svc, phone) if phone else None)
         if found is None:
             raise
         return found
+
+
+def find_by_phone(svc: Services, phone: str) -> Contact | None:
+    """The contact whose card holds the number in any form ('+46701234567', '0701234567',
+    as typed before issue 14): one batch read of Lookups keys, then the card."""
+    keys = [lookup_keys.contact_phone(form) for form in phone_forms(phone)]
+    found = svc.lookups.get_many(keys)
+    for key in keys:
+        if key in found:
+            try:
+                return svc.contacts.get(found[key])
+            except NotFoundError:
+                continue
+    return None

@@ -14,9 +14,11 @@ from chalicelib.services.ports import (
     Mailer,
     MailLogRepository,
     NotificationRepository,
+    OrganisationRepository,
     Scheduler,
     SmsSender,
     SocialSender,
+    StatsRepository,
     TicketRepository,
     Workflows,
 )
@@ -62,3 +64,7 @@ class Services:
     # The platforms' webhook secrets and send tokens, read on first use (services/social/
     # keys.py). None: the webhooks answer 503.
     social_keys: SocialKeySource | None = None
+    # Statistics counters (issue 14). None: not kept (the stream consumer skips them).
+    stats: StatsRepository | None = None
+    # Customer organisations (issue 14, services/crm). None: not wired (older tests).
+    organisations: OrganisationRepository | None = None

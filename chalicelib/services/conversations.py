@@ -83,6 +83,7 @@ def file_inbound(
     thread_key: str | None,
     reopen_window: bool = True,
     extra: Mapping[str, Any] | None = None,
+    organisation_id: str | None = None,
 ) -> FiledInbound:
     """File one received message (see the module's doc). ``reopen_window``: a closed
     ticket within the response point's reopen window takes the message (False: only open
@@ -101,7 +102,7 @@ def file_inbound(
                 return _append(svc, msg, ticket, channel, message_key, now, extra)
             return _new_ticket(
                 svc, msg, channel, contact_id, response_point, message_key, thread_key,
-                found, now, extra,
+                found, now, extra, organisation_id,
             )  # fmt: skip
         except ConflictError:
             # The ticket changed a moment ago, the same message is being filed right now, or
@@ -182,6 +183,7 @@ def _new_ticket(
     found: dict[str, str],
     now: datetime,
     extra: Mapping[str, Any] | None,
+    organisation_id: str | None = None,
 ) -> FiledInbound:
     actor = system_actor(channel)
     ticket = Ticket.open_new(
@@ -192,6 +194,7 @@ def _new_ticket(
         description=(msg.stripped_text or msg.text)[:MAX_DESCRIPTION],
         response_point_id=rp.id,
         contact_id=contact_id,
+        organisation_id=organisation_id,
         channel=channel,
         created_at=now,
         updated_at=now,

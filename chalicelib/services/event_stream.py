@@ -25,6 +25,7 @@ from chalicelib.domain.triggers import Trigger
 from chalicelib.services import notifications, workflow_steps
 from chalicelib.services.context import Services
 from chalicelib.services.mail import outbound
+from chalicelib.services.statistics import recording as statistics_recording
 from chalicelib.services.triggers import firing as trigger_firing
 
 logger = Logger(service="servit-events")
@@ -45,12 +46,14 @@ class BatchResult:
     acknowledgements: int = 0  # acknowledgements of new tickets sent now
     workflows: int = 0  # workflow executions started now
     triggers: int = 0  # trigger firings acted on now
+    statistics: int = 0  # changes that moved statistics counters now
     failed: str | None = None  # sequence number to deliver again from
 
 
 def consume(svc: Services, items: list[StreamItem]) -> BatchResult:
     result = BatchResult()
     enabled: list[Trigger] | None = None  # the admins' triggers, read once per batch
+    counting: statistics_recording.Counting | None = None  # statistics' settings, once too
     for members in _changes(items):
         first = members[0]
         try:
@@ -67,6 +70,10 @@ def consume(svc: Services, items: list[StreamItem]) -> BatchResult:
             if enabled is None:
                 enabled = trigger_firing.enabled_triggers(svc)
             result.triggers += trigger_firing.react(svc, change, enabled)
+            # Statistics counters (issue 14): this change's figures, counted once.
+            if counting is None:
+                counting = statistics_recording.Counting(svc)
+            result.statistics += statistics_recording.record_change(svc, change, counting)
             result.changes += 1
         except Exception:
             logger.exception(

@@ -26,6 +26,19 @@ def contact_identity(identity: str) -> str:
     return f"contact_identity#{identity}"
 
 
+def contact_merged(contact_id: str) -> str:
+    """Tombstone of a contact merged into another (issue 14): -> the kept contact's id."""
+    return f"contact_merged#{contact_id}"
+
+
+def organisation_number(org_number: str) -> str:
+    return f"org_number#{org_number}"
+
+
+def organisation_domain(domain: str) -> str:
+    return f"org_domain#{domain.strip().lower()}"
+
+
 def message_id(value: str) -> str:
     return f"msgid#{_bounded(value)}"
 

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from chalicelib.domain.contact import Contact
+from chalicelib.domain.crm_organisation import CustomerOrganisation
 from chalicelib.domain.email_address import wire_address
 from chalicelib.domain.events import TicketEvent
 from chalicelib.domain.inbox import InboxKind
@@ -42,6 +43,7 @@ class ListIndex:
     AGENT = "by_agent_status"
     CONTACT = "by_contact"
     PARENT = "by_parent"
+    ORGANISATION = "by_organisation"  # issue 14: a company's tickets, newest first
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,52 @@ class ContactRepository(abc.ABC):
         self, *, name_prefix: str = "", limit: int = 50, cursor: str | None = None
     ) -> Page[Contact]:
         """Contacts ordered by name."""
+
+    # --- issue 14: organisations and merging ------------------------------------------
+    @abc.abstractmethod
+    def list_by_organisation(
+        self, organisation_id: str, *, limit: int = 100, cursor: str | None = None
+    ) -> Page[Contact]:
+        """An organisation's contacts ordered by name (one Query)."""
+
+    @abc.abstractmethod
+    def merge_into(self, source: Contact, kept: Contact) -> None:
+        """In one transaction: store ``kept`` (version checked; it already holds what it
+        takes over), delete ``source`` (version checked), point every lookup key of
+        ``source`` at ``kept`` and leave a tombstone key (``merged_into``). ConflictError
+        when either card changed or a key belongs to a third contact."""
+
+    @abc.abstractmethod
+    def merged_into(self, contact_id: str) -> str | None:
+        """The contact a merged (deleted) contact went into, if any."""
+
+
+class OrganisationRepository(abc.ABC):
+    """Customer organisations (issue 14): unique organisation numbers and domains."""
+
+    @abc.abstractmethod
+    def add(self, organisation: CustomerOrganisation) -> None:
+        """ConflictError (code "taken") if its number or one of its domains is taken."""
+
+    @abc.abstractmethod
+    def save(self, organisation: CustomerOrganisation) -> None:
+        """Store changes if ``version`` is current; keeps number/domain uniqueness."""
+
+    @abc.abstractmethod
+    def get(self, organisation_id: str) -> CustomerOrganisation:
+        """Raises NotFoundError."""
+
+    @abc.abstractmethod
+    def find_by_number(self, org_number: str) -> CustomerOrganisation | None: ...
+
+    @abc.abstractmethod
+    def find_by_domain(self, domain: str) -> CustomerOrganisation | None: ...
+
+    @abc.abstractmethod
+    def list(
+        self, *, name_prefix: str = "", limit: int = 50, cursor: str | None = None
+    ) -> Page[CustomerOrganisation]:
+        """Organisations ordered by lower-cased name, from ``name_prefix`` on."""
 
 
 class ConfigRepository(abc.ABC):
@@ -259,6 +307,10 @@ class BlobStore(abc.ABC):
 
     @abc.abstractmethod
     def exists(self, key: str) -> bool: ...
+
+    @abc.abstractmethod
+    def delete(self, key: str) -> None:
+        """Remove the file; nothing happens if there is none (issue 14: GDPR)."""
 
 
 @dataclass(frozen=True)
@@ -443,3 +495,44 @@ class Scheduler(abc.ABC):
     def put_once(self, activity_id: str, scheduled: datetime, at: datetime) -> None:
         """A one-off timer at ``at`` for the occurrence scheduled at ``scheduled`` (moved to
         the next open day); arming the same occurrence twice arms it once."""
+
+
+class StatsRepository(abc.ABC):
+    """Statistics counters (issue 14): one item per dimension value and day, holding every
+    counter of that day (``domain/statistics``), and per ticket the ledger of what its
+    history has been counted for, so a change processed twice counts once."""
+
+    @abc.abstractmethod
+    def ledger(self, ticket_id: str) -> tuple[dict[tuple[str, str, str], dict[str, int]], int]:
+        """What the ticket is counted for now, and the ledger's version (0: none yet)."""
+
+    @abc.abstractmethod
+    def apply(
+        self,
+        ticket_id: str,
+        delta: dict[tuple[str, str, str], dict[str, int]],
+        ledger: dict[tuple[str, str, str], dict[str, int]],
+        version: int,
+    ) -> None:
+        """Add ``delta`` to the day counters and store ``ledger`` as the ticket's new one,
+        atomically, if the ledger is still at ``version``; ConflictError otherwise."""
+
+    @abc.abstractmethod
+    def days(
+        self, dimension: str, value: str, since: str, until: str
+    ) -> list[tuple[str, dict[str, int]]]:
+        """Each day's counters of one dimension value from ``since`` to ``until``
+        (YYYY-MM-DD, both included), oldest first: a Query (paginated), never a Scan."""
+
+    @abc.abstractmethod
+    def backlog_before(self, dimension: str, value: str, day: str) -> int:
+        """The sum of the ``backlog`` deltas of the days before ``day``: tickets open then.
+        A Query of those days reading back only that counter."""
+
+    @abc.abstractmethod
+    def replace_all(
+        self,
+        counters: dict[tuple[str, str, str], dict[str, int]],
+        ledgers: dict[str, dict[tuple[str, str, str], dict[str, int]]],
+    ) -> None:
+        """Rebuild (ops only, may scan): every counter and ledger replaced by these."""

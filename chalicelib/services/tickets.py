@@ -93,6 +93,7 @@ def create_ticket(svc: Services, actor: User, body: Any) -> Ticket:
         created_at=now,
         updated_at=now,
         contact_id=contact.id if contact else None,
+        organisation_id=contact.organisation_id if contact else None,
         **fields,
     )
     if template is not None or apply_rules:

@@ -49,6 +49,8 @@ MINIMUM: dict[tuple[str, str], str] = {
     ("GET", "/api/me/notifications"): AGENT,
     ("GET", "/api/me/notifications/count"): AGENT,
     ("POST", "/api/me/notifications/read"): AGENT,
+    # issue 14: statistics; an agent's own and their groups' figures (tests/api/test_api_stats.py)
+    ("GET", "/api/stats"): AGENT,
     ("GET", "/api/field-settings"): AGENT,
     ("GET", "/api/inboxes"): AGENT,
     ("GET", "/api/inboxes/{inbox_id}/tickets"): AGENT,
@@ -61,6 +63,19 @@ MINIMUM: dict[tuple[str, str], str] = {
     ("POST", "/api/contacts"): AGENT,
     ("GET", "/api/contacts/{contact_id}"): AGENT,
     ("PATCH", "/api/contacts/{contact_id}"): AGENT,
+    # issue 14: organisations are CRM data every agent reads and edits; merging is admin's.
+    ("GET", "/api/contacts/{contact_id}/duplicates"): AGENT,
+    ("POST", "/api/contacts/{contact_id}/merge"): ADMIN,
+    # Issue 14, GDPR: the subject access export, anonymisation and retention are admins'.
+    ("GET", "/api/contacts/{contact_id}/export"): ADMIN,
+    ("POST", "/api/contacts/{contact_id}/anonymise"): ADMIN,
+    ("GET", "/api/admin/retention/preview"): ADMIN,
+    ("GET", "/api/admin/retention/{response_point}"): ADMIN,
+    ("PUT", "/api/admin/retention/{response_point}"): ADMIN,
+    ("GET", "/api/organisations"): AGENT,
+    ("POST", "/api/organisations"): AGENT,
+    ("GET", "/api/organisations/{organisation_id}"): AGENT,
+    ("PATCH", "/api/organisations/{organisation_id}"): AGENT,
     ("GET", "/api/saved-searches"): AGENT,
     ("POST", "/api/saved-searches"): AGENT,
     ("GET", "/api/saved-searches/{search_id}"): AGENT,
@@ -228,10 +243,15 @@ BODIES: dict[str, dict[str, Any]] = {
     "/api/tickets/{ticket_id}/consultations/{consultation_id}/answer": {"text": "Svar"},
 }
 # The contact card itself is CRM data every agent reads (S19); its ticket list is filtered.
+# So are the cards that look like it (issue 14).
+CRM_READS = {
+    ("GET", "/api/contacts/{contact_id}"),
+    ("GET", "/api/contacts/{contact_id}/duplicates"),
+}
 OBJECT_ROUTES = [
     r
     for r in ROUTES
-    if OBJECT_PARAM.search(r[1]) and r != ("GET", "/api/contacts/{contact_id}")
+    if OBJECT_PARAM.search(r[1]) and r not in CRM_READS
     and not r[1].startswith("/api/admin/")
 ]  # fmt: skip
 

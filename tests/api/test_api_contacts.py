@@ -24,7 +24,7 @@ def test_a_contact_is_created_and_read_back(api: Api) -> None:
 
     shown = agent.get(f"/api/contacts/{created['id']}").body
     assert shown["emails"] == ["karin@example.com"]
-    assert shown["phones"] == ["0812345678"]
+    assert shown["phones"] == ["+46812345678"]  # E.164 since issue 14
     assert (shown["organisation"], shown["version"]) == ("Acme", 1)
     assert (shown["tickets"], shown["tickets_cursor"]) == ([], None)
 

@@ -28,12 +28,15 @@ SCREENS = [
     ("new-ticket", "new", "form"),
     ("contacts", "contacts", "table"),
     ("contact-card", "contacts/{contact}", "form"),
+    ("organisations", "organisations", "[data-testid=org-results]"),  # issue 14
+    ("organisation-card", "organisations/{organisation}", "[data-testid=org-details]"),
     *[(f"admin-{s}", f"admin/{s}", "#admin-title") for s in (
         "response-points", "groups", "users", "ticket-types", "custom-fields",
         "signatures", "settings", "quarantine", "mail-log", "outbox",
         "templates", "calendars", "rules", "menu-profiles", "field-settings")],
     ("search", "search", "[data-testid=search-form]"),
     ("notifications", "notifications", "[data-testid=notify-prefs]"),
+    ("statistics", "stats", "[data-testid=stats-headline]"),
 ]  # fmt: skip
 
 
@@ -56,7 +59,13 @@ def targets(api_as: Callable[[str], ApiClient]) -> dict[str, str]:
     admin = api_as("admin")
     tickets = admin.call("GET", "/api/ui/inboxes/rp:kundtjanst/tickets?limit=50")["items"]
     with_contact = next(t for t in tickets if t["contact_id"])
-    return {"ticket": with_contact["id"], "contact": with_contact["contact_id"]}
+    # issue 14: a demo organisation (local/seed.py).
+    org = admin.call("GET", "/api/organisations?q=exempelbolaget")["items"][0]
+    return {
+        "ticket": with_contact["id"],
+        "contact": with_contact["contact_id"],
+        "organisation": org["id"],
+    }
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])

@@ -36,7 +36,8 @@ SCHEDULED_ACTIVITY_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:servit-dev
 ROLES = {"api_handler": "ApiHandlerRole", "inbound_mail": "InboundMailRole",
          "ticket_events": "TicketEventsRole", "workflow": "WorkflowRole",
          "scheduled_activity": "ScheduledActivityRole",
-         "inbound_sms": "InboundSmsRole", "sms_events": "SmsEventsRole"}  # fmt: skip
+         "inbound_sms": "InboundSmsRole", "sms_events": "SmsEventsRole",
+         "retention": "RetentionRole"}  # fmt: skip
 # Texts (issue 13): the stack's SmsOriginationIdentityArn / SmsConfigurationSetName parameters.
 SMS_IDENTITY_ARN = f"arn:aws:sms-voice:{REGION}:{ACCOUNT}:phone-number/phone-0123456789abcdef"
 SMS_CONFIGURATION_SET = "servit-texts"

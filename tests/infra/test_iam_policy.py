@@ -26,7 +26,8 @@ from tests.infra.iam_model import (
     table_arn,
 )
 
-TABLES = ("Tickets", "TicketEvents", "Contacts", "Config", "Lookups", "MailLog", "Notifications")
+TABLES = ("Tickets", "TicketEvents", "Contacts", "Config", "Lookups", "MailLog", "Notifications",
+          "Stats")  # fmt: skip
 BUCKET = f"arn:aws:s3:::servit-dev-mail-{ACCOUNT}-{REGION}"
 OWN_IDENTITY = f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/{MAIL_DOMAIN}"
 POOL = iam_model.VALUES["UserPool.Arn"]
@@ -75,6 +76,8 @@ NEEDS: dict[str, dict[str, list[str]]] = {
         "s3:GetObject": [f"{BUCKET}/inbound/x", f"{BUCKET}/attachments/x"],
         "s3:PutObject": [f"{BUCKET}/outbound/x", f"{BUCKET}/attachments/x"],
         "s3:ListBucket": [BUCKET],  # so a missing object is NoSuchKey, not AccessDenied
+        # Issue 14, services/gdpr/anonymise: a contact's raw mails and attachments deleted.
+        "s3:DeleteObject": [f"{BUCKET}/inbound/x", f"{BUCKET}/attachments/x"],
         **{
             f"cognito-idp:{a}": [POOL]
             for a in (
@@ -152,12 +155,14 @@ NEEDS: dict[str, dict[str, list[str]]] = {
     # Delete to undo it after a failed send), counts automatic mail (Config UpdateItem),
     # reads the contact (language), stores the sent mail under outbound/ and records it
     # (Tickets + TicketEvents Put in one transaction).
+    # Issue 14, services/statistics/recording: a ticket's ledger (Stats GetItem), its day
+    # counters (UpdateItem ADD) and new ledger (PutItem) in one transaction.
     "ticket_events": {
         **common("ticket-events"),
-        "dynamodb:GetItem": tables("Tickets", "Contacts", "Config", "Lookups"),
+        "dynamodb:GetItem": tables("Tickets", "Contacts", "Config", "Lookups", "Stats"),
         "dynamodb:Query": tables("TicketEvents", "Config"),
-        "dynamodb:PutItem": tables("Tickets", "TicketEvents", "Lookups", "Notifications"),
-        "dynamodb:UpdateItem": tables("Config", "Notifications"),
+        "dynamodb:PutItem": tables("Tickets", "TicketEvents", "Lookups", "Notifications", "Stats"),
+        "dynamodb:UpdateItem": tables("Config", "Notifications", "Stats"),
         "dynamodb:DeleteItem": tables("Lookups"),
         "s3:PutObject": [f"{BUCKET}/outbound/x"],
         "dynamodb:DescribeStream": [STREAM],
@@ -214,6 +219,26 @@ NEEDS: dict[str, dict[str, list[str]]] = {
         "scheduler:CreateSchedule": [schedule_arn()],
         **PASS_SCHEDULER_ROLE,
         "sqs:SendMessage": [iam_model.SCHEDULE_FAILURES_ARN],
+    },
+    # Issue 14, services/gdpr/retention (daily): settings, response points and users
+    # (Config Get/Query), the audit entry (Config Put); closed tickets by Query on by_rp_status
+    # and a contact's by by_contact; anonymise: history items rewritten (Get, UpdateItem), the
+    # ticket saved with its contact_anonymised event (Put), the card saved and its Lookups
+    # keys released (Put, Delete), mail log entries by sender (index Query, Put); delete: the
+    # ticket (DeleteItem) and its history and notifications (BatchWriteItem); files deleted
+    # from the bucket. Sends no mail.
+    "retention": {
+        **common("retention", sends_mail=False),
+        "dynamodb:GetItem": tables("Tickets", "TicketEvents", "Contacts", "Lookups", "Config"),
+        "dynamodb:Query": [
+            *tables("Tickets", "MailLog", index=True),
+            *tables("TicketEvents", "Config", "Notifications"),
+        ],
+        "dynamodb:PutItem": tables("Tickets", "TicketEvents", "Contacts", "Config", "MailLog"),
+        "dynamodb:UpdateItem": tables("TicketEvents"),
+        "dynamodb:DeleteItem": tables("Tickets", "Lookups"),
+        "dynamodb:BatchWriteItem": tables("TicketEvents", "Notifications"),
+        "s3:DeleteObject": [f"{BUCKET}/inbound/x", f"{BUCKET}/attachments/x"],
     },
 }
 # Actions that have no resource-level permissions: the only ones allowed on "*".

@@ -172,6 +172,7 @@ def test_functions_queues_topics_and_buckets_exist(stack: dict[str, Any]) -> Non
         f"servit-{STAGE}-scheduled-activity",
         f"servit-{STAGE}-inbound-sms",  # texts (issue 13)
         f"servit-{STAGE}-sms-events",
+        f"servit-{STAGE}-retention",  # issue 14: the daily retention job
     }
     api = functions[f"servit-{STAGE}-api"]
     assert api["Environment"]["Variables"]["SERVIT_TABLE_PREFIX"] == f"servit-{STAGE}-"

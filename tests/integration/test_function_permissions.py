@@ -186,6 +186,7 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, set[Call]]]:
                 run_functions(client, svc, trace)
                 run_sms(client, svc, trace)  # before issue 12 moves the clock past logins
                 run_issue_12(client, svc, trace, clock, people)
+                run_retention(client, svc, trace, clock)
             yield trace.calls
         finally:
             bootstrap.use(None)
@@ -397,6 +398,23 @@ def run_sms(client: Client, svc: Services, trace: AwsCalls) -> None:
     trace.function = "setup"
     text("STOPP", "sms-3")
     text("START", "sms-4")
+
+
+def run_retention(client: Client, svc: Services, trace: AwsCalls, clock: FrozenClock) -> None:
+    """Issue 14: the daily retention job anonymises the response point's closed tickets
+    (history rewritten, files deleted, the contact card once none of its tickets is left)."""
+    from chalicelib.services.gdpr import retention
+
+    trace.function = "setup"
+    retention.save_setting(svc, "kundtjanst", {"months": 1, "action": "anonymise"})
+    clock.advance(days=70)
+    trace.function = "retention"
+    event = client.events.generate_cw_event(
+        source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
+    )
+    report = client.lambda_.invoke("retention", event).payload
+    trace.function = "setup"
+    assert report["touched"].get("kundtjanst"), report
 
 
 def mail_in(client: Client, svc: Services, trace: AwsCalls, name: str, key: str) -> None:

@@ -128,8 +128,15 @@ def test_the_stream_lambda_notifies_each_agent_once_even_when_the_batch_comes_tw
     # GetItem of the user (Config), one GetItem of the bounce lookup and one conditional
     # UpdateItem claiming the mail. Creations and the agent's own note read nothing. Per
     # delivery one Query of the admins' triggers (S7; in AWS the Config cache holds them).
+    # Statistics (issue 14, services/statistics/recording): per change that can move a
+    # figure (the creations and hand-overs, not the note) one Query of the history and two
+    # GetItems (ticket, ledger), per delivery one GetItem of the settings; a transaction
+    # only where figures moved: each ticket's first change counts its whole history, so
+    # the hand-overs and the second delivery write nothing.
+    stats = {"Query": 2 * 4, "GetItem": 2 * (4 + 4 + 1), "TransactWriteItems": 2}
     assert requests == {
-        "GetItem": 2 * (2 + 2 + 2), "PutItem": 2 * 2, "UpdateItem": 2 * 2, "Query": 2 * 1,
+        "GetItem": 2 * (2 + 2 + 2) + stats["GetItem"], "PutItem": 2 * 2, "UpdateItem": 2 * 2,
+        "Query": 2 * 1 + stats["Query"], "TransactWriteItems": stats["TransactWriteItems"],
     }  # fmt: skip
 
 
@@ -180,7 +187,11 @@ def test_the_stream_lambda_sends_a_new_tickets_acknowledgement_once_and_records_
     # bounce lookup, the hourly counters of mailbox and domain (UpdateItem on Config), the
     # contact (language), the thread's Message-IDs (Query), and the record (one transaction);
     # and per delivery the admins' triggers (a Query on Config, S7; cached in AWS).
-    assert after_first == {"PutItem": 1, "GetItem": 4, "UpdateItem": 2, "Query": 1 + 1,
-                           "TransactWriteItems": 1}  # fmt: skip
-    # A redelivery: the claim, refused, and the triggers (none here) read again.
-    assert requests == {"PutItem": 1, "Query": 1}
+    # Statistics (issue 14), per delivery: the history (Query), the ticket, its ledger and
+    # the settings (GetItems); the first delivery's transaction counts the new ticket.
+    stats = {"Query": 1, "GetItem": 3}
+    assert after_first == {"PutItem": 1, "GetItem": 4 + stats["GetItem"], "UpdateItem": 2,
+                           "Query": 1 + 1 + stats["Query"], "TransactWriteItems": 1 + 1}  # fmt: skip
+    # A redelivery: the claim, refused, and the triggers (none here) read again; statistics
+    # find the ticket counted already and write nothing.
+    assert requests == {"PutItem": 1, "Query": 1 + stats["Query"], "GetItem": stats["GetItem"]}

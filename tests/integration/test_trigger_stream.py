@@ -82,7 +82,11 @@ def test_a_firing_on_the_stream_alarms_once_and_records_why_in_one_transaction(
     # key in one TransactWriteItems (on the ticket as first read). In AWS the Config cache
     # holds the triggers, the response point and the settings. A redelivery: the triggers,
     # the ticket and the key, found: nothing more.
+    # Statistics (issue 14), per delivery: the history (Query), the ticket, its ledger and the
+    # settings (GetItems); the first delivery's transaction counts the new ticket.
+    stats = {"Query": 1, "GetItem": 3}
     assert after_first == {
-        "Query": 1, "GetItem": 4, "PutItem": 2, "UpdateItem": 1, "TransactWriteItems": 1,
+        "Query": 1 + stats["Query"], "GetItem": 4 + stats["GetItem"], "PutItem": 2,
+        "UpdateItem": 1, "TransactWriteItems": 1 + 1,
     }  # fmt: skip
-    assert redelivery == {"Query": 1, "GetItem": 2}
+    assert redelivery == {"Query": 1 + stats["Query"], "GetItem": 2 + stats["GetItem"]}

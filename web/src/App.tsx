@@ -6,6 +6,7 @@ import { language, setLanguage, t } from "./i18n";
 import { parseRoute, type Route } from "./logic/route";
 import { AdminScreen } from "./admin/AdminScreen";
 import { ContactCardScreen, ContactSearchScreen } from "./screens/Contacts";
+import { OrganisationCardScreen, OrganisationsScreen } from "./screens/crm/Organisations";
 import { DispatcherScreen } from "./screens/Dispatcher";
 import { InboxScreen } from "./screens/InboxScreen";
 import { LoginScreen } from "./screens/Login";
@@ -15,6 +16,7 @@ import { Shell } from "./screens/Shell";
 import { NotificationsScreen } from "./screens/Notifications";
 import { SearchScreen } from "./screens/Search";
 import { ConsultationsScreen } from "./screens/Consultations";
+import { StatisticsScreen } from "./screens/statistics/Statistics";
 import { directory, helpOpen, keepDirectoryFresh, loadDirectory } from "./state";
 import { useStore } from "./store";
 
@@ -91,7 +93,16 @@ export function App() {
       content = <ContactSearchScreen />;
       break;
     case "contact":
-      content = <ContactCardScreen key={route.contact} contactId={route.contact} dir={dir} />;
+      content = <ContactCardScreen key={route.contact} contactId={route.contact} dir={dir} user={user} />;
+      break;
+    case "organisations":
+      content = <OrganisationsScreen />;
+      break;
+    case "organisation":
+      content = <OrganisationCardScreen key={route.organisation} organisationId={route.organisation} dir={dir} />;
+      break;
+    case "stats":
+      content = <StatisticsScreen search={route.search} user={user} dir={dir} />;
       break;
     case "admin":
       content = <AdminScreen key={route.section} section={route.section} user={user} />;

@@ -107,8 +107,31 @@ export interface Contact {
   /** The number an SMS reply goes to (E.164), if any; and the numbers that texted STOP. */
   mobile?: string | null;
   sms_opted_out?: string[];
+  /** The customer organisation the contact belongs to (issue 14). */
+  organisation_id?: string | null;
 }
 export interface ContactCard extends Contact { tickets: Ticket[]; tickets_cursor: string | null }
+
+// issue 14: customer organisations (CRM) and duplicate contacts.
+export interface Organisation {
+  id: string;
+  name: string;
+  org_number: string;
+  domains: string[];
+  phone: string;
+  address: string;
+  notes: string;
+  custom_fields: Record<string, string | number | boolean>;
+  created_at: string;
+  version: number;
+}
+export interface OrganisationCard extends Organisation {
+  contacts: Contact[];
+  contacts_cursor: string | null;
+  tickets: Ticket[];
+  tickets_cursor: string | null;
+}
+export interface DuplicateContact extends Contact { reasons: ("email" | "phone")[] }
 
 export interface CustomFieldDef {
   id: string;

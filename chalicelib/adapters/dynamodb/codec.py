@@ -31,7 +31,7 @@ INBOX_INDEX = {
 }
 _PLAIN = (
     "title", "response_point_id", "contact_id", "template_id", "ticket_type", "group_id",
-    "agent_id", "parent_id", "locked_by",
+    "agent_id", "parent_id", "locked_by", "organisation_id",
 )  # fmt: skip
 _INSTANTS = (
     "resolved_at", "closed_at", "dormant_until", "locked_until",
@@ -189,6 +189,7 @@ def contact_to_model(contact: Contact) -> ContactModel:
         identities=list(contact.identities) or None,
         sms_opted_out=list(contact.sms_opted_out) or None,
         organisation=contact.organisation or None,
+        organisation_id=contact.organisation_id or None,
         language=contact.language.value,
         notes=contact.notes or None,
         created_at=iso(contact.created_at) if contact.created_at else None,
@@ -207,6 +208,7 @@ def contact_from_model(item: ContactModel) -> Contact:
         identities=[str(i) for i in item.identities or []],
         sms_opted_out=[str(p) for p in item.sms_opted_out or []],
         organisation=item.organisation or "",
+        organisation_id=item.organisation_id or None,
         language=Language(item.language),
         notes=item.notes or "",
         created_at=parse_iso(item.created_at) if item.created_at else None,

@@ -17,6 +17,9 @@ from chalicelib.domain.errors import ConflictError, NotFoundError
 from chalicelib.services import lookup_keys
 from chalicelib.services.ports import ContactRepository, Page
 
+# Organisations share the Contacts table under this key prefix (adapters/dynamodb/organisations).
+ORGANISATION_KEY_PREFIX = "org#"
+
 email_key = lookup_keys.contact_email
 phone_key = lookup_keys.contact_phone
 identity_key = lookup_keys.contact_identity
@@ -69,6 +72,8 @@ class DynamoContactRepository(ContactRepository):
         contact.version += 1
 
     def get(self, contact_id: str) -> Contact:
+        if contact_id.startswith(ORGANISATION_KEY_PREFIX):  # an organisation in this table
+            raise NotFoundError(f"no contact {contact_id!r}")
         try:
             return contact_from_model(ContactModel.get(contact_id, consistent_read=True))
         except DoesNotExist:
@@ -106,6 +111,56 @@ class DynamoContactRepository(ContactRepository):
         )
         items, next_cursor = first_page(results, cursor)
         return Page([contact_from_model(ContactModel.from_raw_data(i)) for i in items], next_cursor)
+
+    # --- issue 14 ------------------------------------------------------------------
+    def list_by_organisation(
+        self, organisation_id: str, *, limit: int = 100, cursor: str | None = None
+    ) -> Page[Contact]:
+        results = ContactModel.by_organisation.query(
+            organisation_id,
+            limit=limit,
+            page_size=limit,
+            last_evaluated_key=decode_cursor(cursor),
+        )
+        items, next_cursor = first_page(results, cursor)
+        return Page([contact_from_model(ContactModel.from_raw_data(i)) for i in items], next_cursor)
+
+    def merge_into(self, source: Contact, kept: Contact) -> None:
+        stored_kept = self.get(kept.id)
+        added = _keys(kept) - _keys(stored_kept) - _keys(source)
+        # A number the kept card now holds in E.164 only: its older form's key goes.
+        removed = _keys(stored_kept) - _keys(kept)
+        try:
+            with TransactWrite(connection=ContactModel._get_connection().connection) as tx:
+                tx.save(contact_to_model(kept), condition=ContactModel.version == kept.version)
+                tx.delete(ContactModel(source.id), condition=ContactModel.version == source.version)
+                for key in _keys(source):
+                    # Re-pointed, never left pointing at the deleted card.
+                    tx.save(
+                        LookupModel(key, target=kept.id),
+                        condition=(LookupModel.target == source.id)
+                        | LookupModel.key.does_not_exist(),
+                    )
+                for key in added:
+                    tx.save(
+                        LookupModel(key, target=kept.id),
+                        condition=LookupModel.key.does_not_exist(),
+                    )
+                for key in removed:
+                    tx.delete(LookupModel(key), condition=LookupModel.target == kept.id)
+                tx.save(LookupModel(lookup_keys.contact_merged(source.id), target=kept.id))
+        except TransactWriteError as error:
+            raise_conflict_if_condition_failed(
+                error, "a contact changed during the merge, or a key belongs to another contact"
+            )
+            raise
+        kept.version += 1
+
+    def merged_into(self, contact_id: str) -> str | None:
+        try:
+            return str(LookupModel.get(lookup_keys.contact_merged(contact_id)).target)
+        except DoesNotExist:
+            return None
 
 
 __all__ = ["ConflictError", "DynamoContactRepository"]

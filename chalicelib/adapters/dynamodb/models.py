@@ -27,6 +27,7 @@ CONFIG = "Config"
 LOOKUPS = "Lookups"
 MAIL_LOG = "MailLog"
 NOTIFICATIONS = "Notifications"
+STATS = "Stats"  # issue 14: statistics counters
 
 
 def _gsi(name: str, hash_attr: str, range_attr: str) -> type[GlobalSecondaryIndex[Any]]:
@@ -63,6 +64,7 @@ class TicketModel(Model):
     group_id = UnicodeAttribute(null=True)
     agent_id = UnicodeAttribute(null=True)
     parent_id = UnicodeAttribute(null=True)
+    organisation_id = UnicodeAttribute(null=True)  # issue 14: the contact's organisation
     description = UnicodeAttribute(null=True)
     cc = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[var-annotated]
     bcc = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[var-annotated]
@@ -123,6 +125,7 @@ class TicketModel(Model):
     by_contact = _gsi("by_contact", "contact_id", "created_at")()
     by_parent = _gsi("by_parent", "parent_id", "created_at")()
     by_template = _gsi("by_template", "template_id", "created_at")()
+    by_organisation = _gsi("by_organisation", "organisation_id", "created_at")()
     by_created = _gsi("by_created", "list_pk", "created_at")()
 
 
@@ -159,11 +162,40 @@ class ContactModel(Model):
     identities = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[var-annotated]
     sms_opted_out = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[var-annotated]
     organisation = UnicodeAttribute(null=True)
+    organisation_id = UnicodeAttribute(null=True)  # issue 14: the customer organisation
     language = UnicodeAttribute()
     notes = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute(null=True)
     version = NumberAttribute()
     # All contacts in one index partition, ordered by lower-cased name (search by prefix).
+    list_pk = UnicodeAttribute()
+    name_sort = UnicodeAttribute()
+
+    by_name = _gsi("by_name", "list_pk", "name_sort")()
+    # An organisation's contacts by name (issue 14).
+    by_organisation = _gsi("by_organisation", "organisation_id", "name_sort")()
+
+
+class OrganisationModel(Model):
+    """Customer organisations (issue 14) live in the Contacts table: key "org#<id>", and
+    list_pk "organisation" in the by_name index (search by name prefix). No table of their
+    own: the same functions read them as contacts, with the same grants
+    (docs/architecture.md, "Organisations and contacts")."""
+
+    class Meta:
+        table_name = CONTACTS
+        region = "eu-north-1"
+
+    contact_id = UnicodeAttribute(hash_key=True)  # "org#<id>"
+    name = UnicodeAttribute()
+    org_number = UnicodeAttribute(null=True)
+    domains = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[var-annotated]
+    phone = UnicodeAttribute(null=True)
+    address = UnicodeAttribute(null=True)
+    notes = UnicodeAttribute(null=True)
+    custom_fields = MapAttribute(null=True)  # type: ignore[var-annotated]
+    created_at = UnicodeAttribute(null=True)
+    version = NumberAttribute()
     list_pk = UnicodeAttribute()
     name_sort = UnicodeAttribute()
 
@@ -248,6 +280,20 @@ class NotificationModel(Model):
     unread = _gsi("unread", "unread_user", "notification_id")()
 
 
+class StatsModel(Model):
+    """Statistics counters (issue 14, chalicelib/adapters/dynamodb/stats.py): pk
+    "<dimension>#<value>", sk the day (YYYY-MM-DD), one numeric attribute per counter
+    (written with ADD, so not declared here); pk "ticket#<id>", sk "ledger": what that
+    ticket's history is counted for (JSON) and the ledger's version."""
+
+    class Meta:
+        table_name = STATS
+        region = "eu-north-1"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     TicketModel,
     TicketEventModel,
@@ -256,6 +302,7 @@ ALL_MODELS: tuple[type[Model], ...] = (
     LookupModel,
     MailLogModel,
     NotificationModel,
+    StatsModel,
 )
 LOGICAL_NAMES = {
     TicketModel: TICKETS,
@@ -265,12 +312,18 @@ LOGICAL_NAMES = {
     LookupModel: LOOKUPS,
     MailLogModel: MAIL_LOG,
     NotificationModel: NOTIFICATIONS,
+    StatsModel: STATS,
 }
+
+
+# Models that share another model's table (not in ALL_MODELS: the table is defined once).
+SHARED_TABLE_MODELS: dict[type[Model], str] = {OrganisationModel: CONTACTS}
 
 
 def bind(prefix: str, host: str | None, region: str) -> None:
     """Point every model at its table (``prefix`` + logical name) and endpoint."""
-    for model, logical in LOGICAL_NAMES.items():
+    every: dict[type[Model], str] = {**LOGICAL_NAMES, **SHARED_TABLE_MODELS}
+    for model, logical in every.items():
         model.Meta.table_name = f"{prefix}{logical}"
         model.Meta.host = host  # type: ignore[attr-defined]
         model.Meta.region = region

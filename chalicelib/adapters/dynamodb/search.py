@@ -2,11 +2,12 @@
 allow, the rest as a FilterExpression on that Query. Never a Scan.
 
 Index choice, first that applies (docs/architecture.md, A11):
-contact -> ``by_contact``; agent -> ``by_agent_status``; template -> ``by_template``;
-group -> ``by_group_status``; response point -> ``by_rp_status``; otherwise
-``by_created`` (every ticket under one key, newest first). On the status-sorted
-indexes one status becomes ``begins_with(status_updated, "<status>#")``; on the
-created-sorted ones a created range becomes ``created_at BETWEEN``.
+contact -> ``by_contact``; organisation -> ``by_organisation`` (issue 14); agent ->
+``by_agent_status``; template -> ``by_template``; group -> ``by_group_status``; response
+point -> ``by_rp_status``; otherwise ``by_created`` (every ticket under one key, newest
+first). On the status-sorted indexes one status becomes
+``begins_with(status_updated, "<status>#")``; on the created-sorted ones a created range
+becomes ``created_at BETWEEN``.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ _MIN, _MAX = "0000", "9999"  # below and above every stored instant
 # (criteria key, index, sorted by) in order of preference.
 _ANCHORS: tuple[tuple[str, Any, str], ...] = (
     ("contact_id", TicketModel.by_contact, "created"),
+    ("organisation_id", TicketModel.by_organisation, "created"),  # issue 14
     ("agent_id", TicketModel.by_agent_status, "status"),
     ("template_id", TicketModel.by_template, "created"),
     ("group_id", TicketModel.by_group_status, "status"),

@@ -38,6 +38,7 @@ LIST_INDEX = {
     ListIndex.AGENT: TicketModel.by_agent_status,
     ListIndex.CONTACT: TicketModel.by_contact,
     ListIndex.PARENT: TicketModel.by_parent,
+    ListIndex.ORGANISATION: TicketModel.by_organisation,
 }
 STATUS_SORTED = {ListIndex.RESPONSE_POINT, ListIndex.GROUP, ListIndex.AGENT}
 

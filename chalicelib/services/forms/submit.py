@@ -139,6 +139,7 @@ def _file(
         custom_fields=dict(submission.custom_fields),
         response_point_id=rp.id,
         contact_id=contact.id,
+        organisation_id=contact.organisation_id,
         channel=Channel.WEBFORM,
         created_at=now,
         updated_at=now,

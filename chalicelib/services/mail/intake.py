@@ -31,6 +31,7 @@ from chalicelib.services import directory, lookup_keys, routing
 from chalicelib.services.consultation import mail as consultation_mail
 from chalicelib.services.contacts import find_or_create_contact
 from chalicelib.services.context import Services
+from chalicelib.services.crm.membership import organisation_of
 from chalicelib.services.mail import threading as mail_threading
 from chalicelib.services.mail.bounces import file_delivery_report
 from chalicelib.services.mail.events import SYSTEM_ACTOR, record_inbound
@@ -354,14 +355,17 @@ def _new_ticket(
         # A new contact speaks the language of the response point written to, until told
         # otherwise. A mail without any usable address still gets a contact card to answer
         # by phone or to merge later, named as the mail names its sender.
-        contact_id = find_or_create_contact(
+        contact = find_or_create_contact(
             svc,
             {
                 "email": msg.from_addr or None,
                 "name": (msg.from_name or ("" if msg.from_addr else UNKNOWN_SENDER))[:200],
                 "language": rp.language.value,
             },
-        ).id
+        )
+        contact_id, organisation_id = contact.id, contact.organisation_id
+    else:
+        organisation_id = organisation_of(svc, contact_id)
     ticket = Ticket.open_new(
         actor=SYSTEM_ACTOR,
         id=new_ulid(now),
@@ -370,6 +374,7 @@ def _new_ticket(
         description=(msg.stripped_text or msg.text)[:MAX_DESCRIPTION],
         response_point_id=rp.id,
         contact_id=contact_id,
+        organisation_id=organisation_id,
         channel=Channel.EMAIL if channel == "email" else Channel.WEBFORM,
         created_at=now,
         updated_at=now,

@@ -61,6 +61,7 @@ def file_oversize(svc: Services, raw: bytes, entry: MailLogEntry, now: datetime)
         description="",
         response_point_id=rp.id,
         contact_id=contact.id if contact else None,
+        organisation_id=contact.organisation_id if contact else None,
         channel=Channel.EMAIL,
         created_at=now,
         updated_at=now,

@@ -55,6 +55,7 @@ def receive(svc: Services, payload: Any) -> SmsFiled:
         sms.as_inbound_message(received),
         channel=Channel.SMS,
         contact_id=contact.id,
+        organisation_id=contact.organisation_id,
         response_point=rp,
         message_key=message_key(received.message_id),
         thread_key=thread_key(rp.id, received.sender),

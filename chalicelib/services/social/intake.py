@@ -53,6 +53,7 @@ def file_message(svc: Services, message: SocialMessage) -> FiledInbound | None:
         message.inbound,
         channel=Channel(message.platform),
         contact_id=contact.id,
+        organisation_id=contact.organisation_id,
         response_point=rp,
         message_key=message.message_key,
         thread_key=message.thread_key,

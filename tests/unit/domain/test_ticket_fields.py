@@ -22,7 +22,15 @@ def test_a_new_ticket_is_new_medium_and_records_its_creation() -> None:
     assert ticket.title == "Faktura fel"
     [event] = ticket.pending_events
     assert event.type == EventType.CREATED
-    assert event.data == {"number": 10042, "channel": "manual", "title": "Faktura fel"}
+    assert {k: event.data[k] for k in ("number", "channel", "title", "status")} == {
+        "number": 10042, "channel": "manual", "title": "Faktura fel", "status": "new",
+    }  # fmt: skip
+    # What statistics count the ticket under from the start (issue 14).
+    assert event.data["dimensions"] == {
+        "response_point_id": ticket.response_point_id, "group_id": ticket.group_id,
+        "agent_id": ticket.agent_id, "channel": "manual", "ticket_type": ticket.ticket_type,
+        "priority": "medium", "template_id": None, "organisation_id": None,
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,7 @@ def test_a_contact_is_created_with_normalised_addresses_and_phones(svc: Services
 
     stored = svc.contacts.get(contact.id)
     assert stored.emails == ["asa@example.com"]
-    assert stored.phones == ["+460701234567"]
+    assert stored.phones == ["+46701234567"]  # E.164 since issue 14
     assert stored.language is Language.EN
     assert stored.version == 1
 

@@ -3,6 +3,8 @@ import { api, get } from "../api";
 import { t } from "../i18n";
 import { errorText } from "../logic/errors";
 import type { AdminSection } from "../logic/route";
+import { RetentionPanel } from "../components/gdpr/RetentionPanel";
+import { statsHref } from "../screens/statistics/model";
 import { directory, loadDirectory, say } from "../state";
 import { useStore } from "../store";
 import type { Directory } from "../types";
@@ -135,6 +137,7 @@ export function CollectionScreen({ section, spec }: { section: AdminSection; spe
           </div>
         </form>
       )}
+      {section === "response-points" && editing && <RetentionPanel rpId={String(editing.id)} />}
       <table class="tickets">
         <caption class="visually-hidden">{t(spec.title)}</caption>
         <thead><tr>{columns.map((f) => <th scope="col" key={f.name}>{t(f.label)}</th>)}<th scope="col"><span class="visually-hidden">{t("admin.actions")}</span></th></tr></thead>
@@ -144,6 +147,10 @@ export function CollectionScreen({ section, spec }: { section: AdminSection; spe
               {columns.map((f) => <td key={f.name} dir="auto">{cell(f, item[f.name], dir)}</td>)}
               <td class="row">
                 <button type="button" class="link" onClick={() => open(item)} aria-label={t("admin.editItem", { id: String(item.id) })}>{t("admin.edit")}</button>
+                {section === "response-points" && (
+                  <a href={statsHref({ preset: "last_30_days", filter: { kind: "response_point", value: String(item.id) } })}
+                    data-testid="rp-statistics" aria-label={t("stats.forResponsePoint", { name: String(item.name ?? item.id) })}>{t("nav.statistics")}</a>
+                )}
                 {section === "users" && <button type="button" class="link" data-testid="admin-sign-out" onClick={() => signOut(item)} aria-label={t("admin.signOutItem", { id: String(item.id) })}>{t("admin.signOut")}</button>}
                 {spec.deletable && <button type="button" class="link" onClick={() => remove(item)} aria-label={t("admin.deleteItem", { id: String(item.id) })}>{t("admin.delete")}</button>}
               </td>

@@ -23,11 +23,18 @@ export type Route =
   | { name: "consultations" }
   | { name: "contacts" }
   | { name: "contact"; contact: string }
+  | { name: "organisations" }
+  | { name: "organisation"; organisation: string }
   | { name: "admin"; section: AdminSection }
+  | { name: "stats"; search: string }
   | { name: "notfound" };
 
 export function parseRoute(hash: string): Route {
-  const parts = hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
+  // Only the statistics screen reads a query (#/stats?from=...&by=...); the others never have one.
+  const full = hash.replace(/^#\/?/, "");
+  const mark = full.indexOf("?");
+  const path = mark < 0 ? full : full.slice(0, mark);
+  const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
   const [head, a, b] = parts;
   switch (head) {
     case undefined:
@@ -48,6 +55,10 @@ export function parseRoute(hash: string): Route {
       return { name: "consultations" };
     case "contacts":
       return a ? { name: "contact", contact: a } : { name: "contacts" };
+    case "organisations":
+      return a ? { name: "organisation", organisation: a } : { name: "organisations" };
+    case "stats":
+      return { name: "stats", search: mark < 0 ? "" : full.slice(mark + 1) };
     case "admin":
       return { name: "admin", section: ADMIN_SECTIONS.includes(a as AdminSection) ? (a as AdminSection) : "groups" };
     default:
@@ -60,6 +71,7 @@ export const href = {
     `#/inbox/${encodeURIComponent(inbox).replace(/%3A/gi, ":")}${ticket ? `/${encodeURIComponent(ticket)}` : ""}`,
   ticket: (ticket: string) => `#/ticket/${encodeURIComponent(ticket)}`,
   contact: (contact: string) => `#/contacts/${encodeURIComponent(contact)}`,
+  organisation: (organisation: string) => `#/organisations/${encodeURIComponent(organisation)}`,
   admin: (section: AdminSection) => `#/admin/${section}`,
 };
 

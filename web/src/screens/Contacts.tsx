@@ -3,11 +3,12 @@ import { api, ApiError, get, q } from "../api";
 import { AddressFlag } from "../components/AddressFlag";
 import { TicketList } from "../components/TicketList";
 import { t } from "../i18n";
-import { splitAddresses } from "../logic/addresses";
 import { errorText } from "../logic/errors";
 import { href } from "../logic/route";
 import { say } from "../state";
-import type { Contact, ContactCard, Directory, Lang } from "../types";
+import type { Contact, ContactCard, Directory, Lang, User } from "../types";
+import { ContactOrganisation, DuplicatesPanel, ValueList } from "./crm/ContactCrm";
+import { GdprPanel } from "../components/gdpr/GdprPanel";
 
 export function ContactSearchScreen() {
   const [term, setTerm] = useState("");
@@ -50,16 +51,17 @@ export function ContactSearchScreen() {
 }
 
 /** The contact card (S19): details, editable, and every ticket of the contact. */
-export function ContactCardScreen({ contactId, dir }: { contactId: string; dir: Directory }) {
+export function ContactCardScreen({ contactId, dir, user }: { contactId: string; dir: Directory; user?: User }) {
   const [card, setCard] = useState<ContactCard | null>(null);
-  const [form, setForm] = useState({ name: "", emails: "", phones: "", organisation: "", language: "sv" as Lang, notes: "" });
+  // Several e-mail addresses and phone numbers, one field each (issue 14).
+  const [form, setForm] = useState({ name: "", emails: [] as string[], phones: [] as string[], organisation: "", language: "sv" as Lang, notes: "" });
   const [error, setError] = useState<string | null>(null);
 
   async function load() {
     try {
       const loaded = await get<ContactCard>(`/api/contacts/${encodeURIComponent(contactId)}`);
       setCard(loaded);
-      setForm({ name: loaded.name, emails: loaded.emails.join(", "), phones: loaded.phones.join(", "), organisation: loaded.organisation, language: loaded.language, notes: loaded.notes });
+      setForm({ name: loaded.name, emails: loaded.emails, phones: loaded.phones, organisation: loaded.organisation, language: loaded.language, notes: loaded.notes });
     } catch (e) {
       setError(e instanceof ApiError && e.status === 404 ? t("contact.notFound") : errorText(e));
     }
@@ -69,9 +71,9 @@ export function ContactCardScreen({ contactId, dir }: { contactId: string; dir: 
   async function save(event: Event) {
     event.preventDefault();
     if (!card) return;
-    const split = (s: string) => s.split(/[,;]+/).map((x) => x.trim()).filter(Boolean);
+    const clean = (values: string[]) => values.map((x) => x.trim()).filter(Boolean);
     try {
-      await api("PATCH", `/api/contacts/${card.id}`, { ...form, emails: splitAddresses(form.emails), phones: split(form.phones) }, { ifMatch: card.version });
+      await api("PATCH", `/api/contacts/${card.id}`, { ...form, emails: clean(form.emails), phones: clean(form.phones) }, { ifMatch: card.version });
       say(t("contact.saved"));
     } catch (e) {
       say(e instanceof ApiError && e.status === 409 ? t("error.staleReloaded") : errorText(e), "error");
@@ -87,7 +89,7 @@ export function ContactCardScreen({ contactId, dir }: { contactId: string; dir: 
       <div class="two-col">
         <form class="card form-grid" onSubmit={save} aria-label={t("contact.details")}>
           <label class="wide">{t("contact.name")}<input type="text" value={form.name} dir="auto" onInput={(e) => setForm({ ...form, name: e.currentTarget.value })} /></label>
-          <label>{t("contact.emails")}<input type="text" value={form.emails} onInput={(e) => setForm({ ...form, emails: e.currentTarget.value })} /></label>
+          <ValueList kind="email" values={form.emails} onChange={(emails) => setForm({ ...form, emails })} />
           {Object.keys(card.unreachable ?? {}).length > 0 && (
             <ul class="wide" aria-label={t("contact.unreachable")} data-testid="contact-unreachable">
               {Object.entries(card.unreachable ?? {}).map(([address, reason]) => (
@@ -95,8 +97,8 @@ export function ContactCardScreen({ contactId, dir }: { contactId: string; dir: 
               ))}
             </ul>
           )}
-          <label>{t("contact.phones")}<input type="text" value={form.phones} onInput={(e) => setForm({ ...form, phones: e.currentTarget.value })} /></label>
-          <label>{t("contact.organisation")}<input type="text" value={form.organisation} dir="auto" onInput={(e) => setForm({ ...form, organisation: e.currentTarget.value })} /></label>
+          <ValueList kind="phone" values={form.phones} onChange={(phones) => setForm({ ...form, phones })} />
+          <label>{t("org.freeText")}<input type="text" value={form.organisation} dir="auto" onInput={(e) => setForm({ ...form, organisation: e.currentTarget.value })} /></label>
           <label>{t("contact.language")}
             <select value={form.language} onChange={(e) => setForm({ ...form, language: e.currentTarget.value as Lang })}>
               <option value="sv">{t("lang.sv")}</option><option value="en">{t("lang.en")}</option>
@@ -105,10 +107,15 @@ export function ContactCardScreen({ contactId, dir }: { contactId: string; dir: 
           <label class="wide">{t("contact.notes")}<textarea rows={3} value={form.notes} dir="auto" onInput={(e) => setForm({ ...form, notes: e.currentTarget.value })} /></label>
           <div class="wide"><button type="submit" class="primary">{t("common.save")}</button></div>
         </form>
-        <section aria-labelledby="contact-tickets">
-          <h2 id="contact-tickets">{t("contact.tickets")}</h2>
-          <TicketList items={card.tickets} contacts={contacts} dir={dir} caption={t("contact.tickets")} linkTo={(x) => href.ticket(x.id)} />
-        </section>
+        <div>
+          <ContactOrganisation contactId={card.id} organisationId={card.organisation_id ?? null} version={card.version} onChanged={load} />
+          <DuplicatesPanel contactId={card.id} contactName={card.name || card.emails[0] || card.phones[0] || card.id} isAdmin={!!user?.roles.includes("admin")} onMerged={load} />
+          <GdprPanel contactId={card.id} contactName={card.name} isAdmin={!!user?.roles.includes("admin")} onChanged={load} />
+          <section aria-labelledby="contact-tickets">
+            <h2 id="contact-tickets">{t("contact.tickets")}</h2>
+            <TicketList items={card.tickets} contacts={contacts} dir={dir} caption={t("contact.tickets")} linkTo={(x) => href.ticket(x.id)} />
+          </section>
+        </div>
       </div>
     </main>
   );

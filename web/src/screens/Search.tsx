@@ -9,6 +9,7 @@ import { hiddenFor, isShown } from "../logic/fieldSettings";
 import { say } from "../state";
 import type { Contact, Directory, Status, Ticket, User } from "../types";
 import { ContactPicker } from "./NewTicket";
+import { OrganisationFilter } from "./crm/ContactCrm";
 import type { TemplateItem } from "../admin/Templates";
 
 export type Criteria = Record<string, unknown> & { status?: string[]; custom_fields?: Record<string, unknown> };
@@ -183,6 +184,10 @@ export function SearchScreen({ user, dir, savedId }: { user: User; dir: Director
           <fieldset class="wide">
             <legend>{t("contact.title")}</legend>
             <ContactPicker chosen={contact} onChoose={(c) => { setContact(c); set("contact_id", c?.id ?? ""); }} />
+          </fieldset>
+          <fieldset class="wide" data-testid="search-organisation">
+            <legend>{t("org.label")}</legend>
+            <OrganisationFilter id={form.organisation_id ?? ""} onChoose={(o) => set("organisation_id", o?.id ?? "")} />
           </fieldset>
           {RANGES.map((r) => (
             <fieldset key={r} class="range">

@@ -70,6 +70,8 @@ export function Shell({ user, route, children }: { user: User; route: Route; chi
             <li><a href="#/search" aria-current={route.name === "search" ? "page" : undefined}>{t("nav.search")}</a></li>
             <li><a href="#/consultations" aria-current={current("consultations")}>{t("nav.consultations")}</a></li>
             <li><a href="#/contacts" aria-current={route.name === "contacts" || route.name === "contact" ? "page" : undefined}>{t("nav.contacts")}</a></li>
+            <li><a href="#/organisations" aria-current={route.name === "organisations" || route.name === "organisation" ? "page" : undefined}>{t("nav.organisations")}</a></li>
+            <li><a href="#/stats" aria-current={current("stats")}>{t("nav.statistics")}</a></li>
             {isAdmin && <li><a href={href.admin("groups")} aria-current={current("admin")}>{t("nav.admin")}</a></li>}
           </ul>
         </nav>
