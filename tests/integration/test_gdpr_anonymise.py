@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from datetime import timedelta
 from email.message import EmailMessage
 from typing import Any
 
@@ -28,7 +29,9 @@ from chalicelib.services.context import Services
 from chalicelib.services.gdpr import anonymise, export
 from chalicelib.services.mail import intake as mail_intake
 from chalicelib.services.sms import intake as sms_intake
-from tests.support import drain_stream, seed_helpdesk
+from chalicelib.services.statistics import rebuild
+from chalicelib.services.statistics import report as stats_report
+from tests.support import FrozenClock, drain_stream, fake_services, seed_helpdesk
 
 NAME = "Ingegerd Qvarnström"
 EMAIL_1 = "ingegerd.q@kundbolaget.example.se"
@@ -250,3 +253,29 @@ def test_an_interrupted_anonymisation_is_finished_by_asking_again(
             e for e in svc.tickets.events(ticket_id) if e.type == EventType.CONTACT_ANONYMISED.value
         ]
         assert len(marks) == 1
+
+
+def test_anonymisation_keeps_the_statistics_and_a_rebuild_from_the_anonymised_histories_agrees(
+    clock: FrozenClock,
+) -> None:
+    """Statistics kept (issue 14): the figures before and after anonymising are the same,
+    and so are the figures recounted from the rewritten histories (a later rebuild)."""
+    svc = fake_services(clock)
+    people = seed_helpdesk(svc)
+    contact_id, ids = _story(svc, people)
+    day = clock.now.date()
+    query = {
+        "from": (day - timedelta(days=1)).isoformat(),
+        "to": (day + timedelta(days=1)).isoformat(),
+        "by": "channel",
+    }
+    before = stats_report.report(svc, people["admin"], query)
+    assert before["totals"]["created"] == 3
+    assert before["totals"]["messages_in"] == {"email": 2, "sms": 1}
+
+    anonymise.anonymise_contact(svc, people["admin"], contact_id)
+    _drain(svc)
+    assert stats_report.report(svc, people["admin"], query) == before
+
+    assert rebuild.rebuild(svc, ids) == 3
+    assert stats_report.report(svc, people["admin"], query) == before
