@@ -63,14 +63,15 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
-# The tiers in order: fast ones first, so a broken domain fails in seconds. e2e starts a
+# The tiers in order: fast ones first, so a broken domain fails in seconds (integration and
+# api on two workers: their tests share nothing). e2e starts a
 # local stack per file: two workers, each file whole on one of them. The browser tier shares
 # one stack and its files build on each other's data: one worker.
 test: install web browser lint typecheck
 	$(PY) -m pytest tests/unit
-	$(PY) -m pytest tests/integration
+	$(PY) -m pytest -n 2 tests/integration
 	$(PY) -m pytest tests/contract
-	$(PY) -m pytest tests/api
+	$(PY) -m pytest -n 2 tests/api
 	$(PY) -m pytest -n 2 --dist loadfile tests/e2e
 	cd web && npx vitest run
 	$(PY) -m pytest tests/browser

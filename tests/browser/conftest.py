@@ -125,14 +125,20 @@ class Session:
         self.dialogs.append(dialog.message)
         dialog.accept()  # confirm() of admin deletes; an alert() would be a failure, recorded
 
-    def goto(self, route: str = "") -> Any:
+    def goto(self, route: str = "", *, fresh: bool = False) -> Any:
+        """Open a screen. ``fresh``: load the app anew even when only the hash changes, so
+        the directory (response points, groups, users) is read again: the app reads it once
+        when it starts, and a test that just made a group through the API needs it."""
         target = f"{self.url}/#/{route.lstrip('#/')}"
         if self.page.url == target:
             # Already there (an earlier test left the screen, perhaps with a form open):
             # start it afresh, as a test arriving at a screen expects.
             self.page.reload()
         else:
-            self.page.goto(target)
+            same_app = self.page.url.startswith(self.url)
+            self.page.goto(target)  # only the hash changes within the app: no new load
+            if fresh and same_app:
+                self.page.reload()
         self.page.wait_for_selector("header.topbar")
         return self.page
 

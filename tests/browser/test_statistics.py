@@ -238,7 +238,7 @@ def test_a_response_points_figures_from_its_settings_page_in_swedish(
     zone, first, today = made["zone"], made["first"], made["today"]
     expected = recount(made["everything"], zone, first, today)
     s = sessions("admin", lang="sv")
-    page = s.goto("admin/response-points")
+    page = s.goto("admin/response-points", fresh=True)
     page.reload()
     page.get_by_role("link", name=f"Statistik för Punkt {SUFFIX}").click()
     expect(page.get_by_role("heading", name="Statistik", exact=True)).to_be_visible()
@@ -280,7 +280,7 @@ def test_groups_side_by_side_then_one_group_in_english(
     zone, first, today = made["zone"], made["first"], made["today"]
     mine = {g: recount(made["histories"][g], zone, first, today) for g in (GROUP_A, GROUP_B)}
     s = sessions("admin", lang="en")
-    page = s.goto(f"stats?from={first}&to={today}&bucket=week&by=group")
+    page = s.goto(f"stats?from={first}&to={today}&bucket=week&by=group", fresh=True)
     expect(page.get_by_role("heading", name="Statistics", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="Statistics", exact=True)).to_have_attribute(
         "aria-current", "page"
@@ -335,13 +335,13 @@ def test_an_agent_sees_their_own_figures_and_not_another_response_points(
     sessions: Callable[..., Session], made: dict[str, Any]
 ) -> None:
     s = sessions("agent1", lang="en")
-    page = s.goto("stats")
+    page = s.goto("stats", fresh=True)
     expect(page.get_by_test_id("stats-headline")).to_be_visible()
     expect(page.get_by_label("Limit to").locator("option:checked")).to_have_text("My own figures")
     expect(page.get_by_label("Break down by").locator("option")).to_have_text(
         ["No breakdown", "Agent", "Group"]
     )
-    page = s.goto(f"stats?response_point={RP}")
+    page = s.goto(f"stats?response_point={RP}", fresh=True)
     expect(page.get_by_test_id("stats-forbidden")).to_be_visible()
     expect(page.get_by_test_id("stats-headline")).to_have_count(0)
     assert _serious(page) == []
