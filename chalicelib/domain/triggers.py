@@ -26,8 +26,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-import phonenumbers
-
 from chalicelib.domain import email_address
 from chalicelib.domain.checks import as_list, check_name, check_slug, enum_value
 from chalicelib.domain.errors import ValidationError
@@ -83,6 +81,8 @@ def check_phone(value: object, what: str) -> str:
     """A mobile number in E.164 ("+46701234567"); "070-123 45 67" is read as Swedish."""
     if not isinstance(value, str) or not value.strip() or len(value) > 40:
         raise ValidationError(f"{what} must be a phone number")
+    import phonenumbers  # imported on first use: its metadata is large (cold start)
+
     try:
         number = phonenumbers.parse(value, DEFAULT_REGION)
     except phonenumbers.NumberParseException:
