@@ -132,19 +132,28 @@ def _end(
     event_type: EventType,
     data: dict[str, Any],
 ) -> TicketEvent:
-    ticket = writable_ticket(svc, actor, ticket_id, None)
-    consultation = consult.find(ticket, consultation_id)
-    if not consultation.is_open:
-        raise ConflictError(
-            f"the consultation is {consultation.status} already", code="consultation_ended"
-        )
-    now = svc.clock()
-    event = consult.end(
-        ticket, consultation, status, event_type, {**data, "from": consultation.to},
-        actor=actor.id, now=now, event_id=new_ulid(now),
-    )  # fmt: skip
-    save_ticket(svc, actor, ticket)
-    return event
+    # The agent did not answer a version of the ticket but the consultation: a write in
+    # between (the workflow's wait step storing its task token, a mail) is no conflict, so
+    # read again and apply once more; ending an ended consultation still is one.
+    for attempt in range(_SAVE_ATTEMPTS):
+        ticket = writable_ticket(svc, actor, ticket_id, None)
+        consultation = consult.find(ticket, consultation_id)
+        if not consultation.is_open:
+            raise ConflictError(
+                f"the consultation is {consultation.status} already", code="consultation_ended"
+            )
+        now = svc.clock()
+        event = consult.end(
+            ticket, consultation, status, event_type, {**data, "from": consultation.to},
+            actor=actor.id, now=now, event_id=new_ulid(now),
+        )  # fmt: skip
+        try:
+            save_ticket(svc, actor, ticket)
+            return event
+        except ConflictError:
+            if attempt == _SAVE_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 def open_list(svc: Services, actor: User, query: dict[str, str]) -> list[dict[str, Any]]:

@@ -249,6 +249,39 @@ def test_a_wait_that_starts_after_the_answer_ends_at_once(
     assert engine.tokens[token] == {"outcome": "answered"}
 
 
+def test_answering_while_the_wait_step_stores_its_token_is_no_conflict(
+    svc: Services,
+    people: dict[str, User],
+    engine: RecordingWorkflows,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The workflow's wait step writes the ticket (its task token) between the agent's read
+    and save: the agent answered the consultation, not a version, so the answer lands."""
+    agent = people["agent1"]
+    ticket_id = _ticket(svc, agent)
+    consultation_id = _ask(svc, agent, ticket_id)
+    drain_stream(svc)
+    save = svc.tickets.save
+    raced: list[str] = []
+
+    def save_after_the_wait_step(ticket: Any, *args: Any, **kwargs: Any) -> Any:
+        if not raced:
+            raced.append("wait step")
+            monkeypatch.setattr(svc.tickets, "save", save)
+            _wait(svc, engine, _execution(engine), 0)  # it saves first
+            monkeypatch.setattr(svc.tickets, "save", save_after_the_wait_step)
+        return save(ticket, *args, **kwargs)
+
+    monkeypatch.setattr(svc.tickets, "save", save_after_the_wait_step)
+    consultations.answer_for_them(svc, agent, ticket_id, consultation_id, {"text": "Per telefon"})
+    monkeypatch.undo()
+
+    ticket = svc.tickets.get(ticket_id)
+    assert raced and ticket.status is Status.OPEN
+    assert [c.status.value for c in ticket.consultations] == ["answered"]
+    assert [e.type for e in svc.tickets.events(ticket_id)].count("external_answer") == 1
+
+
 def test_closing_the_ticket_cancels_its_consultations_and_their_waits(
     svc: Services, people: dict[str, User], engine: RecordingWorkflows, clock: FrozenClock
 ) -> None:
