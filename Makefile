@@ -97,6 +97,8 @@ bench: install
 	$(PY) -m bench.form_costs
 	$(PY) -m bench.sms_costs
 	$(PY) -m bench.stats_costs
+	$(PY) -m bench.search_index
+	$(PY) -m bench.live_latency
 
 clean:
 	rm -rf out vendor .test-data

@@ -13,6 +13,7 @@ from typing import Any
 
 from chalicelib import config as config_module
 from chalicelib.services.context import MailSettings, Services
+from chalicelib.services.live.ports import LiveChannel
 from chalicelib.services.ports import (
     BlobStore,
     ConfigRepository,
@@ -34,10 +35,12 @@ def build(cfg: config_module.Config | None = None) -> Services:
     cfg = cfg or config_module.load()
     from chalicelib.adapters.dynamodb.config import DynamoConfigRepository
     from chalicelib.adapters.dynamodb.contacts import DynamoContactRepository
+    from chalicelib.adapters.dynamodb.live import DynamoReadMarkers
     from chalicelib.adapters.dynamodb.mail import DynamoLookupRepository, DynamoMailLogRepository
     from chalicelib.adapters.dynamodb.models import bind
     from chalicelib.adapters.dynamodb.notifications import DynamoNotificationRepository
     from chalicelib.adapters.dynamodb.organisations import DynamoOrganisationRepository
+    from chalicelib.adapters.dynamodb.search_index import DynamoSearchIndex
     from chalicelib.adapters.dynamodb.stats import DynamoStatsRepository
     from chalicelib.adapters.dynamodb.tickets import DynamoTicketRepository
     from chalicelib.services.ports import IdentityProvider
@@ -88,15 +91,37 @@ def build(cfg: config_module.Config | None = None) -> Services:
         notifications=DynamoNotificationRepository(),
         organisations=DynamoOrganisationRepository(),
         stats=DynamoStatsRepository(),
+        search_index=DynamoSearchIndex(),  # issue 15: the top-bar search
         workflows=_workflows(cfg),
         scheduler=_scheduler(cfg),
         sms=_sms(cfg),
+        live=_live(cfg),
+        read_markers=DynamoReadMarkers(utc_now),
         **_social(cfg),
         mail=MailSettings(
             secret=_secret(cfg),
             message_id_domain=cfg.mail_domain,
             portal_base_url=cfg.public_url,
         ),
+    )
+
+
+def _live(cfg: config_module.Config) -> LiveChannel | None:
+    """Issue 15, live lists. Locally: connections in this process's memory, pushed through
+    the front door's sockets (local/live.py; the stream poller runs in the same process).
+    In AWS: the Live table and the WebSocket API's management endpoint; a stack without
+    one (no SERVIT_LIVE_ENDPOINT) pushes nothing and the UI refreshes by its fallback."""
+    if cfg.is_local:
+        from chalicelib.adapters.live_memory import LocalLiveHub, MemoryLiveConnections
+
+        return LiveChannel(MemoryLiveConnections(), LocalLiveHub(), url=cfg.live_url)
+    if not cfg.live_endpoint:
+        return None
+    from chalicelib.adapters.dynamodb.live import DynamoLiveConnections
+    from chalicelib.adapters.live_apigw import ApiGatewayPusher
+
+    return LiveChannel(
+        DynamoLiveConnections(), ApiGatewayPusher(cfg.live_endpoint, cfg.region), url=cfg.live_url
     )
 
 

@@ -48,6 +48,10 @@ class Config:
     # sender id, or its ARN) and configuration set (its event destination publishes delivery
     # receipts to SNS); "" = End User Messaging's own choice / no receipts. Local stack: the
     # texts land in <data_dir>/sms-outbox.
+    # Issue 15, live lists: where browsers connect (wss://... in AWS; "/live" locally, on the
+    # front door) and the WebSocket API's management endpoint the stream consumer posts to.
+    live_url: str = ""
+    live_endpoint: str = ""
     sms_origination_identity: str = ""
     sms_configuration_set: str = ""
     # Messenger and X (issue 13). AWS: the Secrets Manager secret (JSON) with the app
@@ -92,6 +96,8 @@ def load(environ: dict[str, str] | None = None) -> Config:
         ),
         ui_origin=env.get("SERVIT_UI_ORIGIN", "").strip().rstrip("/"),
         secret_arn=env.get("SERVIT_SECRET_ARN", ""),
+        live_url=env.get("SERVIT_LIVE_URL", "/live" if stage == "local" else "").strip(),
+        live_endpoint=env.get("SERVIT_LIVE_ENDPOINT", "").strip().rstrip("/"),
         sms_origination_identity=env.get("SERVIT_SMS_ORIGINATION_IDENTITY", ""),
         sms_configuration_set=env.get("SERVIT_SMS_CONFIGURATION_SET", ""),
         social_secret_arn=env.get("SERVIT_SOCIAL_SECRET_ARN", ""),

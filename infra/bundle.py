@@ -50,6 +50,7 @@ from typing import Any
 # the functions are likely to need next (each costs 10-200 KB zipped).
 BOTOCORE_SERVICES = frozenset(
     {
+        "apigatewaymanagementapi",  # issue 15: live notices (adapters/live_apigw.py)
         "cloudwatch",
         "cognito-idp",
         "dynamodb",

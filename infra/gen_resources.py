@@ -77,7 +77,10 @@ ROLE_GROUPS = ("admin", "dispatcher", "agent")  # identity_cognito.ROLE_GROUPS, 
 FUNCTIONS = {"APIHandler": "api", "InboundMail": "inbound-mail", "TicketEvents": "ticket-events",
              "Workflow": "workflow", "ScheduledActivity": "scheduled-activity",
              "InboundSms": "inbound-sms", "SmsEvents": "sms-events",
-             "Retention": "retention"}  # fmt: skip
+             "Retention": "retention",
+             # Issue 15, live lists (infra/live_resources.py): the WebSocket API's handlers.
+             "WebsocketConnect": "websocket-connect",
+             "WebsocketDisconnect": "websocket-disconnect"}  # fmt: skip
 # The TicketEvents stream consumer (chalicelib/api/events.py): its event source as Chalice
 # names it, and how Lambda retries it before a change's records go to the dead-letter queue.
 STREAM_SOURCE = "TicketEventsDynamodbEventSource"
@@ -460,7 +463,9 @@ FUNCTION_ROLES = {"APIHandler": f"{API_STEM}Role", "InboundMail": "InboundMailRo
                   "TicketEvents": "TicketEventsRole", "Workflow": "WorkflowRole",
                   "ScheduledActivity": "ScheduledActivityRole",
                   "InboundSms": "InboundSmsRole", "SmsEvents": "SmsEventsRole",
-                  "Retention": "RetentionRole"}  # fmt: skip
+                  "Retention": "RetentionRole",
+                  "WebsocketConnect": "WebsocketConnectRole",
+                  "WebsocketDisconnect": "WebsocketDisconnectRole"}  # fmt: skip
 
 
 def least_privilege() -> dict[str, Any]:
@@ -760,6 +765,9 @@ RESERVED_CONCURRENCY = {
     "SmsEvents": ("SmsEventsReservedConcurrency", 2),
     # Issue 14: the daily retention job (services/gdpr/retention.py): one run at a time.
     "Retention": ("RetentionReservedConcurrency", 1),
+    # Issue 15: browsers opening and closing live connections (a burst after a deploy).
+    "WebsocketConnect": ("WebsocketConnectReservedConcurrency", 10),
+    "WebsocketDisconnect": ("WebsocketDisconnectReservedConcurrency", 5),
 }
 DASHBOARD = "servit-${Stage}"
 DAY_SECONDS = 24 * 3600
@@ -1287,6 +1295,7 @@ def web_hosting() -> dict[str, Any]:
     """The agent UI in AWS: web/dist in a private bucket behind CloudFront, which also passes
     /api, /portal and /forms to API Gateway, so the browser sees one origin (as with the local front
     door) and the same strict Content-Security-Policy (local/web_proxy.UI_CSP) holds."""
+    from infra import live_resources
     from local.web_proxy import UI_CSP
 
     caching_disabled = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"  # AWS managed cache policy
@@ -1330,7 +1339,8 @@ def web_hosting() -> dict[str, Any]:
                     "Name": sub("servit-${Stage}-web-headers"),
                     "SecurityHeadersConfig": {
                         "ContentSecurityPolicy": {
-                            "ContentSecurityPolicy": UI_CSP,
+                            # Issue 15: and the stack's WebSocket API (infra/live_resources).
+                            "ContentSecurityPolicy": live_resources.ui_csp(UI_CSP),
                             "Override": True,
                         },
                         "ContentTypeOptions": {"Override": True},
@@ -1761,6 +1771,13 @@ def api_environment() -> dict[str, Any]:
     return {**schedule_environment(), "SERVIT_SOCIAL_SECRET_ARN": ref("SocialSecret")}
 
 
+def live_environment() -> dict[str, Any]:
+    """Issue 15: where browsers connect and where notices are posted (infra/live_resources)."""
+    from infra import live_resources
+
+    return live_resources.environment()
+
+
 def sms_environment() -> dict[str, Any]:
     """Where texts leave from (issue 13): the functions that send them (the API: agents'
     replies; the stream consumer: trigger alarms)."""
@@ -1770,9 +1787,11 @@ def sms_environment() -> dict[str, Any]:
 
 
 FUNCTION_ENVIRONMENT = {
-    "TicketEvents": lambda: {**machine_environment(), **sms_environment()},
-    "APIHandler": lambda: {**api_environment(), **sms_environment()},
+    "TicketEvents": lambda: {**machine_environment(), **sms_environment(), **live_environment()},
+    "APIHandler": lambda: {**api_environment(), **sms_environment(), **live_environment()},
     "ScheduledActivity": schedule_environment,
+    "WebsocketConnect": lambda: live_environment(),
+    "WebsocketDisconnect": lambda: live_environment(),
 }
 
 
@@ -2043,7 +2062,10 @@ def schedules() -> dict[str, Any]:
 
 
 def build_template() -> dict[str, Any]:
-    from infra import sms_resources  # texts (issue 13): topics, failure queue, send policy
+    from infra import (
+        live_resources,  # live lists (issue 15): the WebSocket API's wiring
+        sms_resources,  # texts (issue 13): topics, failure queue, send policy
+    )
 
     chalice = json.loads(CHALICE_CONFIG.read_text(encoding="utf-8"))
     resources: dict[str, Any] = {}
@@ -2067,6 +2089,7 @@ def build_template() -> dict[str, Any]:
         workflows(),
         schedules(),
         sms_resources.resources(),
+        live_resources.resources(),
     ):
         resources.update(part)
     harden_functions(resources)
@@ -2149,6 +2172,7 @@ def build_template() -> dict[str, Any]:
                 "Value": {"Fn::GetAtt": ["RegionalWebAcl", "Arn"]},
             },
             **sms_resources.outputs(),
+            **live_resources.outputs(),
         },
     }
 

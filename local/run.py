@@ -28,6 +28,7 @@ from chalicelib.services.context import Services  # noqa: E402
 from chalicelib.services.workflow_steps import run_step  # noqa: E402
 from local import dynamodb_local, scheduler_loop, smtp, stream_poller, web_proxy  # noqa: E402
 from local import workflows as local_workflows  # noqa: E402
+from local.live import LiveSockets  # noqa: E402
 
 TABLE_PREFIX = "servit-local-"
 
@@ -134,6 +135,7 @@ def banner(url: str, dynamodb_port: int, smtp_port: int, seeded: int, data_dir: 
         f"  SMTP (mail in): 127.0.0.1:{smtp_port}  (any recipient; kundtjanst@servit.example, "
         "it@servit.example)\n"
         "  Stream poller:  TicketEvents -> notifications, acknowledgements, workflow starts\n"
+        f"  Live lists:     ws://{url.split('://', 1)[1]}/live  (notices from the stream poller)\n"
         "  Step Functions: infra/statemachines/ on moto's interpreter (wake-ups, consultations)\n"
         f"  Outbox (mail out): {data_dir / 'outbox'}  and GET {url}/api/dev/outbox (admin)\n"
         f"  Web form (public): {url}/forms/kontakt\n"
@@ -202,7 +204,8 @@ def main() -> int:
         )  # fmt: skip
         children.append(api)
         wait_for_api(f"http://127.0.0.1:{api_port}", api)
-        front = web_proxy.start(host, port, api_port, ROOT / "web" / "dist")
+        # Issue 15: /live upgrades to a WebSocket here, beside the stream poller's notices.
+        front = web_proxy.start(host, port, api_port, ROOT / "web" / "dist", live=LiveSockets(svc))
         url = f"http://{host}:{port}"
         print(banner(url, dynamodb_port, smtp_port, seeded, data_dir), flush=True)
         while all(child.poll() is None for child in children) and poller.alive():

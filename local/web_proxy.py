@@ -28,6 +28,8 @@ from io import BufferedIOBase
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from local.live import LiveSockets, is_upgrade
+
 PASS_THROUGH = ("/api/", "/portal/", "/forms/", "/webhooks/")  # webhooks: Messenger and X
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade",
               "proxy-authorization", "proxy-authenticate", "host", "content-length"}  # fmt: skip
@@ -137,7 +139,9 @@ def _dechunk(rfile: BufferedIOBase) -> bytes:
     raise BodyError(400, "bad_request", "the chunked body does not end with a blank line")
 
 
-def make_handler(backend_port: int, web_root: Path) -> type[BaseHTTPRequestHandler]:
+def make_handler(
+    backend_port: int, web_root: Path, live: LiveSockets | None = None
+) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         # A client that stops sending mid-request frees its thread after this many seconds.
@@ -214,7 +218,9 @@ def make_handler(backend_port: int, web_root: Path) -> type[BaseHTTPRequestHandl
                 self.wfile.write(payload)
 
         def _route(self) -> None:
-            if self.path.startswith(PASS_THROUGH):
+            if live is not None and is_upgrade(self):  # issue 15: live lists (local/live.py)
+                live.serve(self)
+            elif self.path.startswith(PASS_THROUGH):
                 self._proxy()
             elif self.command in ("GET", "HEAD"):
                 self._static()
@@ -226,8 +232,10 @@ def make_handler(backend_port: int, web_root: Path) -> type[BaseHTTPRequestHandl
     return Handler
 
 
-def start(host: str, port: int, backend_port: int, web_root: Path) -> ThreadingHTTPServer:
-    server = ThreadingHTTPServer((host, port), make_handler(backend_port, web_root))
+def start(
+    host: str, port: int, backend_port: int, web_root: Path, live: LiveSockets | None = None
+) -> ThreadingHTTPServer:
+    server = ThreadingHTTPServer((host, port), make_handler(backend_port, web_root, live))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, name="web-proxy", daemon=True).start()
     return server

@@ -21,6 +21,7 @@ from chalicelib.adapters.memory_mail import (
     RecordingMailer,
 )
 from chalicelib.adapters.memory_organisations import InMemoryOrganisationRepository
+from chalicelib.adapters.memory_search_index import InMemorySearchIndex
 from chalicelib.adapters.memory_sms import RecordingSmsSender
 from chalicelib.adapters.memory_stats import InMemoryStatsRepository
 from chalicelib.adapters.memory_workflows import RecordingWorkflows
@@ -63,6 +64,7 @@ def fake_services(clock: FrozenClock | None = None) -> Services:
         notifications=InMemoryNotificationRepository(),
         organisations=InMemoryOrganisationRepository(lookups),
         stats=InMemoryStatsRepository(),
+        search_index=InMemorySearchIndex(),
         workflows=RecordingWorkflows(),
         sms=RecordingSmsSender(),
         mail=TEST_MAIL_SETTINGS,
@@ -135,6 +137,7 @@ def dynamo_backed_services(endpoint: str, prefix: str, clock: FrozenClock) -> Se
     from chalicelib.adapters.dynamodb.models import bind
     from chalicelib.adapters.dynamodb.notifications import DynamoNotificationRepository
     from chalicelib.adapters.dynamodb.organisations import DynamoOrganisationRepository
+    from chalicelib.adapters.dynamodb.search_index import DynamoSearchIndex
     from chalicelib.adapters.dynamodb.stats import DynamoStatsRepository
     from chalicelib.adapters.dynamodb.tickets import DynamoTicketRepository
 
@@ -153,6 +156,7 @@ def dynamo_backed_services(endpoint: str, prefix: str, clock: FrozenClock) -> Se
         notifications=DynamoNotificationRepository(),
         organisations=DynamoOrganisationRepository(),
         stats=DynamoStatsRepository(),
+        search_index=DynamoSearchIndex(),
         workflows=RecordingWorkflows(),
         sms=RecordingSmsSender(),
         mail=TEST_MAIL_SETTINGS,

@@ -28,19 +28,29 @@ def status_for(error: errors.ServITError) -> int:
     return 400
 
 
-def error_response(status: int, code: str, message: str) -> Response:
+def error_response(
+    status: int, code: str, message: str, details: dict[str, object] | None = None
+) -> Response:
     headers: dict[str, str | list[str]] = {"Content-Type": "application/json"}
     if status == 401:
         headers["WWW-Authenticate"] = "Bearer"
+    # ``details``: an object some errors add beside the two keys every answer has (issue 15:
+    # where a template text fails), so clients reading only ``error``/``message`` see no change.
+    body: dict[str, object] = {"error": code, "message": message}
+    if details:
+        body["details"] = details
     return Response(
-        body=json.dumps({"error": code, "message": message}, ensure_ascii=False),
+        body=json.dumps(body, ensure_ascii=False),
         status_code=status,
         headers=headers,
     )
 
 
 def to_response(error: errors.ServITError) -> Response:
-    response = error_response(status_for(error), error.code, error.message)
+    details = getattr(error, "details", None)
+    response = error_response(
+        status_for(error), error.code, error.message, details if isinstance(details, dict) else None
+    )
     retry_after = getattr(error, "retry_after", None)
     if isinstance(retry_after, int):
         response.headers["Retry-After"] = str(retry_after)

@@ -51,6 +51,7 @@ def handle(svc: Services, event: dict[str, Any]) -> dict[str, Any]:
         "stream batch",
         extra={"records": len(event.get("Records") or []), "changes": result.changes,
                "notices": result.notices, "acknowledgements": result.acknowledgements,
+               "live": result.live,
                "failed": result.failed},
     )  # fmt: skip
     failures = [{"itemIdentifier": result.failed}] if result.failed else []

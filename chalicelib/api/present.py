@@ -110,6 +110,8 @@ def _ticket_fields(ticket: Ticket, now: datetime) -> dict[str, Any]:
         "address_changed": ticket.address_warning(now),
         "portal_generation": ticket.portal_generation,
         "version": ticket.version,
+        # Issue 15: the last message is the customer's, after an agent's reply (list rows).
+        "customer_replied": ticket.customer_replied,
     }
 
 

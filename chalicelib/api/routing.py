@@ -13,6 +13,7 @@ from aws_lambda_powertools import Logger
 from chalice.app import Blueprint, CORSConfig, Response
 
 from chalicelib import bootstrap, config
+from chalicelib.api import conditional
 from chalicelib.api.errors import app_shaped, error_response, to_response
 from chalicelib.domain.errors import (
     AuthenticationError,
@@ -96,7 +97,12 @@ def endpoint(
     auth: bool = True,
     status: int = 200,
     max_body: int = MAX_BODY_BYTES,
+    etag: bool = False,
 ) -> Callable[[Handler], Handler]:
+    """``etag``: the answer carries an ETag, and a GET whose If-None-Match names it is
+    answered 304 with no body (issue 15: lists and counts the UI refreshes; see
+    chalicelib/api/conditional.py)."""
+
     def register(handler: Handler) -> Handler:
         @functools.wraps(handler)
         def view(**params: str) -> Response:
@@ -113,8 +119,11 @@ def endpoint(
                 return error_response(500, "internal", "something went wrong on our side")
             if isinstance(result, Response):
                 return result
+            body = json.dumps(result, ensure_ascii=False, default=str)
+            if etag:
+                return conditional.answer(body, call.headers, status)
             return Response(
-                body=json.dumps(result, ensure_ascii=False, default=str),
+                body=body,
                 status_code=status,
                 headers={"Content-Type": "application/json; charset=utf-8"},
             )

@@ -95,7 +95,7 @@ def my_notifications(call: Call) -> dict[str, Any]:
     }
 
 
-@endpoint(bp, "/api/me/notifications/count", ["GET"])
+@endpoint(bp, "/api/me/notifications/count", ["GET"], etag=True)
 def notification_badge(call: Call) -> dict[str, Any]:
     return {"unread": notifications.unread_count(call.svc, call.actor)}
 

@@ -9,6 +9,7 @@ from chalice.app import Blueprint, Response
 from chalicelib.api.present import event_json, events_json, ticket_json
 from chalicelib.api.routing import Call, endpoint
 from chalicelib.services import assignment, field_settings, inboxes, inputs, tickets
+from chalicelib.services.live import reads
 
 bp = Blueprint(__name__)
 
@@ -22,13 +23,14 @@ def create_ticket(call: Call) -> dict[str, Any]:
     return _ticket(call, tickets.create_ticket(call.svc, call.actor, call.body()))
 
 
-@endpoint(bp, "/api/tickets", ["GET"])
+@endpoint(bp, "/api/tickets", ["GET"], etag=True)
 def search_tickets(call: Call) -> dict[str, Any]:
     query = dict(call.query)
     cursor = query.pop("cursor", None)
     limit = inputs.limit(query.pop("limit", None))
     page = inboxes.search_tickets(call.svc, call.actor, query, limit=limit, cursor=cursor)
-    return {"items": [_ticket(call, t) for t in page.items], "cursor": page.cursor}
+    items = reads.with_unread(call.svc, call.actor, [_ticket(call, t) for t in page.items])
+    return {"items": items, "cursor": page.cursor}
 
 
 @endpoint(bp, "/api/tickets/pick-next", ["POST"])
@@ -40,6 +42,7 @@ def pick_next(call: Call) -> dict[str, Any]:
 @endpoint(bp, "/api/tickets/{ticket_id}", ["GET"])
 def get_ticket(call: Call) -> Response:
     ticket, events = tickets.get_ticket(call.svc, call.actor, call.params["ticket_id"])
+    reads.opened(call.svc, call.actor, ticket)  # issue 15: its list row is no longer bold
     hidden = field_settings.hidden_fields(call.svc, ticket.response_point_id)
     body = {**ticket_json(ticket, call.svc.clock(), hidden), "events": events_json(events, hidden)}
     import json
@@ -86,12 +89,12 @@ def dispatcher_assign(call: Call) -> dict[str, Any]:
     return {"items": [_ticket(call, t) for t in done]}
 
 
-@endpoint(bp, "/api/inboxes", ["GET"])
+@endpoint(bp, "/api/inboxes", ["GET"], etag=True)
 def list_inboxes(call: Call) -> dict[str, Any]:
     return {"items": [vars(s) for s in inboxes.my_inboxes(call.svc, call.actor)]}
 
 
-@endpoint(bp, "/api/inboxes/{inbox_id}/tickets", ["GET"])
+@endpoint(bp, "/api/inboxes/{inbox_id}/tickets", ["GET"], etag=True)
 def inbox_tickets(call: Call) -> dict[str, Any]:
     page = inboxes.inbox_page(
         call.svc,
@@ -100,4 +103,5 @@ def inbox_tickets(call: Call) -> dict[str, Any]:
         limit=inputs.limit(call.query.get("limit")),
         cursor=call.query.get("cursor"),
     )
-    return {"items": [_ticket(call, t) for t in page.items], "cursor": page.cursor}
+    items = reads.with_unread(call.svc, call.actor, [_ticket(call, t) for t in page.items])
+    return {"items": items, "cursor": page.cursor}

@@ -9,6 +9,7 @@ from chalice.app import Blueprint
 from chalicelib.api.present import ticket_json
 from chalicelib.api.routing import Call, endpoint
 from chalicelib.services import inputs, ui
+from chalicelib.services.live import reads
 
 bp = Blueprint(__name__)
 
@@ -18,7 +19,7 @@ def directory(call: Call) -> dict[str, Any]:
     return ui.ui_directory(call.svc, call.actor)
 
 
-@endpoint(bp, "/api/ui/inboxes/{inbox_id}/tickets", ["GET"])
+@endpoint(bp, "/api/ui/inboxes/{inbox_id}/tickets", ["GET"], etag=True)
 def inbox_tickets(call: Call) -> dict[str, Any]:
     page = ui.inbox_page_with_contacts(
         call.svc,
@@ -29,7 +30,9 @@ def inbox_tickets(call: Call) -> dict[str, Any]:
     )
     now = call.svc.clock()
     return {
-        "items": [ticket_json(t, now) for t in page.tickets],
+        "items": reads.with_unread(
+            call.svc, call.actor, [ticket_json(t, now) for t in page.tickets]
+        ),
         "cursor": page.cursor,
         "contacts": page.contact_names,
     }

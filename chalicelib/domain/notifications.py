@@ -96,6 +96,25 @@ def notice_id(change: list[TicketEvent]) -> str:
     return max(change, key=lambda e: e.sort_key).event_id
 
 
+def named_actor(events: list[TicketEvent]) -> str:
+    """Who a notice names as its author (issue 15): the sender of the change's latest
+    customer message ("Karin Lindqvist <karin@example.se>", or the address alone), else the
+    change's last actor who is not the system, else its last actor. A customer's mail comes
+    with system events after it (a reopen, routing): the notice names the customer."""
+    for event in reversed(events):
+        if event.type == EventType.MESSAGE_IN.value:
+            address = str(event.data.get("from") or "")
+            name = str(event.data.get("from_name") or "").strip()
+            if address:
+                return f"{name} <{address}>" if name and name != address else address
+            if event.actor and not event.actor.startswith("system:"):
+                return event.actor
+    for event in reversed(events):
+        if event.actor and not event.actor.startswith("system:"):
+            return event.actor
+    return events[-1].actor if events else ""
+
+
 def recipients(
     owner: str | None, events: list[TicketEvent]
 ) -> dict[str, tuple[NoticeKind, list[str]]]:

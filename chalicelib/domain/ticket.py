@@ -94,6 +94,11 @@ class Ticket:
     resolution_due: datetime | None = None
     first_response_at: datetime | None = None
     sla_breached: bool = False  # sticky: a target was missed
+    # Issue 15 (list rows): an agent has written to the customer (not an automatic mail), and
+    # the last message since is the customer's (shown as "customer replied"); kept by
+    # ``record_message``, so a list needs no read of the history.
+    agent_replied: bool = False
+    customer_replied: bool = False
     # The SLA clock's pauses (S12, services/sla_clock.py). ``sla_pausing``: the statuses that
     # stop it, fixed when the SLA starts (None: sla.DEFAULT_PAUSING). ``sla_paused_since``:
     # when it stopped (None: running); ``sla_resumed_at``: when it ran again, until the due
@@ -336,6 +341,10 @@ class Ticket:
         event = TicketEvent(self.id, event_id, now, str(type), actor, dict(data))
         self.pending_events.append(event)
         self.updated_at = now
+        if type == EventType.MESSAGE_OUT and not data.get("automatic"):
+            self.agent_replied, self.customer_replied = True, False
+        elif type == EventType.MESSAGE_IN:
+            self.customer_replied = self.agent_replied
         return event
 
     # --- templates, routing and SLA (S2, S3, S12) --------------------------

@@ -19,6 +19,8 @@ from chalicelib.services import inputs, lookup_keys
 from chalicelib.services.context import Services
 from chalicelib.services.crm.membership import organisation_by_domain
 from chalicelib.services.ports import ListIndex, Page, TicketQuery
+from chalicelib.services.search_index import finding
+from chalicelib.services.search_index.indexing import index_contact
 from chalicelib.services.visibility import filter_visible
 
 CONTACT_KEYS = {"name", "emails", "phones", "organisation", "organisation_id", "language", "notes"}
@@ -64,6 +66,7 @@ def create_contact(svc: Services, body: Any) -> Contact:
         svc, contact.emails
     )
     svc.contacts.add(contact)
+    index_contact(svc, contact)  # issue 15: found by any part of its name, address, number
     return contact
 
 
@@ -103,6 +106,7 @@ def update_contact(
         changes["language"] = inputs.enum(data, "language", Language, required=True)
     updated = Contact(**{**contact.__dict__, **changes})
     svc.contacts.save(updated)
+    index_contact(svc, updated)  # issue 15
     if _addresses(updated.emails) != _addresses(contact.emails):
         _record_address_change(
             svc, updated.id, actor.id if actor else "system", contact.emails, updated.emails
@@ -210,7 +214,21 @@ def find_contacts(svc: Services, *, email: str | None, phone: str | None, name: 
     if phone:
         found = find_by_phone(svc, phone)
         return Page([found] if found else [])
+    if name and name.strip() and not cursor:
+        # Issue 15: any part of the name (a surname, Cyrillic, diacritics folded), from the
+        # search index; one page, best first.
+        ids = finding.contact_ids(svc, name, limit=limit)
+        if ids is not None:
+            cards = [c for i in ids if (c := _card_or_none(svc, i)) is not None]
+            return Page(cards)
     return svc.contacts.list(name_prefix=(name or "").strip().lower(), limit=limit, cursor=cursor)
+
+
+def _card_or_none(svc: Services, contact_id: str) -> Contact | None:
+    try:
+        return svc.contacts.get(contact_id)
+    except NotFoundError:
+        return None
 
 
 def contact_tickets(

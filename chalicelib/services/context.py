@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from chalicelib.services.live.ports import LiveChannel, ReadMarkers
 from chalicelib.services.ports import (
     BlobStore,
     Clock,
@@ -22,6 +23,7 @@ from chalicelib.services.ports import (
     TicketRepository,
     Workflows,
 )
+from chalicelib.services.search_index.ports import SearchIndex
 from chalicelib.services.social.keys import SocialKeySource
 
 
@@ -68,3 +70,12 @@ class Services:
     stats: StatsRepository | None = None
     # Customer organisations (issue 14, services/crm). None: not wired (older tests).
     organisations: OrganisationRepository | None = None
+    # Issue 15, live lists (services/live): connections and the push to browsers. None: not
+    # wired (tests; a stack without a WebSocket API): lists refresh by the UI's fallback.
+    live: LiveChannel | None = None
+    # Issue 15: the ticket version each user last opened ("unread" list rows). None: rows
+    # carry no "unread" (older tests).
+    read_markers: ReadMarkers | None = None
+    # Issue 15, the top-bar search (services/search_index). None: nothing is indexed and
+    # the search finds only ticket numbers (older tests).
+    search_index: SearchIndex | None = None

@@ -24,7 +24,9 @@ from chalicelib.domain.notifications import StoredEvent
 from chalicelib.domain.triggers import Trigger
 from chalicelib.services import notifications, workflow_steps
 from chalicelib.services.context import Services
+from chalicelib.services.live import fanout as live_fanout
 from chalicelib.services.mail import outbound
+from chalicelib.services.search_index import indexing as search_indexing
 from chalicelib.services.statistics import recording as statistics_recording
 from chalicelib.services.triggers import firing as trigger_firing
 
@@ -47,6 +49,8 @@ class BatchResult:
     workflows: int = 0  # workflow executions started now
     triggers: int = 0  # trigger firings acted on now
     statistics: int = 0  # changes that moved statistics counters now
+    indexed: int = 0  # issue 15: search index items written now
+    live: int = 0  # issue 15: notices pushed to browsers (services/live/fanout)
     failed: str | None = None  # sequence number to deliver again from
 
 
@@ -54,6 +58,7 @@ def consume(svc: Services, items: list[StreamItem]) -> BatchResult:
     result = BatchResult()
     enabled: list[Trigger] | None = None  # the admins' triggers, read once per batch
     counting: statistics_recording.Counting | None = None  # statistics' settings, once too
+    handled: list[list[StoredEvent]] = []  # issue 15: the changes open lists hear of
     for members in _changes(items):
         first = members[0]
         try:
@@ -74,7 +79,10 @@ def consume(svc: Services, items: list[StreamItem]) -> BatchResult:
             if counting is None:
                 counting = statistics_recording.Counting(svc)
             result.statistics += statistics_recording.record_change(svc, change, counting)
+            # Issue 15: the top-bar search's words (services/search_index/indexing).
+            result.indexed += search_indexing.index_change(svc, change)
             result.changes += 1
+            handled.append(change)
         except Exception:
             logger.exception(
                 "change not handled: delivered again from here",
@@ -85,7 +93,10 @@ def consume(svc: Services, items: list[StreamItem]) -> BatchResult:
                 },
             )
             result.failed = first.sequence_number
-            return result
+            break
+    # Issue 15: open lists and counts hear of the handled changes last, so a refresh they
+    # make finds the notification written too (best effort: never fails the batch).
+    result.live = live_fanout.push_changes(svc, handled).notices
     return result
 
 

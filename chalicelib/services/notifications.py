@@ -26,6 +26,7 @@ from chalicelib.domain.notifications import (
     NoticeKind,
     Notification,
     StoredEvent,
+    named_actor,
     notice_id,
     preference_of,
     recipients,
@@ -67,8 +68,9 @@ def change_stored(svc: Services, change: list[StoredEvent]) -> int:
         return 0
     stored = 0
     the_id = notice_id([s.event for s in change])
+    author = named_actor([s.event for s in change])
     for user_id, (kind, types) in found.items():
-        stored += _tell(svc, user_id, kind, types, ticket, last, the_id)
+        stored += _tell(svc, user_id, kind, types, ticket, last, the_id, author)
     return stored
 
 
@@ -88,6 +90,7 @@ def _tell(
     ticket: Ticket,
     last: StoredEvent,
     the_id: str,
+    author: str,
 ) -> int:
     try:
         user = directory.user(svc, user_id)
@@ -103,7 +106,7 @@ def _tell(
         ticket_id=ticket.id,
         number=ticket.number,
         title=ticket.title,
-        actor=last.event.actor,
+        actor=author,  # issue 15: the customer for a customer's mail, not "system:mail"
         events=list(dict.fromkeys(types)),
     )
     added = svc.notifications.add(notice)  # False: stored by an earlier delivery

@@ -443,7 +443,7 @@ def _reply_to_child(
         if reply.get("html"):
             footer = _footer(svc, child, parent_number)
             body["html"] = f"{reply['html']}<p>{html_lib.escape(footer)}</p>"
-        outbound.send_reply(svc, acting, child.id, body)
+        outbound.send_reply(svc, acting, child.id, body, by_agent=False)
     except (ValidationError, NotFoundError, ConflictError) as refused:
         # Trying again changes nothing (no address, an address change to confirm, the
         # agent gone): the child is still closed, and its history says why no reply.

@@ -27,6 +27,8 @@ REPLY_KEYS = {
     "ask_customer",
     "to",
     "confirm_address_change",
+    "status",  # "Send and set status" (issue 15, domain/reply_workflow.py)
+    "take_over",  # the agent agreed to take the ticket from its holder
 }
 _CONTAINER_TYPES = ("multipart/", "message/")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -107,16 +107,33 @@ def rule_set(svc: Services) -> RuleSet:
     return compiled
 
 
-def decide(svc: Services, sample: Sample, rp: ResponsePoint) -> Decision:
+def decide(
+    svc: Services, sample: Sample, rp: ResponsePoint, *, trying: MatchingRule | None = None
+) -> Decision:
+    """``trying``: a rule (disabled, as new rules are saved) to run as if enabled, in its
+    place among the enabled ones: the admins' dry run before they enable it (issue 15)."""
     budget = Budget(REGEX_BUDGET)
     skipped = []
-    for match in rule_set(svc).matches(sample, budget):
+    rules = rule_set(svc) if trying is None else _trial_set(svc, trying)
+    for match in rules.matches(sample, budget):
         template = templates.load(svc, match.rule.template_id) if match.rule.template_id else None
         if match.rule.template_id and (template is None or not template.enabled):
             skipped.append(match.rule.id)  # a rule whose template is gone or disabled rests
             continue
         return _placed(svc, rp, match.rule, match.hits, template, budget, skipped)
     return _placed(svc, rp, None, (), None, budget, skipped)
+
+
+def _trial_set(svc: Services, trying: MatchingRule) -> RuleSet:
+    rules = [replace(trying, enabled=True)]
+    for record in svc.config.list(MATCHING_RULE):
+        if record.get("id") == trying.id:
+            continue
+        try:
+            rules.append(from_record(MatchingRule, record))
+        except ValidationError:
+            continue  # as rule_set: a stored rule that is not valid never runs
+    return RuleSet.compile(rules)
 
 
 def for_template(svc: Services, template: Template, rp: ResponsePoint) -> Decision:

@@ -90,8 +90,10 @@ def test_rules(svc: Services, actor: User, body: Any) -> dict[str, Any]:
     require_role(actor, Role.ADMIN)
     data = inputs.require_object(body)
     inputs.only_keys(
-        data, {"subject", "body", "sender", "recipients", "channel", "raw", "raw_base64"}
+        data,
+        {"subject", "body", "sender", "recipients", "channel", "raw", "raw_base64", "try_rule"},
     )
+    trying = _rule_to_try(svc, data)
     envelope = [r.lower() for r in inputs.string_list(data, "recipients") or []]
     raw = _raw(data)
     if raw is not None:
@@ -110,10 +112,18 @@ def test_rules(svc: Services, actor: User, body: Any) -> dict[str, Any]:
             channel=channel.value,
         )
     rp = response_point_for(svc, list(sample.recipients))
-    decision = decide(svc, sample, rp)
+    decision = decide(svc, sample, rp, trying=trying)
     template = decision.template
+    tried_disabled = (
+        trying is not None
+        and not trying.enabled
+        and decision.rule is not None
+        and decision.rule.id == trying.id
+    )
     return {
         **decision.record(),
+        # False when the rule that matched is the disabled one tried: it acts once enabled.
+        "rule_enabled": None if decision.rule is None else not tried_disabled,
         "response_point_id": decision.response_point_id,
         "group_id": decision.group_id,
         "agent_id": decision.agent_id,
@@ -128,6 +138,18 @@ def test_rules(svc: Services, actor: User, body: Any) -> dict[str, Any]:
             "channel": sample.channel,
         },
     }
+
+
+def _rule_to_try(svc: Services, data: dict[str, Any]) -> MatchingRule | None:
+    """The stored rule named by ``try_rule``, run as if enabled (a new rule is saved
+    disabled and tried before an admin enables it)."""
+    rule_id = inputs.text(data, "try_rule", max_len=63)
+    if not rule_id:
+        return None
+    record = svc.config.get(MATCHING_RULE, rule_id)
+    if record is None:
+        raise ValidationError(f"no matching rule {rule_id!r} to try")
+    return from_record(MatchingRule, record)
 
 
 def _raw(data: dict[str, Any]) -> bytes | None:

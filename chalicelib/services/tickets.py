@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.domain import reply_workflow
 from chalicelib.domain.contact import Contact
 from chalicelib.domain.custom_fields import clean_custom_values
 from chalicelib.domain.errors import NotFoundError, ValidationError
@@ -209,12 +210,18 @@ def update_ticket(
 
 def add_note(svc: Services, actor: User, ticket_id: str, body: Any) -> TicketEvent:
     data = inputs.require_object(body)
-    inputs.only_keys(data, {"kind", "text"})
+    inputs.only_keys(data, {"kind", "text", "status"})
     kind = inputs.enum(data, "kind", NoteKind) or NoteKind.NOTE
+    status = reply_workflow.status_of(data)  # "Save and set status" (issue 15)
     ticket = writable_ticket(svc, actor, ticket_id, None)
+    now = svc.clock()
+    if status is not None:
+        check_move(ticket.status, status, now)
     event = ticket.add_note(
-        kind, inputs.text(data, "text", max_len=100_000, required=True) or "", actor.id, svc.clock()
+        kind, inputs.text(data, "text", max_len=100_000, required=True) or "", actor.id, now
     )
+    if status is not None:
+        ticket.change_status(status, actor.id, now)
     save_ticket(svc, actor, ticket)
     return event
 

@@ -81,9 +81,12 @@ class Api:
 
 
 def assert_error(reply: Reply, status: int, code: str | None = None) -> None:
-    """An error answer: the status, and the body {"error": code, "message": text}."""
+    """An error answer: the status, and the body {"error": code, "message": text}
+    (some errors add a ``details`` object)."""
     assert reply.status == status, reply.body
-    assert isinstance(reply.body, dict) and set(reply.body) == {"error", "message"}, reply.body
+    assert isinstance(reply.body, dict), reply.body
+    assert set(reply.body) - {"details"} == {"error", "message"}, reply.body
+    assert isinstance(reply.body.get("details", {}), dict), reply.body
     assert isinstance(reply.body["error"], str) and isinstance(reply.body["message"], str)
     assert reply.body["message"]
     if code is not None:

@@ -68,7 +68,7 @@ def test_inboxes_show_counts_and_a_sortable_list(sessions: Callable[..., Session
     numbers = (
         [int(n) for n in rows.locator("td.num >> nth=0").all_inner_texts()]
         if False
-        else [int(r.locator("td").nth(0).inner_text()) for r in rows.all()]
+        else [int(r.locator("td.col-number").inner_text()) for r in rows.all()]
     )
     assert numbers == sorted(numbers)
     expect(page.get_by_role("columnheader", name="Nr")).to_have_attribute("aria-sort", "ascending")

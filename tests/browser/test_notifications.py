@@ -99,6 +99,6 @@ def test_a_hand_over_and_a_customer_reply_reach_the_agents_badge_and_list(
     mine = agent.call("GET", "/api/me/notifications")["items"]
     kinds = [n["kind"] for n in mine if n["ticket_id"] == ticket["id"]]
     assert kinds == ["message", "assigned"]  # newest first: one notice per change
-    message.get_by_role("button", name=f"Markera aviseringen om ärende {number} som läst").click()
+    message.get_by_role("button", name=f"Markera som läst: aviseringen om ärende {number}").click()
     _badge_reaches(page, before)
     assert not [c for c in s.console if "pageerror" in c], s.console

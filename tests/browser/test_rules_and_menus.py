@@ -222,6 +222,7 @@ def _new_rule(page: Page, rule_id: str, name: str, template_id: str) -> Any:
     form.locator("[name=rule-id]").fill(rule_id)
     form.locator("[name=rule-name]").fill(name)
     form.locator("[name=rule-template]").select_option(template_id)
+    form.locator("[name=rule-enabled]").check()  # issue 15: new rules start disabled
     return form
 
 

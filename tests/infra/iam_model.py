@@ -37,11 +37,18 @@ ROLES = {"api_handler": "ApiHandlerRole", "inbound_mail": "InboundMailRole",
          "ticket_events": "TicketEventsRole", "workflow": "WorkflowRole",
          "scheduled_activity": "ScheduledActivityRole",
          "inbound_sms": "InboundSmsRole", "sms_events": "SmsEventsRole",
-         "retention": "RetentionRole"}  # fmt: skip
+         "retention": "RetentionRole",
+         "websocket_connect": "WebsocketConnectRole",
+         "websocket_disconnect": "WebsocketDisconnectRole"}  # fmt: skip
 # Texts (issue 13): the stack's SmsOriginationIdentityArn / SmsConfigurationSetName parameters.
 SMS_IDENTITY_ARN = f"arn:aws:sms-voice:{REGION}:{ACCOUNT}:phone-number/phone-0123456789abcdef"
 SMS_CONFIGURATION_SET = "servit-texts"
 INBOUND_SMS_FAILURES_ARN = f"arn:aws:sqs:{REGION}:{ACCOUNT}:servit-dev-inbound-sms-failed"
+WEBSOCKET_API_ID = "a1b2c3d4e5"  # issue 15: the live lists' WebSocket API
+
+
+def connections_arn(connection: str = "x") -> str:
+    return f"arn:aws:execute-api:{REGION}:{ACCOUNT}:{WEBSOCKET_API_ID}/api/POST/@connections/{connection}"
 
 
 def machine_arn(name: str) -> str:
@@ -77,6 +84,7 @@ VALUES = {
     "SmsOriginationIdentityArn": SMS_IDENTITY_ARN,
     "SmsConfigurationSetName": SMS_CONFIGURATION_SET,
     "InboundSmsFailures.Arn": INBOUND_SMS_FAILURES_ARN,
+    "WebsocketAPI": WEBSOCKET_API_ID,
 }
 
 

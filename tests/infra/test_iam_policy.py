@@ -27,7 +27,7 @@ from tests.infra.iam_model import (
 )
 
 TABLES = ("Tickets", "TicketEvents", "Contacts", "Config", "Lookups", "MailLog", "Notifications",
-          "Stats")  # fmt: skip
+          "Stats", "SearchIndex", "Live")  # fmt: skip
 BUCKET = f"arn:aws:s3:::servit-dev-mail-{ACCOUNT}-{REGION}"
 OWN_IDENTITY = f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/{MAIL_DOMAIN}"
 POOL = iam_model.VALUES["UserPool.Arn"]
@@ -63,6 +63,11 @@ def tables(*names: str, index: bool = False) -> list[str]:
     arns = [table_arn(n) for n in names]
     return arns + ([table_arn(n, "any_index") for n in names] if index else [])
 
+
+# Issue 15, services/search_index: a source's manifest read (GetItem), its words written in
+# batches (BatchWriteItem); an entity forgotten (GDPR): its marker (PutItem), its manifests
+# (Query) and their words deleted (BatchWriteItem).
+INDEX_WRITE = {"dynamodb:BatchWriteItem": tables("SearchIndex")}
 
 API_ITEM_ACTIONS = ("GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem", "DeleteItem",
                     "ConditionCheckItem")  # fmt: skip
@@ -106,6 +111,7 @@ NEEDS: dict[str, dict[str, list[str]]] = {
             f"{iam_model.SMS_CONFIGURATION_SET}",
             f"arn:aws:sms-voice:{REGION}:{ACCOUNT}:opt-out-list/x",
         ],
+        **INDEX_WRITE,  # issue 15: contacts, organisations, GDPR
     },
     # Issue 13, services/sms/intake: the contact found by number (Lookups batch, Contacts
     # Get) or created (Contacts + Lookups Put in one transaction), STOP/START claimed
@@ -114,10 +120,11 @@ NEEDS: dict[str, dict[str, list[str]]] = {
     # one transaction; the number counter and routing: Config). No mail, no bucket.
     "inbound_sms": {
         **common("inbound-sms", sends_mail=False),
-        "dynamodb:GetItem": tables("Tickets", "Contacts", "Config"),
+        "dynamodb:GetItem": tables("Tickets", "Contacts", "Config", "SearchIndex"),
         "dynamodb:PutItem": tables("Tickets", "TicketEvents", "Contacts", "Lookups"),
         "dynamodb:BatchGetItem": tables("Lookups"),
         "dynamodb:DeleteItem": tables("Lookups"),
+        **INDEX_WRITE,  # issue 15: a new contact is found by the top-bar search
         "dynamodb:Query": tables("Config"),
         "dynamodb:UpdateItem": tables("Config"),
         # Lambda's on-failure destination of the SNS-invoked function.
@@ -138,8 +145,11 @@ NEEDS: dict[str, dict[str, list[str]]] = {
     # created event and sent by the stream consumer (no SES, no sent mail in the bucket).
     "inbound_mail": {
         **common("inbound-mail", sends_mail=False),
-        "dynamodb:GetItem": tables("Tickets", "Contacts", "Lookups", "Config", "MailLog"),
+        "dynamodb:GetItem": tables(
+            "Tickets", "Contacts", "Lookups", "Config", "MailLog", "SearchIndex"
+        ),
         "dynamodb:PutItem": tables("Tickets", "TicketEvents", "Contacts", "Lookups", "MailLog"),
+        **INDEX_WRITE,  # issue 15: a new contact is found by the top-bar search
         "dynamodb:Query": tables("Config"),
         "dynamodb:BatchGetItem": tables("Lookups"),
         "dynamodb:UpdateItem": tables("Config"),
@@ -159,11 +169,23 @@ NEEDS: dict[str, dict[str, list[str]]] = {
     # counters (UpdateItem ADD) and new ledger (PutItem) in one transaction.
     "ticket_events": {
         **common("ticket-events"),
-        "dynamodb:GetItem": tables("Tickets", "Contacts", "Config", "Lookups", "Stats"),
-        "dynamodb:Query": tables("TicketEvents", "Config"),
-        "dynamodb:PutItem": tables("Tickets", "TicketEvents", "Lookups", "Notifications", "Stats"),
+        "dynamodb:GetItem": tables(
+            "Tickets", "Contacts", "Config", "Lookups", "Stats", "SearchIndex", "Live"
+        ),
+        "dynamodb:Query": tables("TicketEvents", "Config", "SearchIndex", "Live"),
+        "dynamodb:PutItem": tables(
+            "Tickets", "TicketEvents", "Lookups", "Notifications", "Stats", "SearchIndex"
+        ),
+        **INDEX_WRITE,  # issue 15: a change's words (services/search_index/indexing)
+        # ... and a gone live connection removed (services/live/fanout)
+        "dynamodb:BatchWriteItem": [*INDEX_WRITE["dynamodb:BatchWriteItem"], *tables("Live")],
         "dynamodb:UpdateItem": tables("Config", "Notifications", "Stats"),
         "dynamodb:DeleteItem": tables("Lookups"),
+        # Issue 15, services/live/fanout: the batch's tickets (one BatchGetItem), the
+        # connections per audience (Query), a gone one removed (GetItem + BatchWriteItem),
+        # and the notices posted through the WebSocket API's management endpoint.
+        "dynamodb:BatchGetItem": tables("Tickets"),
+        "execute-api:ManageConnections": [iam_model.connections_arn()],
         "s3:PutObject": [f"{BUCKET}/outbound/x"],
         "dynamodb:DescribeStream": [STREAM],
         "dynamodb:GetRecords": [STREAM],
@@ -227,17 +249,33 @@ NEEDS: dict[str, dict[str, list[str]]] = {
     # keys released (Put, Delete), mail log entries by sender (index Query, Put); delete: the
     # ticket (DeleteItem) and its history and notifications (BatchWriteItem); files deleted
     # from the bucket. Sends no mail.
+    # Issue 15, live lists (chalicelib/api/live.py): $connect verifies the token as every
+    # request does (the user record in Config, the revoked-token key in Lookups) and keeps
+    # the connection (Live BatchWriteItem); $disconnect reads it back and deletes it.
+    "websocket_connect": {
+        **common("websocket-connect", sends_mail=False),
+        "dynamodb:GetItem": tables("Config", "Lookups"),
+        "dynamodb:BatchWriteItem": tables("Live"),
+    },
+    "websocket_disconnect": {
+        **common("websocket-disconnect", sends_mail=False),
+        "dynamodb:GetItem": tables("Live"),
+        "dynamodb:BatchWriteItem": tables("Live"),
+    },
     "retention": {
         **common("retention", sends_mail=False),
         "dynamodb:GetItem": tables("Tickets", "TicketEvents", "Contacts", "Lookups", "Config"),
         "dynamodb:Query": [
             *tables("Tickets", "MailLog", index=True),
-            *tables("TicketEvents", "Config", "Notifications"),
+            *tables("TicketEvents", "Config", "Notifications", "SearchIndex"),
         ],
-        "dynamodb:PutItem": tables("Tickets", "TicketEvents", "Contacts", "Config", "MailLog"),
+        "dynamodb:PutItem": tables(
+            "Tickets", "TicketEvents", "Contacts", "Config", "MailLog", "SearchIndex"
+        ),
         "dynamodb:UpdateItem": tables("TicketEvents"),
         "dynamodb:DeleteItem": tables("Tickets", "Lookups"),
-        "dynamodb:BatchWriteItem": tables("TicketEvents", "Notifications"),
+        # Issue 15: the deleted or anonymised ticket's words leave the search index.
+        "dynamodb:BatchWriteItem": tables("TicketEvents", "Notifications", "SearchIndex"),
         "s3:DeleteObject": [f"{BUCKET}/inbound/x", f"{BUCKET}/attachments/x"],
     },
 }

@@ -48,6 +48,12 @@ UNSUPPORTED = {
     "AWS::SNS::TopicPolicy": "not in moto's CloudFormation",
     "AWS::SecretsManager::Secret": "not in moto's CloudFormation",
     "AWS::Scheduler::ScheduleGroup": "not in moto's CloudFormation",
+    # Issue 15: the live lists' WebSocket API (Chalice's), with its routes and stage.
+    "AWS::ApiGatewayV2::Api": "not in moto's CloudFormation",
+    "AWS::ApiGatewayV2::Deployment": "not in moto's CloudFormation",
+    "AWS::ApiGatewayV2::Integration": "not in moto's CloudFormation",
+    "AWS::ApiGatewayV2::Route": "not in moto's CloudFormation",
+    "AWS::ApiGatewayV2::Stage": "not in moto's CloudFormation",
 }
 
 
@@ -173,6 +179,8 @@ def test_functions_queues_topics_and_buckets_exist(stack: dict[str, Any]) -> Non
         f"servit-{STAGE}-inbound-sms",  # texts (issue 13)
         f"servit-{STAGE}-sms-events",
         f"servit-{STAGE}-retention",  # issue 14: the daily retention job
+        f"servit-{STAGE}-websocket-connect",  # issue 15: live lists
+        f"servit-{STAGE}-websocket-disconnect",
     }
     api = functions[f"servit-{STAGE}-api"]
     assert api["Environment"]["Variables"]["SERVIT_TABLE_PREFIX"] == f"servit-{STAGE}-"

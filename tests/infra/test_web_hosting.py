@@ -18,7 +18,11 @@ def resources() -> dict[str, Any]:
 def test_cloudfront_sends_the_same_strict_csp_as_the_local_front_door() -> None:
     policy = resources()["WebHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]
     csp = policy["SecurityHeadersConfig"]["ContentSecurityPolicy"]
-    assert csp == {"ContentSecurityPolicy": UI_CSP, "Override": True}
+    # Issue 15: beside 'self', the browser may connect to this stack's WebSocket API alone.
+    wss = "wss://${WebsocketAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}"
+    expected = UI_CSP.replace("connect-src 'self';", f"connect-src 'self' {wss};")
+    assert expected != UI_CSP
+    assert csp == {"ContentSecurityPolicy": {"Fn::Sub": expected}, "Override": True}
     assert "'unsafe-inline'" not in UI_CSP.split("script-src")[1].split(";")[0]
 
 

@@ -134,9 +134,15 @@ def test_the_stream_lambda_notifies_each_agent_once_even_when_the_batch_comes_tw
     # only where figures moved: each ticket's first change counts its whole history, so
     # the hand-overs and the second delivery write nothing.
     stats = {"Query": 2 * 4, "GetItem": 2 * (4 + 4 + 1), "TransactWriteItems": 2}
+    # Search index (issue 15, services/search_index/indexing): per creation the ticket and
+    # its card's manifest (GetItems) and, the first time only, the card's words then its
+    # manifest (two BatchWriteItems; unchanged words write nothing); per note the removal
+    # marker (GetItem) and its words (one BatchWriteItem, the same items again when redelivered).
+    search = {"GetItem": 2 * (2 * 2 + 1), "BatchWriteItem": 2 * 2 + 1 + 1}
     assert requests == {
-        "GetItem": 2 * (2 + 2 + 2) + stats["GetItem"], "PutItem": 2 * 2, "UpdateItem": 2 * 2,
-        "Query": 2 * 1 + stats["Query"], "TransactWriteItems": stats["TransactWriteItems"],
+        "GetItem": 2 * (2 + 2 + 2) + stats["GetItem"] + search["GetItem"], "PutItem": 2 * 2,
+        "UpdateItem": 2 * 2, "Query": 2 * 1 + stats["Query"],
+        "TransactWriteItems": stats["TransactWriteItems"], "BatchWriteItem": search["BatchWriteItem"],
     }  # fmt: skip
 
 
@@ -190,8 +196,16 @@ def test_the_stream_lambda_sends_a_new_tickets_acknowledgement_once_and_records_
     # Statistics (issue 14), per delivery: the history (Query), the ticket, its ledger and
     # the settings (GetItems); the first delivery's transaction counts the new ticket.
     stats = {"Query": 1, "GetItem": 3}
-    assert after_first == {"PutItem": 1, "GetItem": 4 + stats["GetItem"], "UpdateItem": 2,
-                           "Query": 1 + 1 + stats["Query"], "TransactWriteItems": 1 + 1}  # fmt: skip
+    # Search index (issue 15): the ticket, its card's manifest and the removal marker
+    # (GetItems); the card's words, its manifest and the mail's words (BatchWriteItems).
+    search = {"GetItem": 3, "BatchWriteItem": 3}
+    assert after_first == {"PutItem": 1, "GetItem": 4 + stats["GetItem"] + search["GetItem"],
+                           "UpdateItem": 2, "Query": 1 + 1 + stats["Query"],
+                           "TransactWriteItems": 1 + 1,
+                           "BatchWriteItem": search["BatchWriteItem"]}  # fmt: skip
     # A redelivery: the claim, refused, and the triggers (none here) read again; statistics
-    # find the ticket counted already and write nothing.
-    assert requests == {"PutItem": 1, "Query": 1 + stats["Query"], "GetItem": stats["GetItem"]}
+    # find the ticket counted already and write nothing; the index reads the same three
+    # items, finds the card unchanged and writes the mail's words again (the same items).
+    assert requests == {"PutItem": 1, "Query": 1 + stats["Query"],
+                        "GetItem": stats["GetItem"] + search["GetItem"],
+                        "BatchWriteItem": 1}  # fmt: skip

@@ -17,6 +17,7 @@ import { NotificationsScreen } from "./screens/Notifications";
 import { SearchScreen } from "./screens/Search";
 import { ConsultationsScreen } from "./screens/Consultations";
 import { StatisticsScreen } from "./screens/statistics/Statistics";
+import { FindScreen } from "./components/search/FindScreen";
 import { directory, helpOpen, keepDirectoryFresh, loadDirectory } from "./state";
 import { useStore } from "./store";
 
@@ -103,6 +104,9 @@ export function App() {
       break;
     case "stats":
       content = <StatisticsScreen search={route.search} user={user} dir={dir} />;
+      break;
+    case "find":
+      content = <FindScreen q={route.q} />;
       break;
     case "admin":
       content = <AdminScreen key={route.section} section={route.section} user={user} />;

@@ -7,6 +7,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** What some errors add beside code and message (issue 15: where a template fails). */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -61,7 +63,7 @@ export async function loadConfig(): Promise<void> {
   }
 }
 
-export interface RequestOptions { ifMatch?: number; signal?: AbortSignal }
+export interface RequestOptions { ifMatch?: number; signal?: AbortSignal; ifNoneMatch?: string }
 
 async function send(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<Response> {
   const headers: Record<string, string> = {};
@@ -69,6 +71,7 @@ async function send(method: string, path: string, body?: unknown, options: Reque
   if (current) headers.Authorization = `Bearer ${current.token}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (options.ifMatch !== undefined) headers["If-Match"] = `"${options.ifMatch}"`;
+  if (options.ifNoneMatch) headers["If-None-Match"] = options.ifNoneMatch;
   let response: Response;
   try {
     response = await fetch(apiBase + path, {
@@ -81,13 +84,16 @@ async function send(method: string, path: string, body?: unknown, options: Reque
     if ((error as Error).name === "AbortError") throw error;
     throw new ApiError(0, "network", String(error));
   }
+  if (response.status === 304 && options.ifNoneMatch) return response; // issue 15: unchanged
   if (!response.ok) {
     let code = `http_${response.status}`;
     let message = response.statusText;
+    let details: Record<string, unknown> = {};
     try {
-      const parsed = (await response.json()) as { error?: string; message?: string };
+      const parsed = (await response.json()) as { error?: string; message?: string; details?: Record<string, unknown> };
       code = parsed.error ?? code;
       message = parsed.message ?? message;
+      details = parsed.details ?? {};
     } catch {
       /* not our JSON shape: keep the HTTP status */
     }
@@ -96,7 +102,7 @@ async function send(method: string, path: string, body?: unknown, options: Reque
       loggedOutReason.set("expired");
       setSession(null);
     }
-    throw new ApiError(response.status, code, message);
+    throw new ApiError(response.status, code, message, details);
   }
   return response;
 }
@@ -107,6 +113,13 @@ export async function api<T>(method: string, path: string, body?: unknown, optio
 }
 
 export const get = <T>(path: string, options?: RequestOptions) => api<T>("GET", path, undefined, options);
+
+/** Issue 15: a GET that sends the ETag it last got; null when the server answers 304 (unchanged). */
+export async function getIfChanged<T>(path: string, etag: string | undefined, options: RequestOptions = {}): Promise<{ body: T; etag: string | null } | null> {
+  const response = await send("GET", path, undefined, { ...options, ifNoneMatch: etag });
+  if (response.status === 304) return null;
+  return { body: (await response.json()) as T, etag: response.headers.get("ETag") };
+}
 
 /** Downloads need the Bearer token, so they go through fetch and a blob URL. */
 export async function download(path: string, filename: string): Promise<void> {

@@ -61,6 +61,10 @@ export interface Ticket {
   address_changed?: AddressChange | null;
   /** Issue 10: bumped when an admin revokes the ticket's portal links. */
   portal_generation?: number;
+  /** Issue 15 (list rows): changed by someone else since this user last opened it; the last
+   *  message is the customer's, after the last agent reply. Set by the API on list answers. */
+  unread?: boolean;
+  customer_replied?: boolean;
 }
 
 export interface AddressChange { at: string; by: string; before: string[]; after: string[] }

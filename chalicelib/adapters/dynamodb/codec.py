@@ -74,6 +74,8 @@ def ticket_to_model(ticket: Ticket) -> TicketModel:
         steps_done=list(ticket.steps_done) or None,
         routing=plain(ticket.routing) if ticket.routing else None,
         sla_breached=ticket.sla_breached or None,
+        agent_replied=ticket.agent_replied or None,  # issue 15: list rows
+        customer_replied=ticket.customer_replied or None,
         portal_generation=ticket.portal_generation or None,
         wake_generation=ticket.wake_generation or None,
         # An empty list is stored as such: it pauses nothing, while absent is the default.
@@ -124,6 +126,8 @@ def ticket_from_model(item: TicketModel) -> Ticket:
         steps_done=[int(n) for n in item.steps_done or []],
         routing=_as_dict(item.routing) if item.routing is not None else None,
         sla_breached=bool(item.sla_breached),
+        agent_replied=bool(item.agent_replied),
+        customer_replied=bool(item.customer_replied),
         portal_generation=int(item.portal_generation or 0),
         wake_generation=int(item.wake_generation or 0),
         sla_pausing=[str(s) for s in item.sla_pausing] if item.sla_pausing is not None else None,

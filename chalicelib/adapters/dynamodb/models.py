@@ -28,6 +28,8 @@ LOOKUPS = "Lookups"
 MAIL_LOG = "MailLog"
 NOTIFICATIONS = "Notifications"
 STATS = "Stats"  # issue 14: statistics counters
+LIVE = "Live"  # issue 15: live connections (chalicelib/adapters/dynamodb/live.py)
+SEARCH_INDEX = "SearchIndex"  # issue 15: the top-bar search's words
 
 
 def _gsi(name: str, hash_attr: str, range_attr: str) -> type[GlobalSecondaryIndex[Any]]:
@@ -84,6 +86,9 @@ class TicketModel(Model):
     resolution_due = UnicodeAttribute(null=True)
     first_response_at = UnicodeAttribute(null=True)
     sla_breached = BooleanAttribute(null=True)
+    # Issue 15 (list rows): domain Ticket.agent_replied / customer_replied; absent = False.
+    agent_replied = BooleanAttribute(null=True)
+    customer_replied = BooleanAttribute(null=True)
     portal_generation = NumberAttribute(null=True)  # absent = 0
     wake_generation = NumberAttribute(null=True)  # absent = 0 (issue 12: dormant wake-ups)
     # The SLA clock's pauses and deadlines (issue 12, domain/ticket.py); absent = none/0.
@@ -294,6 +299,40 @@ class StatsModel(Model):
     sk = UnicodeAttribute(range_key=True)
 
 
+class LiveModel(Model):
+    """Issue 15, live lists (chalicelib/adapters/dynamodb/live.py): pk "aud#<audience>", sk
+    the connection id (fan-out: one Query per audience); pk "conn#<id>", sk "conn": the
+    connection's user and audiences (so $disconnect removes it from each). TTL: API Gateway
+    closes a connection after 2 hours at the latest, so nothing outlives a missed
+    $disconnect for long. Read markers (the "unread" of list rows): pk "read#<user>", sk the
+    ticket id, ``version`` last opened; a list page reads its rows' in one BatchGetItem."""
+
+    class Meta:
+        table_name = LIVE
+        region = "eu-north-1"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    user_id = UnicodeAttribute(null=True)
+    audiences = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[var-annotated]
+    version = NumberAttribute(null=True)  # read markers: the ticket version last opened
+    expires_at = NumberAttribute(null=True)  # epoch seconds
+
+
+class SearchIndexModel(Model):
+    """Issue 15, the top-bar search (chalicelib/adapters/dynamodb/search_index.py): pk
+    "<kind>#<first 2 letters>", sk "<token>|<entity id>" (a word or prefix is one Query);
+    pk "e#<kind>#<id>", sk "src#<source>": the tokens a source holds (and what a result
+    shows); sk "removed": when the entity left the index (GDPR)."""
+
+    class Meta:
+        table_name = SEARCH_INDEX
+        region = "eu-north-1"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     TicketModel,
     TicketEventModel,
@@ -303,6 +342,8 @@ ALL_MODELS: tuple[type[Model], ...] = (
     MailLogModel,
     NotificationModel,
     StatsModel,
+    LiveModel,
+    SearchIndexModel,
 )
 LOGICAL_NAMES = {
     TicketModel: TICKETS,
@@ -313,6 +354,8 @@ LOGICAL_NAMES = {
     MailLogModel: MAIL_LOG,
     NotificationModel: NOTIFICATIONS,
     StatsModel: STATS,
+    LiveModel: LIVE,
+    SearchIndexModel: SEARCH_INDEX,
 }
 
 

@@ -107,6 +107,15 @@ class DynamoTicketRepository(TicketRepository):
         except DoesNotExist:
             raise NotFoundError(f"no ticket {ticket_id!r}") from None
 
+    def get_many(self, ticket_ids: list[str]) -> dict[str, Ticket]:
+        # One BatchGetItem (pynamodb retries the unprocessed keys), strongly consistent
+        # like get(): a bulk change reads the version it conditions its writes on.
+        unique = list(dict.fromkeys(ticket_ids))[:100]  # BatchGetItem reads at most 100 keys
+        return {
+            str(m.ticket_id): ticket_from_model(m)
+            for m in TicketModel.batch_get(unique, consistent_read=True)
+        }
+
     def id_for_number(self, number: int) -> str | None:
         try:
             return str(LookupModel.get(number_key(number), consistent_read=True).target)

@@ -28,6 +28,7 @@ from chalicelib.services import lookup_keys
 from chalicelib.services.contacts import restamp_tickets
 from chalicelib.services.context import Services
 from chalicelib.services.ports import ListIndex, TicketQuery
+from chalicelib.services.search_index.indexing import forget_contact, index_contact
 from chalicelib.services.visibility import require_role
 
 
@@ -103,6 +104,9 @@ def _merge_cards(svc: Services, source_id: str, into: str) -> Contact:
             continue
         if plan.organisation_id != kept.organisation_id:
             restamp_tickets(svc, plan.id, plan.organisation_id)
+        # Issue 15: the merged card is found by both cards' words; the other is gone.
+        forget_contact(svc, source.id)
+        index_contact(svc, plan)
         return plan
     raise AssertionError("unreachable")
 

@@ -23,6 +23,7 @@ from chalicelib.domain.ticket import Ticket
 from chalicelib.services import inputs
 from chalicelib.services.context import Services
 from chalicelib.services.ports import ListIndex, OrganisationRepository, Page, TicketQuery
+from chalicelib.services.search_index.indexing import index_organisation
 from chalicelib.services.visibility import filter_visible
 
 KEYS = {"name", "org_number", "domains", "phone", "address", "notes", "custom_fields"}
@@ -60,6 +61,7 @@ def create(svc: Services, body: Any) -> CustomerOrganisation:
     now = svc.clock()
     org = CustomerOrganisation(id=new_ulid(now), created_at=now, **{"name": "", **_fields(data)})
     repo(svc).add(org)
+    index_organisation(svc, org)  # issue 15: the top-bar search
     return org
 
 
@@ -73,6 +75,7 @@ def update(
         raise ConflictError(f"organisation changed since version {if_match}", code="stale")
     updated = CustomerOrganisation(**{**stored.__dict__, **_fields(data)})
     repo(svc).save(updated)
+    index_organisation(svc, updated)  # issue 15
     return updated
 
 

@@ -44,6 +44,7 @@ from chalicelib.services.context import Services
 from chalicelib.services.conversations import thread_lookup_key
 from chalicelib.services.gdpr.store import HistoryStore
 from chalicelib.services.ports import ListIndex, TicketQuery
+from chalicelib.services.search_index.indexing import forget_contact, forget_ticket
 from chalicelib.services.sms.intake import thread_key as sms_thread_key
 from chalicelib.services.visibility import require_role
 
@@ -216,6 +217,9 @@ def anonymise_ticket(
         )
     )
     ticket.updated_at = now
+    # Issue 15: the ticket's words leave the search at once; its contact_anonymised event
+    # indexes the scrubbed texts again (services/search_index/indexing).
+    forget_ticket(svc, ticket.id)
     svc.tickets.save(ticket)
     counts.events += rewritten
     counts.files += deleted
@@ -274,6 +278,7 @@ def _scrubbed_entry(entry: MailLogEntry, pattern: re.Pattern[str] | None) -> Mai
 
 
 def _blank_card(svc: Services, contact: Contact) -> None:
+    forget_contact(svc, contact.id)  # issue 15: the name and addresses leave the search
     contact.name = ANONYMISED_NAME
     contact.emails = []
     contact.phones = []

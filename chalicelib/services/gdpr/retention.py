@@ -43,6 +43,7 @@ from chalicelib.services import directory, inputs, lookup_keys
 from chalicelib.services.context import Services
 from chalicelib.services.gdpr import anonymise
 from chalicelib.services.gdpr.store import HistoryStore
+from chalicelib.services.search_index.indexing import forget_ticket
 
 RETENTION_KIND = "retention"
 SYSTEM_ACTOR = "system:retention"
@@ -183,6 +184,7 @@ def delete_ticket(svc: Services, store: HistoryStore, ticket_id: str) -> None:
     for user in directory.users(svc):
         store.delete_notifications(user.id, {ticket_id})
     svc.lookups.release(lookup_keys.ticket_number(ticket.number), ticket_id)
+    forget_ticket(svc, ticket_id)  # issue 15: its words leave the search
     store.delete_ticket(ticket_id)
 
 

@@ -47,13 +47,21 @@ from chalicelib.domain.signatures import Signature, resolve
 from chalicelib.domain.statuses import Status
 from chalicelib.domain.subject_tag import reply_subject
 from chalicelib.domain.ticket import Ticket
-from chalicelib.services import directory, field_settings, inputs, metrics, reply_inputs
+from chalicelib.services import (
+    directory,
+    field_settings,
+    inputs,
+    metrics,
+    reply_inputs,
+    reply_picks,
+)
 from chalicelib.services.context import Services
 from chalicelib.services.mail import routing as mail_routing
 from chalicelib.services.mail import threading as mail_threading
 from chalicelib.services.mail.records import SIGNATURE
 from chalicelib.services.ports import OutgoingMail
 from chalicelib.services.rendering import language_of, render
+from chalicelib.services.reply_picks import AfterSent
 from chalicelib.services.ticket_access import writable_ticket
 
 logger = Logger(service="servit-mail")
@@ -61,8 +69,13 @@ logger = Logger(service="servit-mail")
 _LOGO_CID = "logo@servit"  # the signature logo's Content-ID (see _compose)
 
 
-def send_reply(svc: Services, actor: User, ticket_id: str, body: Any) -> TicketEvent:
-    """An agent answers the customer (optionally asking something: status with_contact)."""
+def send_reply(
+    svc: Services, actor: User, ticket_id: str, body: Any, *, by_agent: bool = True
+) -> TicketEvent:
+    """An agent answers the customer (optionally asking something: status with_contact, or
+    setting a status). The agent's reply picks the ticket or takes it over when asked to
+    (domain/reply_workflow.py); a run's replies to a parent's children (``by_agent=False``)
+    leave the children's owners and locks alone."""
     data = inputs.require_object(body)
     inputs.only_keys(data, reply_inputs.REPLY_KEYS)
     text = inputs.text(data, "text", max_len=reply_inputs.MAX_TEXT) or ""
@@ -77,6 +90,7 @@ def send_reply(svc: Services, actor: User, ticket_id: str, body: Any) -> TicketE
     if not isinstance(ask, bool):
         raise ValidationError("ask_customer must be true or false")
     ticket = writable_ticket(svc, actor, ticket_id, None)
+    after = reply_picks.plan_reply(svc, actor, ticket, data, ask=ask) if by_agent else None
     reply_inputs.check_address_change(
         ticket, actor, data.get("confirm_address_change"), svc.clock()
     )
@@ -139,6 +153,7 @@ def send_reply(svc: Services, actor: User, ticket_id: str, body: Any) -> TicketE
         event_data,
         new_status=Status.WITH_CONTACT if ask else None,
         files=kept,
+        after=after,
     )
     metrics.count(metrics.REPLIES_SENT)
     return event
@@ -410,11 +425,12 @@ def _send_and_record(
     *,
     new_status: Status | None,
     files: list[OutboundAttachment] | None = None,
+    after: AfterSent | None = None,
 ) -> TicketEvent:
     """Build, store, send and record one mail; ``files`` are the ones to keep in the
     history when they differ from what the mail carries (link mode)."""
     sent = _store_and_send(svc, mail, files)
-    return _record_sent(svc, ticket, mail, sent, actor, extra, new_status=new_status)
+    return _record_sent(svc, ticket, mail, sent, actor, extra, new_status=new_status, after=after)
 
 
 @dataclass(frozen=True)
@@ -466,6 +482,7 @@ def _record_sent(
     *,
     new_status: Status | None,
     claim_message_id: bool = True,
+    after: AfterSent | None = None,
 ) -> TicketEvent:
     """The mail is out: record it as ``message_out``, its Message-ID claimed in the same
     transaction (unless claimed before sending), retrying on a concurrent change so the
@@ -495,6 +512,8 @@ def _record_sent(
         )
         if new_status is not None and ticket.status is not new_status and ticket.is_open:
             ticket.change_status(new_status, actor, sent.at)
+        if after is not None:
+            after(ticket, sent.at)  # the pick and the status, in the message's save
         try:
             svc.tickets.save(ticket, claims=claims)
             return event

@@ -29,7 +29,7 @@ from chalicelib.domain.ids import new_ulid
 from chalicelib.domain.organisation import User
 from chalicelib.domain.statuses import Status
 from chalicelib.domain.ticket import Ticket
-from chalicelib.services import directory, inputs, metrics
+from chalicelib.services import directory, inputs, metrics, reply_picks
 from chalicelib.services.context import Services
 from chalicelib.services.ports import OutgoingSms
 from chalicelib.services.sms.numbers import mobile_of
@@ -37,7 +37,7 @@ from chalicelib.services.ticket_access import writable_ticket
 
 logger = Logger(service="servit-sms")
 
-SMS_REPLY_KEYS = {"channel", "text", "ask_customer"}
+SMS_REPLY_KEYS = {"channel", "text", "ask_customer", *reply_picks.KEYS}
 SPEND_COUNTER = "sms-parts"  # per month: parts sent ("sms-parts:2026-12")
 
 
@@ -65,6 +65,7 @@ def send_sms_reply(svc: Services, actor: User, ticket_id: str, body: Any) -> Tic
     if svc.sms is None:
         raise UnavailableError("texts cannot be sent: SMS is not set up", code="sms_unavailable")
     ticket = writable_ticket(svc, actor, ticket_id, None)
+    after = reply_picks.plan_reply(svc, actor, ticket, data, ask=ask)  # issue 15
     to = _recipient(svc, ticket)
     rp = directory.response_point(svc, ticket.response_point_id)
     now = svc.clock()
@@ -94,7 +95,7 @@ def send_sms_reply(svc: Services, actor: User, ticket_id: str, body: Any) -> Tic
         "asked_customer": ask,
         "delivery": "sent",
     }
-    event = _record(svc, ticket, event_id, now, event_data, actor.id, ask, provider_id)
+    event = _record(svc, ticket, event_id, now, event_data, actor.id, ask, provider_id, after)
     metrics.count(metrics.REPLIES_SENT)
     logger.info(
         "sms reply sent",
@@ -155,6 +156,7 @@ def _record(
     actor: str,
     ask: bool,
     provider_id: str,
+    after: reply_picks.AfterSent,
 ) -> TicketEvent:
     """The text is out: into the history, retrying on a concurrent change so it is never
     missing from it."""
@@ -165,6 +167,7 @@ def _record(
         )
         if ask and ticket.status is not Status.WITH_CONTACT and ticket.is_open:
             ticket.change_status(Status.WITH_CONTACT, actor, now)
+        after(ticket, now)  # the pick and the status, in the text's save
         try:
             svc.tickets.save(ticket, claims=claims)
             return event

@@ -22,6 +22,7 @@ from chalicelib.domain.statuses import Channel
 from chalicelib.services import conversations
 from chalicelib.services.context import Services
 from chalicelib.services.conversations import FiledInbound
+from chalicelib.services.search_index.indexing import index_contact
 from chalicelib.services.social import accounts
 
 logger = Logger(service="servit-social")
@@ -92,6 +93,7 @@ def contact_for(svc: Services, message: SocialMessage) -> Contact:
     )
     try:
         svc.contacts.add(contact)
+        index_contact(svc, contact)  # issue 15: the top-bar search finds the sender's name
     except ConflictError:
         # A second message of the same person, filed at the same moment, made the card.
         again = svc.contacts.find_by_identity(message.identity)

@@ -19,14 +19,14 @@ from chalicelib.domain.organisation import User
 from chalicelib.domain.social import MAX_REPLY_CHARS, PLATFORMS
 from chalicelib.domain.statuses import Status
 from chalicelib.domain.ticket import Ticket
-from chalicelib.services import inputs, metrics
+from chalicelib.services import inputs, metrics, reply_picks
 from chalicelib.services.context import Services
 from chalicelib.services.ports import OutgoingSocial
 from chalicelib.services.ticket_access import writable_ticket
 
 logger = Logger(service="servit-social")
 
-REPLY_KEYS = {"channel", "text", "ask_customer"}
+REPLY_KEYS = {"channel", "text", "ask_customer", *reply_picks.KEYS}
 
 
 def is_social_reply(body: Any) -> bool:
@@ -46,6 +46,7 @@ def send_reply(svc: Services, actor: User, ticket_id: str, body: Any) -> TicketE
     if not isinstance(ask, bool):
         raise ValidationError("ask_customer must be true or false")
     ticket = writable_ticket(svc, actor, ticket_id, None)
+    after = reply_picks.plan_reply(svc, actor, ticket, data, ask=ask)  # issue 15
     account, recipient = conversation_of(svc, ticket, platform)
     if svc.social is None:
         raise UnavailableError("replies on social channels are not set up here")
@@ -72,7 +73,7 @@ def send_reply(svc: Services, actor: User, ticket_id: str, body: Any) -> TicketE
         "asked_customer": ask,
         "agent": actor.id,
     }
-    event = _record(svc, ticket, event_data, actor.id, event_id, ask)
+    event = _record(svc, ticket, event_data, actor.id, event_id, ask, after)
     metrics.count(metrics.REPLIES_SENT)
     logger.info("social reply sent", extra={"ticket_id": ticket.id, "platform": platform})
     return event
@@ -98,6 +99,7 @@ def _record(
     actor: str,
     event_id: str,
     ask: bool,
+    after: reply_picks.AfterSent,
 ) -> TicketEvent:
     """The reply is out: record it, retrying on a concurrent change so the history keeps it."""
     now = svc.clock()
@@ -107,6 +109,7 @@ def _record(
         )
         if ask and ticket.is_open and ticket.status is not Status.WITH_CONTACT:
             ticket.change_status(Status.WITH_CONTACT, actor, now)
+        after(ticket, now)  # the pick and the status, in the reply's save
         try:
             svc.tickets.save(ticket)
             return event

@@ -222,6 +222,7 @@ def test_an_agent_working_their_own_ticket_reads_nothing_to_decide_so(
     ticket = tickets.create_ticket(svc, people["agent1"], {"title": "Mitt"})
     tickets.add_note(svc, people["agent1"], ticket.id, {"text": "Klart"})
     svc.stats = None  # statistics read the ticket for counters of their own (issue 14)
+    svc.search_index = None  # and the search index a new ticket's title (issue 15)
     reads: list[str] = []
     real_get = svc.tickets.get
     svc.tickets.get = lambda ticket_id: reads.append(ticket_id) or real_get(ticket_id)  # type: ignore[method-assign]

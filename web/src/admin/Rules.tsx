@@ -39,9 +39,10 @@ export function ruleRefusal(e: unknown, what: Key): string {
 }
 
 const blankCondition = (): Condition => ({ field: "subject", operator: "contains", value: "", whole_word: false });
-const blankRule = (): Rule => ({ id: "", name: "", conditions: [blankCondition()], position: 0, combine: "all", template_id: "", close: false, enabled: true });
+// Issue 15: a new rule starts disabled: it is tried in the dry run before it acts on mail.
+const blankRule = (): Rule => ({ id: "", name: "", conditions: [blankCondition()], position: 0, combine: "all", template_id: "", close: false, enabled: false });
 
-function RuleForm({ initial, creating, templates, nextPosition, onDone }: { initial: Rule; creating: boolean; templates: TemplateItem[]; nextPosition: number; onDone: () => void }) {
+function RuleForm({ initial, creating, templates, nextPosition, onDone }: { initial: Rule; creating: boolean; templates: TemplateItem[]; nextPosition: number; onDone: (saved?: Rule) => void }) {
   const [rule, setRule] = useState<Rule>(initial);
   const [problem, setProblem] = useState<string | null>(null);
   const setCond = (n: number, c: Partial<Condition>) =>
@@ -52,8 +53,8 @@ function RuleForm({ initial, creating, templates, nextPosition, onDone }: { init
     try {
       if (creating) await api("POST", "/api/admin/rules", { ...body, position: nextPosition });
       else await api("PUT", `/api/admin/rules/${encodeURIComponent(rule.id)}`, body);
-      say(t("admin.saved"));
-      onDone();
+      say(rule.enabled ? t("admin.saved") : t("rule.savedDisabled", { name: rule.name }));
+      onDone(rule);
     } catch (e) {
       setProblem(ruleRefusal(e, "rule.refused"));
     }
@@ -104,10 +105,11 @@ function RuleForm({ initial, creating, templates, nextPosition, onDone }: { init
         </select>
       </label>
       <label class="check"><input type="checkbox" name="rule-close" checked={rule.close} onChange={(e) => setRule({ ...rule, close: e.currentTarget.checked })} />{t("rule.close")}</label>
-      <label class="check"><input type="checkbox" name="rule-enabled" checked={rule.enabled} onChange={(e) => setRule({ ...rule, enabled: e.currentTarget.checked })} />{t("rule.enabled")}</label>
+      <label class="check"><input type="checkbox" name="rule-enabled" checked={rule.enabled} aria-describedby={creating ? "rule-new-disabled" : undefined} onChange={(e) => setRule({ ...rule, enabled: e.currentTarget.checked })} />{t("rule.enabled")}</label>
+      {creating && <p class="wide muted" id="rule-new-disabled">{t("rule.newDisabled")}</p>}
       <div class="wide row">
         <button type="submit" class="primary">{t("common.save")}</button>
-        <button type="button" onClick={onDone}>{t("common.cancel")}</button>
+        <button type="button" onClick={() => onDone()}>{t("common.cancel")}</button>
       </div>
     </form>
   );
@@ -117,9 +119,13 @@ interface DryRun {
   rule_id: string | null; rule_name: string | null; why: Why[] | string; template_id: string | null; template_version: number | null;
   inbox: string; closed: boolean; response_point_id: string; group_id: string | null; agent_id: string | null; status: string;
   template: TemplateItem | null; timed_out: string[];
+  /** Issue 15: false when the rule that matched is the disabled one tried. */
+  rule_enabled?: boolean | null;
 }
 
-function DryRunForm() {
+/** The dry run; ``trying``: a disabled rule run as if enabled (``try_rule``), chosen here or
+ * set by the screen right after a new rule is saved disabled. */
+function DryRunForm({ disabled, trying, setTrying }: { disabled: Rule[]; trying: string; setTrying: (id: string) => void }) {
   const dir = useStore(directory);
   const [mode, setMode] = useState<"sample" | "raw">("sample");
   const [sample, setSample] = useState({ subject: "", body: "", sender: "", recipient: "", channel: "email" });
@@ -134,7 +140,8 @@ function DryRunForm() {
       setProblem(t("rule.rawEmpty"));
       return;
     }
-    const body = mode === "raw" ? { raw, recipients } : { subject: sample.subject, body: sample.body, sender: sample.sender, recipients, channel: sample.channel };
+    const tried = trying && disabled.some((r) => r.id === trying) ? { try_rule: trying } : {};
+    const body = mode === "raw" ? { raw, recipients, ...tried } : { subject: sample.subject, body: sample.body, sender: sample.sender, recipients, channel: sample.channel, ...tried };
     try {
       setResult(await api<DryRun>("POST", "/api/admin/rules/test", body));
       setProblem(null);
@@ -156,6 +163,14 @@ function DryRunForm() {
           <label class="check"><input type="radio" name="dry-mode" checked={mode === "sample"} onChange={() => { setMode("sample"); setProblem(null); }} />{t("rule.dryRunSample")}</label>
           <label class="check"><input type="radio" name="dry-mode" checked={mode === "raw"} onChange={() => { setMode("raw"); setProblem(null); }} />{t("rule.dryRunRaw")}</label>
         </fieldset>
+        {disabled.length > 0 && (
+          <label class="wide">{t("rule.tryRule")}
+            <select name="dry-try-rule" value={trying} onChange={(e) => setTrying(e.currentTarget.value)}>
+              <option value="">{t("rule.tryNone")}</option>
+              {disabled.map((r) => <option key={r.id} value={r.id}>{r.name} ({r.id})</option>)}
+            </select>
+          </label>
+        )}
         <label>{t("rule.field.recipient")}<input name="dry-recipient" value={sample.recipient} onInput={(e) => setSample({ ...sample, recipient: e.currentTarget.value })} /></label>
         {mode === "sample" ? (
           <>
@@ -177,7 +192,10 @@ function DryRunForm() {
       {result && dir && (
         <dl class="dry-result" data-testid="dry-run-result" aria-live="polite">
           <dt>{t("rule.matched")}</dt>
-          <dd data-testid="dry-rule">{result.rule_id ? `${result.rule_name} (${result.rule_id})` : t("rule.noMatch")}</dd>
+          <dd data-testid="dry-rule" data-enabled={result.rule_id ? String(result.rule_enabled !== false) : undefined}>
+            {result.rule_id ? `${result.rule_name} (${result.rule_id})` : t("rule.noMatch")}
+            {result.rule_id && result.rule_enabled === false && <strong class="dry-disabled"> – {t("rule.matchedDisabled")}</strong>}
+          </dd>
           {Array.isArray(result.why) && result.why.length > 0 && (<><dt>{t("rule.why")}</dt><dd><ul>{result.why.map((w, i) => <li key={i}>{whyText(w)}</li>)}</ul></dd></>)}
           <dt>{t("rule.template")}</dt>
           <dd data-testid="dry-template">{result.template ? `${result.template.title} (${t("tpl.version", { n: result.template.version })})` : "–"}</dd>
@@ -196,6 +214,7 @@ export function RulesScreen() {
   const [rules, setRules] = useState<Rule[]>([]);
   const [templates, setTemplates] = useState<TemplateItem[]>([]);
   const [open, setOpen] = useState<{ rule: Rule; creating: boolean } | null>(null);
+  const [trying, setTrying] = useState("");
   const load = () => Promise.all([
     get<{ items: Rule[] }>("/api/admin/rules").then((r) => setRules(r.items)),
     get<{ items: TemplateItem[] }>("/api/admin/templates").then((r) => setTemplates(r.items)),
@@ -226,6 +245,30 @@ export function RulesScreen() {
       say(errorText(e), "error");
     }
   }
+  /** A rule saved disabled goes into the dry run at once: try it, then enable it. */
+  async function saved(rule?: Rule) {
+    setOpen(null);
+    await load(); // the chooser lists disabled rules: it shows the new one once reloaded
+    if (rule && !rule.enabled) {
+      setTrying(rule.id);
+      setTimeout(() => {
+        const chooser = document.querySelector<HTMLSelectElement>("[name=dry-try-rule]");
+        chooser?.scrollIntoView({ block: "center" });
+        chooser?.focus({ preventScroll: true });
+      }, 0);
+    }
+  }
+  async function toggle(rule: Rule) {
+    const { revision: _r, ...body } = rule as Rule & { revision?: string };
+    try {
+      await api("PUT", `/api/admin/rules/${encodeURIComponent(rule.id)}`, { ...body, enabled: !rule.enabled });
+      say(t(rule.enabled ? "rule.turnedOff" : "rule.turnedOn", { name: rule.name }));
+      if (!rule.enabled && trying === rule.id) setTrying("");
+      await load();
+    } catch (e) {
+      say(ruleRefusal(e, "rule.refused"), "error");
+    }
+  }
   const tplTitle = (id: string) => templates.find((x) => x.id === id)?.title ?? id;
   return (
     <section aria-labelledby="admin-title">
@@ -234,7 +277,7 @@ export function RulesScreen() {
         <button type="button" class="primary" onClick={() => { setOpen({ rule: blankRule(), creating: true }); void load(); }}>{t("admin.add")}</button>
       </div>
       <p class="muted">{t("rule.orderHint")}</p>
-      {open && <RuleForm key={open.rule.id} initial={open.rule} creating={open.creating} templates={templates} nextPosition={Math.min(1_000_000, Math.max(0, ...rules.map((r) => r.position)) + 10)} onDone={() => { setOpen(null); void load(); }} />}
+      {open && <RuleForm key={open.rule.id} initial={open.rule} creating={open.creating} templates={templates} nextPosition={Math.min(1_000_000, Math.max(0, ...rules.map((r) => r.position)) + 10)} onDone={(rule) => void saved(rule)} />}
       <table class="tickets" data-testid="rule-list">
         <caption class="visually-hidden">{t("admin.rules")}</caption>
         <thead><tr>
@@ -257,13 +300,15 @@ export function RulesScreen() {
                 <button type="button" class="link" data-move={`${rule.id}:-1`} disabled={n === 0} onClick={() => move(n, -1)} aria-label={t("rule.moveUp", { name: rule.name })}>↑</button>
                 <button type="button" class="link" data-move={`${rule.id}:1`} disabled={n === rules.length - 1} onClick={() => move(n, 1)} aria-label={t("rule.moveDown", { name: rule.name })}>↓</button>
                 <button type="button" class="link" onClick={() => setOpen({ rule, creating: false })} aria-label={t("admin.editItem", { id: rule.id })}>{t("admin.edit")}</button>
+                <button type="button" class="link" data-testid="rule-toggle" onClick={() => void toggle(rule)}
+                  aria-label={t(rule.enabled ? "rule.disableItem" : "rule.enableItem", { name: rule.name })}>{t(rule.enabled ? "rule.disable" : "rule.enable")}</button>
                 <button type="button" class="link" onClick={() => remove(rule)} aria-label={t("admin.deleteItem", { id: rule.id })}>{t("admin.delete")}</button>
               </td>
             </tr>
           ))}
         </tbody>
       </table>
-      <DryRunForm />
+      <DryRunForm disabled={rules.filter((r) => !r.enabled)} trying={trying} setTrying={setTrying} />
     </section>
   );
 }

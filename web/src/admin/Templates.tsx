@@ -1,5 +1,5 @@
 // Admin → Templates (S12): list, create, edit, disable, copy; every field; the version shown.
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { api, ApiError, get } from "../api";
 import { CustomFieldInput, customValue } from "../components/Fields";
 import { fmtDateTime, language, t } from "../i18n";
@@ -11,6 +11,7 @@ import type { CustomFieldDef, Status } from "../types";
 import type { CalendarItem } from "./Calendars";
 import { SlaPausingInput } from "./SlaPausing";
 import { type SlaTargets, SlaTargetsInput } from "./SlaTargets";
+import { faultField, faultText, type TemplateFault, templateFault } from "./templateErrors";
 
 export interface TemplateItem {
   id: string;
@@ -81,6 +82,21 @@ function TemplateForm({ initial, creating, onDone }: { initial: TemplateItem; cr
   const dir = useStore(directory);
   const [tpl, setTpl] = useState<TemplateItem>(initial);
   const [problem, setProblem] = useState<string | null>(null);
+  // Issue 15: a text that does not render is said at its field, which is scrolled to and focused.
+  const [fault, setFault] = useState<TemplateFault | null>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (!fault) return;
+    const field = formRef.current?.querySelector<HTMLElement>(`[data-tpl-field="${CSS.escape(fault.field)}"]`);
+    field?.scrollIntoView({ block: "center" });
+    field?.focus({ preventScroll: true });
+  }, [fault]);
+  const bad = (field: string) => (fault?.field === field ? { "aria-invalid": true, "aria-describedby": "tpl-fault" } : {});
+  const faultAt = (field: string, wide = false) => (fault?.field === field ? (
+    <p class={wide ? "wide field-error" : "field-error"} id="tpl-fault" role="alert" data-testid="template-field-error">
+      {t("tplerr.refused", { field: faultField(field) })} {faultText(fault)}
+    </p>
+  ) : null);
   const [prefill, setPrefill] = useState<Record<string, string>>(() => prefillTexts(initial.custom_fields ?? {}));
   const [calendars, setCalendars] = useState<CalendarItem[]>([]);
   useEffect(() => {
@@ -110,11 +126,13 @@ function TemplateForm({ initial, creating, onDone }: { initial: TemplateItem; cr
       say(t("admin.saved"));
       onDone();
     } catch (e) {
-      setProblem(refusal(e));
+      const found = templateFault(e);
+      setFault(found);
+      setProblem(found ? null : refusal(e));
     }
   }
   return (
-    <form class="card form-grid" onSubmit={save} aria-label={creating ? t("tpl.new") : t("tpl.editTitle", { title: initial.title })} data-testid="template-form">
+    <form ref={formRef} class="card form-grid" onSubmit={save} aria-label={creating ? t("tpl.new") : t("tpl.editTitle", { title: initial.title })} data-testid="template-form">
       {problem && <p class="wide notice notice-error" role="alert" data-testid="template-error">{problem}</p>}
       {!creating && <p class="wide muted" data-testid="template-version">{t("tpl.version", { n: tpl.version })}</p>}
       {!creating && history.versions.length > 0 && (
@@ -171,10 +189,13 @@ function TemplateForm({ initial, creating, onDone }: { initial: TemplateItem; cr
           {calendars.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
         </select>
       </label>
-      <label class="wide">{t("tpl.ticketTitle")}<input name="tpl-ticket-title" value={tpl.ticket_title} onInput={(e) => set("ticket_title", e.currentTarget.value)} /></label>
+      <label class="wide">{t("tpl.ticketTitle")}<input name="tpl-ticket-title" data-tpl-field="ticket_title" {...bad("ticket_title")} value={tpl.ticket_title} onInput={(e) => set("ticket_title", e.currentTarget.value)} /></label>
+      {faultAt("ticket_title", true)}
       <p class="wide muted">{t("tpl.placeholders")}</p>
-      <label class="wide">{t("field.description")}<textarea name="tpl-description" rows={3} value={tpl.description} onInput={(e) => set("description", e.currentTarget.value)} /></label>
-      <label class="wide">{t("tpl.solutionText")}<textarea name="tpl-solution" rows={3} value={tpl.solution_text} onInput={(e) => set("solution_text", e.currentTarget.value)} /></label>
+      <label class="wide">{t("field.description")}<textarea name="tpl-description" data-tpl-field="description" {...bad("description")} rows={3} value={tpl.description} onInput={(e) => set("description", e.currentTarget.value)} /></label>
+      {faultAt("description", true)}
+      <label class="wide">{t("tpl.solutionText")}<textarea name="tpl-solution" data-tpl-field="solution_text" {...bad("solution_text")} rows={3} value={tpl.solution_text} onInput={(e) => set("solution_text", e.currentTarget.value)} /></label>
+      {faultAt("solution_text", true)}
 
       <fieldset class="wide" data-testid="tpl-types">
         <legend>{t("tpl.ticketTypes")}</legend>
@@ -186,7 +207,8 @@ function TemplateForm({ initial, creating, onDone }: { initial: TemplateItem; cr
                 {dir.ticket_types.map((x) => <option key={x.id} value={x.id}>{lang === "sv" ? x.name_sv : x.name_en}</option>)}
               </select>
             </label>
-            <label>{t("tpl.instruction")}<textarea rows={2} value={tt.instruction} onInput={(e) => set("ticket_types", tpl.ticket_types.map((x, i) => (i === n ? { ...x, instruction: e.currentTarget.value } : x)))} /></label>
+            <label>{t("tpl.instruction")}<textarea rows={2} data-tpl-field={`ticket_types[${n}].instruction`} {...bad(`ticket_types[${n}].instruction`)} value={tt.instruction} onInput={(e) => set("ticket_types", tpl.ticket_types.map((x, i) => (i === n ? { ...x, instruction: e.currentTarget.value } : x)))} /></label>
+            {faultAt(`ticket_types[${n}].instruction`)}
             <button type="button" class="link" onClick={() => set("ticket_types", tpl.ticket_types.filter((_, i) => i !== n))}>{t("tpl.removeType", { n: n + 1 })}</button>
           </div>
         ))}
@@ -204,7 +226,8 @@ function TemplateForm({ initial, creating, onDone }: { initial: TemplateItem; cr
         {tpl.solution_suggestions.map((s, n) => (
           <div class="row" key={n}>
             <label>{t("tpl.suggestionTitle")}<input value={s.title} onInput={(e) => set("solution_suggestions", tpl.solution_suggestions.map((x, i) => (i === n ? { ...x, title: e.currentTarget.value } : x)))} /></label>
-            <label>{t("tpl.suggestionText")}<textarea rows={2} value={s.text} onInput={(e) => set("solution_suggestions", tpl.solution_suggestions.map((x, i) => (i === n ? { ...x, text: e.currentTarget.value } : x)))} /></label>
+            <label>{t("tpl.suggestionText")}<textarea rows={2} data-tpl-field={`solution_suggestions[${n}]`} {...bad(`solution_suggestions[${n}]`)} value={s.text} onInput={(e) => set("solution_suggestions", tpl.solution_suggestions.map((x, i) => (i === n ? { ...x, text: e.currentTarget.value } : x)))} /></label>
+            {faultAt(`solution_suggestions[${n}]`)}
             <button type="button" class="link" onClick={() => set("solution_suggestions", tpl.solution_suggestions.filter((_, i) => i !== n))}>{t("tpl.removeSuggestion", { n: n + 1 })}</button>
           </div>
         ))}
@@ -216,7 +239,8 @@ function TemplateForm({ initial, creating, onDone }: { initial: TemplateItem; cr
         <ol>
           {tpl.steps.map((s, n) => (
             <li key={n} class="row">
-              <label>{t("tpl.step", { n: n + 1 })}<input value={s} onInput={(e) => set("steps", tpl.steps.map((x, i) => (i === n ? e.currentTarget.value : x)))} /></label>
+              <label>{t("tpl.step", { n: n + 1 })}<input data-tpl-field={`steps[${n}]`} {...bad(`steps[${n}]`)} value={s} onInput={(e) => set("steps", tpl.steps.map((x, i) => (i === n ? e.currentTarget.value : x)))} /></label>
+              {faultAt(`steps[${n}]`)}
               <button type="button" class="link" onClick={() => set("steps", tpl.steps.filter((_, i) => i !== n))}>{t("tpl.removeStep", { n: n + 1 })}</button>
             </li>
           ))}

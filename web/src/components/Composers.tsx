@@ -1,14 +1,20 @@
 import { useEffect, useRef, useState } from "preact/hooks";
-import { api } from "../api";
+import { api, session } from "../api";
+import { isOpen } from "../logic/moves";
 import { fmtDateTime, t } from "../i18n";
 import { onAction } from "../logic/bus";
 import { onInsertIntoReply, withInserted } from "../logic/insert";
 import { hiddenFor, isShown } from "../logic/fieldSettings";
-import { directory } from "../state";
+import { directory, say } from "../state";
 import { noteLabel, userName } from "../logic/labels";
 import { splitAddresses, unreachableAmong } from "../logic/addresses";
-import type { Ticket, Unreachable } from "../types";
+import type { Status, Ticket, Unreachable } from "../types";
 import { FilePicker } from "./FilePicker";
+import { DraftBar } from "./composer/DraftBar";
+import { onComposerKeyDown } from "./composer/keys";
+import { afterSendChoices, SendButton } from "./composer/SendButton";
+import { sendOrTakeOver } from "./composer/takeOver";
+import { useDraft } from "./composer/useDraft";
 
 interface FileData { filename: string; content_type: string; content_base64: string }
 
@@ -34,6 +40,13 @@ function addressChanger(id: string): string {
   return dir ? userName(dir, id) : id;
 }
 
+/** Whether a reply will pick the ticket (the API's rule, domain/reply_workflow.py): open,
+ * unassigned or the user's own, and not already locked to them. */
+function picks(ticket: Ticket): boolean {
+  const me = session.get()?.user.id;
+  return isOpen(ticket) && (ticket.agent_id ?? me) === me && ticket.lock?.by !== me;
+}
+
 /** ``unreachable``: addresses known to be unable to take mail (the contact's and the ticket's
  * copies); a reply naming one is not sent, and the composer says why. */
 export function ReplyComposer({ ticket, contactEmail, unreachable = {}, run, heading: H = "h3", hasChildren = false }: {
@@ -44,7 +57,10 @@ export function ReplyComposer({ ticket, contactEmail, unreachable = {}, run, hea
   const [to, setTo] = useState(contactEmail);
   const [cc, setCc] = useState(ticketCc);
   const [bcc, setBcc] = useState(ticketBcc);
-  const [text, setText] = useState("");
+  const draft = useDraft(ticket.id, "reply"); // kept per user and ticket (issue 15)
+  const { text, setText } = draft;
+  const [after, setAfter] = useState<Status | "">(""); // "Send and set status"
+  const choices = afterSendChoices(ticket.status, directory.get()?.status_moves ?? {});
   const [ask, setAsk] = useState(false);
   // A parent ticket's reply may go to every child's contact too, and close them all (S10).
   const [withChildren, setWithChildren] = useState(false);
@@ -72,17 +88,22 @@ export function ReplyComposer({ ticket, contactEmail, unreachable = {}, run, hea
 
   async function submit(event: Event) {
     event.preventDefault();
-    if (blocked.length || mustConfirm) return;
+    if (blocked.length || mustConfirm || !text.trim()) return;
+    let heldBy: string | null = null;
+    // A reply on a ticket nobody holds picks it (the API does, in the same save).
     const ok = await run(async () => {
       const attachments = await readFiles(files.current?.files ?? null);
-      await api("POST", `/api/tickets/${ticket.id}/replies`, {
+      await sendOrTakeOver(`/api/tickets/${ticket.id}/replies`, {
         text, to: splitAddresses(to), cc: splitAddresses(cc), bcc: splitAddresses(bcc), attachments, ask_customer: ask,
+        ...(after && !ask ? { status: after } : {}),
         ...(ticket.address_changed ? { confirm_address_change: addressChecked } : {}),
         ...(hasChildren && withChildren ? { include_children: true, ...(closeAll ? { close_parent: true } : {}) } : {}),
-      });
-    }, t("reply.sent"));
+      }, ticket.id, (name) => { heldBy = name; });
+    }, picks(ticket) ? t("composer.picked") : t("reply.sent"));
+    if (heldBy !== null) say(t("composer.heldBy", { name: heldBy }), "error");
     if (ok) {
-      setText("");
+      draft.clear();
+      setAfter("");
       setAsk(false);
       setWithChildren(false);
       setCloseAll(false);
@@ -90,7 +111,7 @@ export function ReplyComposer({ ticket, contactEmail, unreachable = {}, run, hea
     }
   }
   return (
-    <form class="composer" onSubmit={submit} aria-labelledby={`reply-${ticket.id}`}>
+    <form class="composer" onSubmit={submit} onKeyDown={onComposerKeyDown} aria-labelledby={`reply-${ticket.id}`} data-testid="reply-composer">
       <H id={`reply-${ticket.id}`} class="section-title">{t("reply.title")}</H>
       <div class="grid3">
         <label>{t("reply.to")}<input type="text" value={to} onInput={(e) => setTo(e.currentTarget.value)} /></label>
@@ -119,8 +140,11 @@ export function ReplyComposer({ ticket, contactEmail, unreachable = {}, run, hea
           </div>
         </div>
       )}
+      <DraftBar draft={draft} testid="reply" />
       <label>{t("reply.text")}<textarea ref={box} rows={6} required value={text} dir="auto" aria-keyshortcuts="r"
+        data-testid="reply-text" aria-describedby={`reply-keys-${ticket.id}`}
         onInput={(e) => setText(e.currentTarget.value)} /></label>
+      <p id={`reply-keys-${ticket.id}`} class="muted small">{t("composer.keysHint")}</p>
       <div class="row">
         {shown("attachments") && <FilePicker label={t("reply.attachments")} multiple inputRef={files} />}
         <label class="check"><input type="checkbox" checked={ask} onChange={(e) => setAsk(e.currentTarget.checked)} />{t("reply.ask")}</label>
@@ -132,7 +156,9 @@ export function ReplyComposer({ ticket, contactEmail, unreachable = {}, run, hea
           <label class="check"><input type="checkbox" data-testid="reply-close-all" checked={closeAll}
             onChange={(e) => setCloseAll(e.currentTarget.checked)} />{t("reply.closeAll")}</label>
         )}
-        <button type="submit" class="primary" disabled={blocked.length > 0 || mustConfirm}>{t("reply.send")}</button>
+        {/* "Ask the customer" sets With contact itself: no other status goes with it. */}
+        <SendButton id="reply" choices={ask ? [] : choices} after={ask ? "" : after} setAfter={setAfter} label={t("reply.send")}
+          verb="send" focusKey disabled={blocked.length > 0 || mustConfirm} />
       </div>
     </form>
   );
@@ -140,24 +166,36 @@ export function ReplyComposer({ ticket, contactEmail, unreachable = {}, run, hea
 
 export function NoteComposer({ ticket, run, heading: H = "h3" }: { ticket: Ticket; run: Run; heading?: Heading }) {
   const [kind, setKind] = useState("note");
-  const [text, setText] = useState("");
+  const draft = useDraft(ticket.id, "note"); // kept per user and ticket (issue 15)
+  const { text, setText } = draft;
+  const [after, setAfter] = useState<Status | "">("");
+  // A note does not pick the ticket: its choices are the ticket's own moves.
+  const choices = afterSendChoices(ticket.status, directory.get()?.status_moves ?? {}, false);
   const box = useRef<HTMLTextAreaElement>(null);
   useEffect(() => onAction((a) => a === "note" && box.current?.focus()), []);
   async function submit(event: Event) {
     event.preventDefault();
-    if (await run(() => api("POST", `/api/tickets/${ticket.id}/notes`, { kind, text }), t("note.saved"))) setText("");
+    if (!text.trim()) return;
+    const body = { kind, text, ...(after ? { status: after } : {}) };
+    if (await run(() => api("POST", `/api/tickets/${ticket.id}/notes`, body), t("note.saved"))) {
+      draft.clear();
+      setAfter("");
+    }
   }
   return (
-    <form class="composer" onSubmit={submit} aria-labelledby={`note-${ticket.id}`}>
+    <form class="composer" onSubmit={submit} onKeyDown={onComposerKeyDown} aria-labelledby={`note-${ticket.id}`} data-testid="note-composer">
       <H id={`note-${ticket.id}`} class="section-title">{t("note.title")}</H>
       <label>{t("note.kind")}
         <select value={kind} onChange={(e) => setKind(e.currentTarget.value)}>
           {["note", "action", "solution"].map((k) => <option key={k} value={k}>{noteLabel(k)}</option>)}
         </select>
       </label>
+      <DraftBar draft={draft} testid="note" />
       <label>{t("note.text")}<textarea ref={box} rows={4} required value={text} dir="auto" aria-keyshortcuts="n"
-        onInput={(e) => setText(e.currentTarget.value)} /></label>
-      <button type="submit" class="primary">{t("note.save")}</button>
+        data-testid="note-text" onInput={(e) => setText(e.currentTarget.value)} /></label>
+      <div class="row">
+        <SendButton id="note" choices={choices} after={after} setAfter={setAfter} label={t("note.save")} verb="save" />
+      </div>
     </form>
   );
 }

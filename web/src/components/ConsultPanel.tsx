@@ -8,6 +8,9 @@ import { userName } from "../logic/labels";
 import { say } from "../state";
 import type { Directory, Ticket } from "../types";
 import { FilePicker } from "./FilePicker";
+import { DraftBar } from "./composer/DraftBar";
+import { onComposerKeyDown } from "./composer/keys";
+import { useDraft } from "./composer/useDraft";
 
 type Heading = "h2" | "h3";
 type Run = (work: () => Promise<unknown>, done: string) => Promise<boolean>;
@@ -39,10 +42,11 @@ export function ConsultPanel({ ticket, locked, run, dir, heading: H = "h3" }: {
 }) {
   const [items, setItems] = useState<Consultation[]>([]);
   const [parties, setParties] = useState<Party[]>([]);
-  const [open, setOpen] = useState(false);
+  const draft = useDraft(ticket.id, "consult"); // the question, kept per user and ticket (issue 15)
+  const { text, setText } = draft;
+  const [open, setOpen] = useState(Boolean(draft.text)); // a kept question opens its form
   const [party, setParty] = useState("");
   const [to, setTo] = useState("");
-  const [text, setText] = useState("");
   const [hours, setHours] = useState("24");
   const [reminders, setReminders] = useState("1");
   const [answering, setAnswering] = useState<string | null>(null);
@@ -75,7 +79,7 @@ export function ConsultPanel({ ticket, locked, run, dir, heading: H = "h3" }: {
     else body.to = to.trim();
     const ok = await run(() => api("POST", base, body), t("consult.sent"));
     if (ok) {
-      setText(""); setTo(""); setParty(""); setOpen(false);
+      draft.clear(); setTo(""); setParty(""); setOpen(false);
       if (files.current) files.current.value = "";
     }
   }
@@ -134,7 +138,7 @@ export function ConsultPanel({ ticket, locked, run, dir, heading: H = "h3" }: {
         <button type="button" data-testid="consult-open" onClick={() => setOpen(true)}>{t("consult.new")}</button>
       )}
       {canAsk && open && (
-        <form class="consult-form" onSubmit={ask} data-testid="consult-form">
+        <form class="consult-form" onSubmit={ask} onKeyDown={onComposerKeyDown} data-testid="consult-form">
           <fieldset>
             <legend>{t("consult.new")}</legend>
             {parties.length > 0 && (
@@ -150,6 +154,7 @@ export function ConsultPanel({ ticket, locked, run, dir, heading: H = "h3" }: {
                 <input type="email" required value={to} data-testid="consult-to" onInput={(e) => setTo(e.currentTarget.value)} />
               </label>
             )}
+            <DraftBar draft={draft} testid="consult" />
             <label>{t("consult.question")}
               <textarea rows={4} required value={text} dir="auto" data-testid="consult-text" onInput={(e) => setText(e.currentTarget.value)} />
             </label>

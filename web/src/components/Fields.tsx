@@ -1,6 +1,7 @@
 import { language, t } from "../i18n";
 import { hiddenFor, isShown } from "../logic/fieldSettings";
-import { itilLabel, priorityLabel } from "../logic/labels";
+import { groupName, itilLabel, priorityLabel } from "../logic/labels";
+import { agentChoices, assignmentWarning } from "./ticket/assignment";
 import type { CustomFieldDef, Directory } from "../types";
 
 export type Values = Record<string, string>;
@@ -37,7 +38,9 @@ export function ClassificationFields({ values, set, dir, disabled }: { values: V
   const hidden = hiddenFor(dir, values.response_point_id);
   const shown = (field: string) => isShown(hidden, field);
   const groups = dir.groups.filter((g) => g.response_point_id === values.response_point_id);
-  const agents = dir.users.filter((u) => u.active && (!values.group_id || u.groups.includes(values.group_id) || u.roles.includes("dispatcher")));
+  // Issue 15: members of the group first, the others after (a choice warned about, not hidden).
+  const agents = agentChoices(dir, values.group_id ?? "", values.agent_id ?? "");
+  const warning = assignmentWarning(dir, values.agent_id, values.group_id);
   const lang = language.get();
   return (
     <>
@@ -81,12 +84,23 @@ export function ClassificationFields({ values, set, dir, disabled }: { values: V
       )}
       {shown("agent_id") && (
         <label>{t("field.agent")}
-          <select value={values.agent_id} disabled={disabled} data-field="agent" onChange={(e) => set("agent_id", e.currentTarget.value)}>
+          <select value={values.agent_id} disabled={disabled} data-field="agent" aria-describedby={warning ? "agent-warning" : undefined}
+            onChange={(e) => set("agent_id", e.currentTarget.value)}>
             <option value="">–</option>
-            {agents.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
+            {agents.others.length === 0
+              ? agents.members.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)
+              : <>
+                <optgroup label={t("assign.inGroup", { group: groupName(dir, values.group_id) })}>
+                  {agents.members.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
+                </optgroup>
+                <optgroup label={t("assign.otherAgents")}>
+                  {agents.others.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
+                </optgroup>
+              </>}
           </select>
         </label>
       )}
+      {shown("agent_id") && warning && <p class="field-warning" id="agent-warning" role="status" data-testid="agent-warning">{warning}</p>}
     </>
   );
 }

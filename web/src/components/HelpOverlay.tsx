@@ -1,14 +1,21 @@
 import { useEffect, useRef } from "preact/hooks";
 import { type Key, t } from "../i18n";
-import { type Action, SHORTCUTS } from "../logic/shortcuts";
+import { type Action, COMPOSER_KEYS, type ComposerMove, SHORTCUTS } from "../logic/shortcuts";
 import { helpOpen } from "../state";
 import { useStore } from "../store";
 
 const ACTION_KEYS: Record<Action, Key> = {
   next: "shortcut.next", previous: "shortcut.previous", reply: "shortcut.reply", note: "shortcut.note",
   pick: "shortcut.pick", release: "shortcut.release", pickNext: "shortcut.pickNext", help: "shortcut.help",
-  close: "shortcut.close", search: "shortcut.search",
+  close: "shortcut.close", search: "shortcut.search", statusAfterSend: "shortcut.statusAfterSend", status: "shortcut.status",
 };
+const COMPOSER_MOVE_KEYS: Record<ComposerMove, Key> = { send: "shortcut.send", leave: "shortcut.leave" };
+
+/** How a key is printed: Esc, and Shift+S for the capital letter (what the hand presses). */
+function shown(keys: string): string {
+  if (keys === "Escape") return "Esc";
+  return /^[A-Z]$/.test(keys) ? `Shift+${keys}` : keys;
+}
 
 export function HelpOverlay() {
   const open = useStore(helpOpen);
@@ -26,7 +33,10 @@ export function HelpOverlay() {
           <thead><tr><th scope="col">{t("help.key")}</th><th scope="col">{t("help.action")}</th></tr></thead>
           <tbody>
             {SHORTCUTS.map((s) => (
-              <tr key={s.keys}><td><kbd>{s.keys === "Escape" ? "Esc" : s.keys}</kbd></td><td>{t(ACTION_KEYS[s.action])}</td></tr>
+              <tr key={s.keys}><td><kbd>{shown(s.keys)}</kbd></td><td>{t(ACTION_KEYS[s.action])}</td></tr>
+            ))}
+            {COMPOSER_KEYS.map((c) => (
+              <tr key={c.keys}><td><kbd>{c.keys}</kbd></td><td>{t(COMPOSER_MOVE_KEYS[c.move])}</td></tr>
             ))}
           </tbody>
         </table>

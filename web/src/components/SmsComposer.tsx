@@ -7,6 +7,9 @@ import { api } from "../api";
 import { t } from "../i18n";
 import { MAX_PARTS, smsCount } from "../logic/smsParts";
 import type { Contact, Ticket } from "../types";
+import { DraftBar } from "./composer/DraftBar";
+import { onComposerKeyDown } from "./composer/keys";
+import { useDraft } from "./composer/useDraft";
 
 type Run = (work: () => Promise<unknown>, done: string) => Promise<boolean>;
 type Heading = "h2" | "h3";
@@ -39,7 +42,8 @@ export function ReplyChannels({ ticket, contact, run, heading, children }: {
 export function SmsComposer({ ticket, mobile, optedOut, run, heading: H }: {
   ticket: Ticket; mobile: string; optedOut: boolean; run: Run; heading: Heading;
 }) {
-  const [text, setText] = useState("");
+  const draft = useDraft(ticket.id, "sms"); // kept per user and ticket (issue 15)
+  const { text, setText } = draft;
   const [ask, setAsk] = useState(false);
   const counted = smsCount(text);
   const tooLong = counted.parts > MAX_PARTS;
@@ -53,12 +57,12 @@ export function SmsComposer({ ticket, mobile, optedOut, run, heading: H }: {
       t("sms.sent"),
     );
     if (ok) {
-      setText("");
+      draft.clear();
       setAsk(false);
     }
   }
   return (
-    <form class="composer" onSubmit={submit} aria-labelledby={`sms-${ticket.id}`} data-testid="sms-composer">
+    <form class="composer" onSubmit={submit} onKeyDown={onComposerKeyDown} aria-labelledby={`sms-${ticket.id}`} data-testid="sms-composer">
       <H id={`sms-${ticket.id}`} class="section-title">{t("sms.title")}</H>
       <p>{t("sms.to", { number: mobile })}</p>
       {optedOut && (
@@ -66,6 +70,7 @@ export function SmsComposer({ ticket, mobile, optedOut, run, heading: H }: {
           <p>{t("sms.optedOut", { number: mobile })}</p>
         </div>
       )}
+      <DraftBar draft={draft} testid="sms" />
       <label>{t("sms.text")}
         <textarea rows={4} required value={text} dir="auto" aria-describedby={countId} data-testid="sms-text"
           onInput={(e) => setText(e.currentTarget.value)} />

@@ -7,6 +7,9 @@ import { useState } from "preact/hooks";
 import { api } from "../api";
 import { t } from "../i18n";
 import type { Ticket } from "../types";
+import { DraftBar } from "./composer/DraftBar";
+import { onComposerKeyDown } from "./composer/keys";
+import { useDraft } from "./composer/useDraft";
 
 type Run = (work: () => Promise<unknown>, done: string) => Promise<boolean>;
 type Heading = "h2" | "h3";
@@ -44,7 +47,8 @@ export function SocialReplyChannels({ ticket, run, heading, children }: {
 export function SocialComposer({ ticket, platform, run, heading: H }: {
   ticket: Ticket; platform: Platform; run: Run; heading: Heading;
 }) {
-  const [text, setText] = useState("");
+  const draft = useDraft(ticket.id, "social"); // kept per user and ticket (issue 15)
+  const { text, setText } = draft;
   const [ask, setAsk] = useState(false);
   const limit = SOCIAL_LIMITS[platform];
   const left = limit - text.length;
@@ -59,13 +63,14 @@ export function SocialComposer({ ticket, platform, run, heading: H }: {
       t("social.sent", { platform: where }),
     );
     if (ok) {
-      setText("");
+      draft.clear();
       setAsk(false);
     }
   }
   return (
-    <form class="composer" onSubmit={submit} aria-labelledby={`social-${ticket.id}`} data-testid="social-composer">
+    <form class="composer" onSubmit={submit} onKeyDown={onComposerKeyDown} aria-labelledby={`social-${ticket.id}`} data-testid="social-composer">
       <H id={`social-${ticket.id}`} class="section-title">{t("social.title", { platform: where })}</H>
+      <DraftBar draft={draft} testid="social" />
       <label>{t("social.text")}
         <textarea rows={4} required value={text} dir="auto" aria-describedby={countId} data-testid="social-text"
           onInput={(e) => setText(e.currentTarget.value)} />

@@ -1,3 +1,4 @@
+import { useState } from "preact/hooks";
 import { download } from "../api";
 import { fmtDateTime, type Key, t } from "../i18n";
 import { errorText } from "../logic/errors";
@@ -7,6 +8,7 @@ import { say } from "../state";
 import type { AttachmentRef, Directory, Status, Priority, TicketEvent } from "../types";
 import { MessageContent } from "./MessageBody";
 import { actionText, reasonText, type Reason, type TriggerAction } from "../logic/triggers";
+import { type Request, threadOf } from "./ticket/thread";
 
 const s = (v: unknown): string =>
   v === null || v === undefined ? "" : typeof v === "object" ? JSON.stringify(v) : String(v);
@@ -132,39 +134,85 @@ function TriggerDetails({ event, dir }: { event: TicketEvent; dir: Directory }) 
   );
 }
 
-export function Timeline({ ticketId, events, dir }: { ticketId: string; events: TicketEvent[]; dir: Directory }) {
+/** One event of the history as a list item. */
+function EventItem({ ticketId, event, dir, request = false }: { ticketId: string; event: TicketEvent; dir: Directory; request?: boolean }) {
+  return (
+    <li class={`event event-${event.type}${event.type === "note" ? ` note-${s(event.data.kind)}` : ""}${request ? " event-request" : ""}`} data-event={event.type}>
+      <div class="event-head">
+        {request && <span class="badge request-badge">{t("thread.request")}</span>}
+        <strong>{describe(event, dir)}</strong>
+        <span class="muted"> · {actorName(event, dir)} · <time dateTime={event.at}>{fmtDateTime(event.at)}</time></span>
+      </div>
+      {event.type === "note" && <div class="message-text" dir="auto">{s(event.data.text)}</div>}
+      {event.type === "field_changed" && (
+        <div class="muted small" dir="auto">{s(event.data.before) || "–"} → {s(event.data.after) || "–"}</div>
+      )}
+      {event.type === "reopened" && event.data.reason ? <div class="message-text" dir="auto">{s(event.data.reason)}</div> : null}
+      {event.type === "linked" && event.data.ticket_id ? <a href={href.ticket(s(event.data.ticket_id))}>#{s(event.data.number)}</a> : null}
+      {event.type === "created" && event.data.follows_up ? (
+        <a href={href.ticket(s((event.data.follows_up as { id: string }).id))}>
+          {t("event.followsUp", { number: s((event.data.follows_up as { number: number }).number) })}
+        </a>
+      ) : null}
+      {(event.type === "message_in" || event.type === "message_out") && (
+        <Message ticketId={ticketId} event={event} outgoing={event.type === "message_out"} />
+      )}
+      {/* External consultation (S6): the mails as mails; an answer taken by phone as text. */}
+      {(event.type === "consultation_sent" || event.type === "consultation_reminded" || (event.type === "external_answer" && event.data.channel !== "phone")) && (
+        <Message ticketId={ticketId} event={event} outgoing={event.type !== "external_answer"} />
+      )}
+      {event.type === "external_answer" && event.data.channel === "phone" && <div class="message-text" dir="auto">{s(event.data.text)}</div>}
+      {event.type === "trigger_fired" && <TriggerDetails event={event} dir={dir} />}
+      {event.type === "consultation_unanswered" && <div class="muted small" dir="auto">{s(event.data.note)}</div>}
+      {event.type === "consultation_cancelled" && event.data.reason ? <div class="message-text" dir="auto">{s(event.data.reason)}</div> : null}
+    </li>
+  );
+}
+
+/** A run of system events as one line; the button shows them in place (issue 15). */
+function FoldedEvents({ ticketId, events, dir, initiallyOpen }: { ticketId: string; events: TicketEvent[]; dir: Directory; initiallyOpen: boolean }) {
+  const [open, setOpen] = useState(initiallyOpen);
+  const id = `fold-${events[0].id}`;
+  return (
+    <li class="event event-folded" data-event="folded">
+      <button type="button" class="link fold-toggle" aria-expanded={open} aria-controls={id} title={t("thread.foldedHint")}
+        onClick={() => setOpen(!open)}>
+        {open ? "▾" : "▸"} {t("thread.folded", { n: events.length })}
+      </button>
+      {!open && <span class="muted small fold-summary" dir="auto"> {events.map((e) => describe(e, dir)).join(" · ")}</span>}
+      <ol id={id} class="timeline folded-events" hidden={!open}>
+        {open && events.map((event) => <EventItem key={event.id} ticketId={ticketId} event={event} dir={dir} />)}
+      </ol>
+    </li>
+  );
+}
+
+/** The request an agent typed when they entered the ticket (no mail came with it). */
+function DescriptionItem({ request, dir }: { request: Extract<Request, { kind: "description" }>; dir: Directory }) {
+  return (
+    <li class="event event-request event-description" data-event="description">
+      <div class="event-head">
+        <span class="badge request-badge">{t("thread.request")}</span>
+        <strong>{t("thread.description")}</strong>
+        {request.actor && <span class="muted"> · {request.actor.startsWith("system") ? t("event.system") : userName(dir, request.actor)}</span>}
+        {request.at && <span class="muted"> · <time dateTime={request.at}>{fmtDateTime(request.at)}</time></span>}
+      </div>
+      <div class="message-text" dir="auto">{request.text}</div>
+    </li>
+  );
+}
+
+/** The conversation: the customer's request first, then the history in order, runs of
+ * system events folded into one line each (components/ticket/thread.ts decides). */
+export function Timeline({ ticketId, events, dir, description = "" }: { ticketId: string; events: TicketEvent[]; dir: Directory; description?: string }) {
+  const thread = threadOf(events, description);
   return (
     <ol class="timeline" aria-label={t("ticket.history")}>
-      {events.map((event) => (
-        <li key={event.id} class={`event event-${event.type}${event.type === "note" ? ` note-${s(event.data.kind)}` : ""}`} data-event={event.type}>
-          <div class="event-head">
-            <strong>{describe(event, dir)}</strong>
-            <span class="muted"> · {actorName(event, dir)} · <time dateTime={event.at}>{fmtDateTime(event.at)}</time></span>
-          </div>
-          {event.type === "note" && <div class="message-text" dir="auto">{s(event.data.text)}</div>}
-          {event.type === "field_changed" && (
-            <div class="muted small" dir="auto">{s(event.data.before) || "–"} → {s(event.data.after) || "–"}</div>
-          )}
-          {event.type === "reopened" && event.data.reason ? <div class="message-text" dir="auto">{s(event.data.reason)}</div> : null}
-          {event.type === "linked" && event.data.ticket_id ? <a href={href.ticket(s(event.data.ticket_id))}>#{s(event.data.number)}</a> : null}
-          {event.type === "created" && event.data.follows_up ? (
-            <a href={href.ticket(s((event.data.follows_up as { id: string }).id))}>
-              {t("event.followsUp", { number: s((event.data.follows_up as { number: number }).number) })}
-            </a>
-          ) : null}
-          {(event.type === "message_in" || event.type === "message_out") && (
-            <Message ticketId={ticketId} event={event} outgoing={event.type === "message_out"} />
-          )}
-          {/* External consultation (S6): the mails as mails; an answer taken by phone as text. */}
-          {(event.type === "consultation_sent" || event.type === "consultation_reminded" || (event.type === "external_answer" && event.data.channel !== "phone")) && (
-            <Message ticketId={ticketId} event={event} outgoing={event.type !== "external_answer"} />
-          )}
-          {event.type === "external_answer" && event.data.channel === "phone" && <div class="message-text" dir="auto">{s(event.data.text)}</div>}
-          {event.type === "trigger_fired" && <TriggerDetails event={event} dir={dir} />}
-          {event.type === "consultation_unanswered" && <div class="muted small" dir="auto">{s(event.data.note)}</div>}
-          {event.type === "consultation_cancelled" && event.data.reason ? <div class="message-text" dir="auto">{s(event.data.reason)}</div> : null}
-        </li>
-      ))}
+      {thread.request?.kind === "message" && <EventItem ticketId={ticketId} event={thread.request.event} dir={dir} request />}
+      {thread.request?.kind === "description" && <DescriptionItem request={thread.request} dir={dir} />}
+      {thread.items.map((item) => item.kind === "folded"
+        ? <FoldedEvents key={item.key} ticketId={ticketId} events={item.events} dir={dir} initiallyOpen={item.open} />
+        : <EventItem key={item.event.id} ticketId={ticketId} event={item.event} dir={dir} />)}
     </ol>
   );
 }

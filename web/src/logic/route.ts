@@ -27,6 +27,7 @@ export type Route =
   | { name: "organisation"; organisation: string }
   | { name: "admin"; section: AdminSection }
   | { name: "stats"; search: string }
+  | { name: "find"; q: string } // issue 15: every result of a top-bar search
   | { name: "notfound" };
 
 export function parseRoute(hash: string): Route {
@@ -59,6 +60,8 @@ export function parseRoute(hash: string): Route {
       return a ? { name: "organisation", organisation: a } : { name: "organisations" };
     case "stats":
       return { name: "stats", search: mark < 0 ? "" : full.slice(mark + 1) };
+    case "find":
+      return { name: "find", q: mark < 0 ? "" : new URLSearchParams(full.slice(mark + 1)).get("q") ?? "" };
     case "admin":
       return { name: "admin", section: ADMIN_SECTIONS.includes(a as AdminSection) ? (a as AdminSection) : "groups" };
     default:

@@ -1,7 +1,10 @@
 // Sorting a ticket list on the page (the server orders inboxes by priority, then age).
 import type { Ticket } from "../types";
 
-export type SortColumn = "number" | "title" | "contact" | "status" | "priority" | "age";
+export type SortColumn =
+  | "number" | "title" | "contact" | "status" | "priority" | "age"
+  // issue 15: the SLA due time (no due time last), last change, group and agent by name
+  | "sla" | "updated" | "group" | "agent";
 export type SortDir = "asc" | "desc";
 export interface Sort { column: SortColumn; dir: SortDir }
 
@@ -19,11 +22,17 @@ let collator: Intl.Collator | null = null;
  * ``items`` in the order ``sort`` asks for; ties (and unknown keys) by ticket number.
  * Each ticket's key is worked out once (decorate, sort, undecorate), not in every comparison.
  */
-export function sortTickets(items: Ticket[], sort: Sort | null, contactName: (t: Ticket) => string): Ticket[] {
+export function sortTickets(
+  items: Ticket[], sort: Sort | null, contactName: (t: Ticket) => string,
+  names: { group?: (t: Ticket) => string; agent?: (t: Ticket) => string; slaDue?: (t: Ticket) => string | null } = {},
+): Ticket[] {
   if (!sort) return items;
   const sign = sort.dir === "asc" ? 1 : -1;
-  if (sort.column === "title" || sort.column === "contact") {
-    const text = sort.column === "title" ? (t: Ticket) => t.title : contactName;
+  const texts: Partial<Record<SortColumn, (t: Ticket) => string>> = {
+    title: (t) => t.title, contact: contactName, group: names.group, agent: names.agent,
+  };
+  const text = texts[sort.column];
+  if (text) {
     const compare = (collator ??= new Intl.Collator()).compare;
     const keyed = items.map((t) => ({ t, k: text(t).toLocaleLowerCase() }));
     keyed.sort((a, b) => sign * compare(a.k, b.k) || a.t.number - b.t.number);
@@ -34,6 +43,11 @@ export function sortTickets(items: Ticket[], sort: Sort | null, contactName: (t:
       case "number": return t.number;
       case "status": return STATUS_RANK[t.status];
       case "priority": return PRIORITY_RANK[t.priority];
+      case "updated": return Date.parse(t.updated_at);
+      case "sla": {
+        const due = names.slaDue?.(t);
+        return due ? Date.parse(due) : Number.MAX_SAFE_INTEGER; // the nearest due first
+      }
       default: return -Date.parse(t.created_at); // ascending age: the youngest first
     }
   };

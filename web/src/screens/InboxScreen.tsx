@@ -1,5 +1,7 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { get, q, seg } from "../api";
+import { BulkBar } from "../components/lists/BulkBar";
+import { useChosen } from "../components/lists/useChosen";
 import { TicketList } from "../components/TicketList";
 import { t } from "../i18n";
 import { onAction } from "../logic/bus";
@@ -9,6 +11,10 @@ import { go, href, parseRoute, type Route } from "../logic/route";
 import { currentList } from "../state";
 import type { Directory, Inbox, InboxPage, Ticket, User } from "../types";
 import { TicketView } from "./TicketView";
+import { debounce, onTicketChange } from "../live";
+import { fetchFresh } from "../live/conditional";
+import { concerns, REFRESH_DEBOUNCE_MS } from "../live/lists";
+import { landingInbox } from "../components/ticket/landing";
 
 const PAGE_SIZE = 50;
 const KIND_ORDER = ["agent", "group", "pool-group", "rp", "pool-rp"];
@@ -30,7 +36,7 @@ export function InboxNav({ inboxes, selected, dir, user }: { inboxes: Inbox[]; s
           <ul>
             {section.items.map((inbox) => (
               <li key={inbox.id}>
-                <a href={href.inbox(inbox.id)} aria-current={inbox.id === selected ? "page" : undefined}
+                <a href={href.inbox(inbox.id)} aria-current={inbox.id === selected ? "page" : undefined} title={inboxLabel(dir, inbox.id, user.id)}
                   class={inbox.kind.startsWith("pool") ? "pool" : undefined}>
                   <span>{inboxLabel(dir, inbox.id, user.id)}</span>
                   <span class="count" aria-label={t("inbox.countLabel", { n: inbox.count })}>{inbox.count}</span>
@@ -44,35 +50,54 @@ export function InboxNav({ inboxes, selected, dir, user }: { inboxes: Inbox[]; s
   );
 }
 
-export function useInboxes(): [Inbox[], () => void] {
+export function useInboxes(): [Inbox[], () => void, boolean] {
   const [inboxes, setInboxes] = useState<Inbox[]>([]);
-  const load = () => void get<{ items: Inbox[] }>("/api/inboxes").then((r) => setInboxes(r.items)).catch(() => undefined);
+  const [settled, setSettled] = useState(false); // answered or failed: the landing need not wait
+  const load = () => void get<{ items: Inbox[] }>("/api/inboxes").then((r) => setInboxes(r.items)).catch(() => undefined).finally(() => setSettled(true));
   useEffect(load, []);
-  return [inboxes, load];
+  return [inboxes, load, settled];
 }
 
 export function InboxScreen({ route, user, dir }: { route: Route; user: User; dir: Directory }) {
   const inboxId = route.name === "inbox" ? route.inbox : `agent:${user.id}`;
   const ticketId = route.name === "inbox" ? route.ticket : null;
-  const [inboxes, reloadInboxes] = useInboxes();
+  const [inboxes, reloadInboxes, inboxesSettled] = useInboxes();
+  // Issue 15: the address without an inbox (after login) opens the first inbox with work.
+  const landing = route.name === "home";
+  useEffect(() => {
+    if (landing && inboxesSettled) location.replace(href.inbox(landingInbox(inboxes, user.id)));
+  }, [landing, inboxesSettled]);
   const [items, setItems] = useState<Ticket[]>([]);
   const [contacts, setContacts] = useState<Record<string, string>>({});
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
+  // Issue 15: which inbox the rows are of. After a switch the old rows are hidden and inert
+  // until the new list is in; an answer for an inbox left meanwhile is dropped.
+  const [loadedFor, setLoadedFor] = useState<string | null>(null);
+  const wanted = useRef(inboxId);
+  wanted.current = inboxId;
+  const { chosen, onChoose, clear } = useChosen(items, loadedFor ?? "");
   const pro = user.view === "pro";
 
-  async function load(from: string | null) {
-    setLoading(true);
+  async function load(from: string | null, quiet = false) {
+    if (!quiet) setLoading(true);
     try {
-      const page = await get<InboxPage>(q(`/api/ui/inboxes/${seg(inboxId)}/tickets`, { limit: PAGE_SIZE, cursor: from }));
+      const path = q(`/api/ui/inboxes/${seg(inboxId)}/tickets`, { limit: PAGE_SIZE, cursor: from });
+      // Issue 15: the first page by ETag; a live refresh that finds nothing changed (304) redraws nothing.
+      const fresh = from ? { body: await get<InboxPage>(path), changed: true } : await fetchFresh<InboxPage>(path);
+      if (wanted.current !== inboxId || (quiet && !fresh.changed)) return;
+      const page = fresh.body;
       performance.mark("servit:list:start");
+      setLoadedFor(inboxId);
       setItems((before) => (from ? [...before, ...page.items] : page.items));
       setContacts((before) => ({ ...before, ...page.contacts }));
       setCursor(page.cursor);
       setError(null);
     } catch (e) {
+      if (wanted.current !== inboxId) return;
       setError(errorText(e));
+      setLoadedFor(inboxId);
       setItems([]);
     } finally {
       setLoading(false);
@@ -80,8 +105,25 @@ export function InboxScreen({ route, user, dir }: { route: Route; user: User; di
   }
 
   useEffect(() => {
-    void load(null);
-  }, [inboxId]);
+    if (!landing) void load(null);
+  }, [inboxId, landing]);
+
+  // Issue 15: live lists. The open list and the counts follow the changes the server pushes
+  // (web/src/live), debounced; a change of a ticket neither shown nor due here is ignored.
+  const shown = useRef<Set<string>>(new Set());
+  shown.current = new Set(items.map((i) => i.id));
+  useEffect(() => {
+    if (landing) return;
+    const again = debounce(() => {
+      void load(null, true);
+      reloadInboxes();
+    }, REFRESH_DEBOUNCE_MS);
+    const off = onTicketChange((change) => concerns(change, inboxId, shown.current) && again());
+    return () => {
+      off();
+      again.cancel();
+    };
+  }, [inboxId, landing]);
 
   // j/k walk the list; in the standard view they open the next ticket, in PRO they move the selection.
   // The list's order is read when the key is pressed: this screen does not subscribe to it,
@@ -115,7 +157,9 @@ export function InboxScreen({ route, user, dir }: { route: Route; user: User; di
         <button type="button" onClick={refresh}>{t("common.refresh")}</button>
       </div>
       {error && <p class="notice notice-error" role="alert">{error}</p>}
+      <BulkBar dir={dir} items={items} chosen={chosen} onClear={clear} onChanged={refresh} />
       <TicketList items={items} contacts={contacts} dir={dir} caption={label} selectedId={ticketId} loading={loading}
+        stale={loadedFor !== inboxId} chosen={chosen} onChoose={onChoose} spansGroups={!inboxId.includes("group:")}
         linkTo={(ticket) => href.inbox(inboxId, ticket.id)}
         onSorted={(ids) => currentList.set({ inbox: inboxId, ids })} />
       {cursor && (

@@ -1,6 +1,6 @@
 // Login: the password, then whatever the API asks before it hands out a token (issue 11):
 // a code from the authenticator app, a new password, or setting the app up (admins).
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { api, ApiError, loggedOutReason, type Session, setSession } from "../api";
 import { language, t } from "../i18n";
 import { errorText } from "../logic/errors";
@@ -21,6 +21,11 @@ export function LoginScreen({ reason }: { reason: "expired" | null }) {
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Issue 15: the e-mail field has focus when the page opens (and when a code step goes back).
+  const emailField = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (!step) emailField.current?.focus();
+  }, [step]);
 
   async function send(path: string, body: unknown) {
     setBusy(true);
@@ -61,7 +66,7 @@ export function LoginScreen({ reason }: { reason: "expired" | null }) {
             {notice && <p class="notice notice-info" role="status">{notice}</p>}
             <label>
               {t("login.email")}
-              <input type="email" name="email" autoComplete="username" required value={email}
+              <input ref={emailField} type="email" name="email" autoComplete="username" required value={email}
                 onInput={(e) => setEmail(e.currentTarget.value)} />
             </label>
             <label>

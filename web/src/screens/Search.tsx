@@ -1,13 +1,16 @@
 // Search (S14, S16): criteria the API supports, paged results, saved searches, CSV export.
 import { useEffect, useState } from "preact/hooks";
 import { api, download, downloadPost, get, q, seg } from "../api";
-import { fmtDateTime, type Key, language, t } from "../i18n";
+import { type Key, language, t } from "../i18n";
 import { errorText } from "../logic/errors";
 import { itilLabel, channelLabel, priorityLabel, statusLabel } from "../logic/labels";
 import { go } from "../logic/route";
 import { hiddenFor, isShown } from "../logic/fieldSettings";
 import { say } from "../state";
 import type { Contact, Directory, Status, Ticket, User } from "../types";
+import { BulkBar } from "../components/lists/BulkBar";
+import { useChosen } from "../components/lists/useChosen";
+import { TicketList } from "../components/TicketList";
 import { ContactPicker } from "./NewTicket";
 import { OrganisationFilter } from "./crm/ContactCrm";
 import type { TemplateItem } from "../admin/Templates";
@@ -59,6 +62,7 @@ export function SearchScreen({ user, dir, savedId }: { user: User; dir: Director
   const [templates, setTemplates] = useState<TemplateItem[]>([]);
   const [busy, setBusy] = useState(false);
   const lang = language.get();
+  const { chosen, onChoose, clear } = useChosen(results ?? [], savedId ?? "search");
 
   const loadSaved = () => get<{ items: SavedSearch[] }>("/api/saved-searches").then((r) => setSaved(r.items)).catch((e) => say(errorText(e), "error"));
   useEffect(() => {
@@ -232,25 +236,13 @@ export function SearchScreen({ user, dir, savedId }: { user: User; dir: Director
       </div>
       <section aria-labelledby="results-title">
         <h2 id="results-title">{t("search.results")}</h2>
+        {/* Issue 15: the results are a ticket list like the inboxes: chosen columns, bulk work. */}
         {results === null ? <p class="muted">{t("search.notRun")}</p> : results.length === 0 ? <p>{t("list.empty")}</p> : (
-          <table class="tickets" data-testid="search-results">
-            <caption class="visually-hidden">{t("search.results")}</caption>
-            <thead><tr>
-              <th scope="col">{t("list.number")}</th><th scope="col">{t("list.title")}</th><th scope="col">{t("list.status")}</th>
-              <th scope="col">{t("list.priority")}</th><th scope="col">{t("search.updated")}</th>
-            </tr></thead>
-            <tbody>
-              {results.map((ticket) => (
-                <tr key={ticket.id}>
-                  <td>{ticket.number}</td>
-                  <td><a href={`#/ticket/${encodeURIComponent(ticket.id)}`} dir="auto">{ticket.title}</a></td>
-                  <td>{statusLabel(ticket.status)}</td>
-                  <td>{priorityLabel(ticket.priority)}</td>
-                  <td>{fmtDateTime(ticket.updated_at)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <div data-testid="search-results">
+            <BulkBar dir={dir} items={results} chosen={chosen} onClear={clear} onChanged={() => void runPage(null)} />
+            <TicketList items={results} contacts={{}} dir={dir} caption={t("search.results")} spansGroups loading={busy}
+              linkTo={(ticket) => `#/ticket/${encodeURIComponent(ticket.id)}`} chosen={chosen} onChoose={onChoose} />
+          </div>
         )}
         {cursor && <button type="button" disabled={busy} onClick={() => runPage(cursor)}>{t("list.more")}</button>}
       </section>

@@ -9,7 +9,9 @@ import { actionFor } from "../logic/shortcuts";
 import { chooseLanguage, chooseView, helpOpen, say } from "../state";
 import { useStore } from "../store";
 import { QuickMenu } from "../components/QuickMenu";
+import { TopSearch } from "../components/search/TopSearch";
 import { pollUnread, unread } from "../logic/notices";
+import { startLive } from "../live";
 import type { Ticket, User } from "../types";
 
 export async function pickNext(user: User): Promise<void> {
@@ -31,6 +33,7 @@ export function Shell({ user, route, children }: { user: User; route: Route; chi
   const isAdmin = user.roles.includes("admin");
   const isDispatcher = isAdmin || user.roles.includes("dispatcher");
   const unreadCount = useStore(unread);
+  useEffect(() => startLive(), [user.id]); // issue 15: live lists (web/src/live)
   useEffect(() => pollUnread(), [user.id]);
 
   useEffect(() => {
@@ -76,6 +79,7 @@ export function Shell({ user, route, children }: { user: User; route: Route; chi
           </ul>
         </nav>
         <div class="tools">
+          <TopSearch />
           <button type="button" class="primary" onClick={() => pickNext(user)} data-testid="pick-next">
             {t("pick.next")}
           </button>

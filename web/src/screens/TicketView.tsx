@@ -8,6 +8,7 @@ import { SocialReplyChannels } from "../components/SocialComposer";
 import { ChildrenPanel } from "../components/ChildrenPanel";
 import { ConsultPanel } from "../components/ConsultPanel";
 import { Timeline } from "../components/Timeline";
+import { AssignmentInfo } from "../components/ticket/AssignmentInfo";
 import { RoutingInfo, type Routing, TemplatePanel } from "../components/TemplatePanel";
 import { hiddenFor, isShown } from "../logic/fieldSettings";
 import { currentTimeZone, fmtDateTime, t } from "../i18n";
@@ -114,6 +115,8 @@ export function TicketView({ ticketId, user, dir, onChanged, level = 2 }: {
   const pick = () => ticket && canPick(ticket, user, now) && run(() => api("POST", `/api/tickets/${ticket.id}/pick`), t("pick.done"));
   const release = () => ticket && canRelease(ticket, user, now) && run(() => api("POST", `/api/tickets/${ticket.id}/release`), t("release.done"));
   useEffect(() => onAction((a) => (a === "pick" ? void pick() : a === "release" ? void release() : undefined)), [ticket]);
+  // Shift+S (issue 15): to the status without a reply.
+  useEffect(() => onAction((a) => a === "status" && document.querySelector<HTMLSelectElement>("[data-testid=status-select]")?.focus()), []);
 
   // Before the ticket is there (or when it cannot be shown) the page still has its heading.
   const placeholderTitle = level === 1 ? <Title class="visually-hidden">{t("ticket.paneLabel")}</Title> : null;
@@ -160,6 +163,7 @@ export function TicketView({ ticketId, user, dir, onChanged, level = 2 }: {
           <span>{t("ticket.createdAt", { at: fmtDateTime(ticket.created_at) })}</span>
           {ticket.dormant_until && <span>{t("ticket.dormantUntil", { at: fmtDateTime(ticket.dormant_until) })}</span>}
         </p>
+        <AssignmentInfo ticket={ticket} dir={dir} />
         {ticket.sla && ticket.sla.state !== "none" && (
           <p class={`meta sla sla-${ticket.sla.state}`} data-testid="ticket-sla">
             <span class="sla-state">{t("ticket.sla", { state: t(ticket.sla.state === "breached" ? "search.sla.breached" : "search.sla.running") })}</span>
@@ -195,7 +199,7 @@ export function TicketView({ ticketId, user, dir, onChanged, level = 2 }: {
       {!locked && moves.length > 0 && (
         <form class="status-form row" onSubmit={changeStatus}>
           <label>{t("status.moveTo")}
-            <select value={status} data-testid="status-select" disabled={busy} onChange={(e) => setStatus(e.currentTarget.value as Status)}>
+            <select value={status} data-testid="status-select" disabled={busy} aria-keyshortcuts="Shift+S" onChange={(e) => setStatus(e.currentTarget.value as Status)}>
               <option value="">–</option>
               {moves.map((m) => <option key={m} value={m}>{statusLabel(m)}</option>)}
             </select>
@@ -210,7 +214,7 @@ export function TicketView({ ticketId, user, dir, onChanged, level = 2 }: {
       <div class="ticket-body">
         <section class="ticket-main">
           <Section class="visually-hidden">{t("ticket.history")}</Section>
-          <Timeline ticketId={ticket.id} events={ticket.events} dir={dir} />
+          <Timeline ticketId={ticket.id} events={ticket.events} dir={dir} description={ticket.description} />
           {!locked && ticket.status !== "closed" && (
             <>
               <SocialReplyChannels ticket={ticket} run={run} heading={Section}>

@@ -1,0 +1,44 @@
+"""Unread list rows (issue 15): a row is unread when the user has never opened its ticket,
+or the ticket changed since the version they last opened.
+
+Opening a ticket (GET /api/tickets/{id}) records its version; a list page fetches the
+markers of its rows in one batch (``ReadMarkers.versions``: one BatchGetItem), never one
+read per row. A change the user made themselves moves the version too; the UI opens the
+ticket again after such a change, which records the new version (bulk changes from a list
+leave their rows bold until opened: the user has not seen the result)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+from chalicelib.domain.organisation import User
+from chalicelib.domain.ticket import Ticket
+from chalicelib.services.context import Services
+
+logger = Logger(service="servit-live")
+
+
+def opened(svc: Services, actor: User, ticket: Ticket) -> None:
+    """The user has the ticket open at this version (best effort: a failure only leaves
+    the row bold)."""
+    if svc.read_markers is None:
+        return
+    try:
+        svc.read_markers.seen(actor.id, ticket.id, ticket.version)
+    except Exception:
+        logger.exception("read marker not written", extra={"ticket_id": ticket.id})
+
+
+def with_unread(svc: Services, actor: User, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows (ticket JSON with "id" and "version"), each with ``unread`` set."""
+    if svc.read_markers is None or not rows:
+        return rows
+    seen: dict[str, int] = {}
+    ids = [str(r["id"]) for r in rows]
+    for start in range(0, len(ids), 100):  # BatchGetItem takes 100 keys
+        seen.update(svc.read_markers.versions(actor.id, ids[start : start + 100]))
+    for row in rows:
+        row["unread"] = seen.get(str(row["id"]), -1) < int(row["version"])
+    return rows
