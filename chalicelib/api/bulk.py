@@ -10,12 +10,15 @@ from chalicelib.api.present import ticket_json
 from chalicelib.api.routing import Call, endpoint
 from chalicelib.services.bulk import use_cases
 from chalicelib.services.bulk.use_cases import Outcome
+from chalicelib.services.live import reads
 
 bp = Blueprint(__name__)
 
 
 def _results(call: Call, outcomes: list[Outcome]) -> dict[str, Any]:
     now = call.svc.clock()
+    # The user's own change does not make a row they had read bold again.
+    reads.changed_by(call.svc, call.actor, [o.ticket for o in outcomes if o.ok and o.ticket])
     results = []
     for o in outcomes:
         row: dict[str, Any] = {"id": o.ticket_id, "ok": o.ok}

@@ -63,3 +63,27 @@ def test_a_list_page_reads_its_rows_markers_in_one_batch(
 def test_rows_say_whether_the_customer_replied(api: Api, markers: MemoryReadMarkers) -> None:
     made = api.as_user("dispatcher").post("/api/tickets", {"title": "X", "group_id": "kt-first"})
     assert rows(api.as_user("agent1"))[made.body["id"]]["customer_replied"] is False
+
+
+def test_a_bulk_change_keeps_the_rows_the_user_had_read_read(
+    api: Api, markers: MemoryReadMarkers
+) -> None:
+    # Given two pool tickets, of which the dispatcher has opened only the first
+    dispatcher = api.as_user("dispatcher")
+    first = dispatcher.post("/api/tickets", {"title": "Läst", "group_id": "kt-first"}).body
+    second = dispatcher.post("/api/tickets", {"title": "Oläst", "group_id": "kt-first"}).body
+    assert dispatcher.get(f"/api/tickets/{first['id']}").status == 200
+    agent = api.as_user("agent1")
+    assert agent.get(f"/api/tickets/{first['id']}").status == 200
+
+    # When the dispatcher raises both to high priority from the list
+    done = dispatcher.post(
+        "/api/tickets/bulk", {"ids": [first["id"], second["id"]], "changes": {"priority": "high"}}
+    )
+    assert done.status == 200 and done.body["done"] == 2, done.body
+
+    # Then their own change leaves the read row read and the unread row bold
+    seen = {i: r["unread"] for i, r in rows(dispatcher).items()}
+    assert seen == {first["id"]: False, second["id"]: True}
+    # And for agent1, who had opened the first before the change, the change is news
+    assert rows(agent)[first["id"]]["unread"] is True
