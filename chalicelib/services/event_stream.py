@@ -11,7 +11,9 @@ from the history first.
 Failures: a change whose side effects raise stops the batch there; its first record's
 sequence number is reported as the batch item failure, so Lambda (or the local poller)
 delivers again from it. Everything before it is done; everything from it is done again,
-which the side effects make harmless (fixed ids, conditional writes, claimed mail).
+which the side effects make harmless (fixed ids, conditional writes, claimed mail). The
+statistics counters and the search index run in a second pass after the live notices
+(issue 15: open lists must not wait for them); a failure there reports the earlier change.
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ def consume(svc: Services, items: list[StreamItem]) -> BatchResult:
     result = BatchResult()
     enabled: list[Trigger] | None = None  # the admins' triggers, read once per batch
     counting: statistics_recording.Counting | None = None  # statistics' settings, once too
-    handled: list[list[StoredEvent]] = []  # issue 15: the changes open lists hear of
+    handled: list[tuple[StreamItem, list[StoredEvent]]] = []  # issue 15: what lists hear of
     for members in _changes(items):
         first = members[0]
         try:
@@ -75,6 +77,16 @@ def consume(svc: Services, items: list[StreamItem]) -> BatchResult:
             if enabled is None:
                 enabled = trigger_firing.enabled_triggers(svc)
             result.triggers += trigger_firing.react(svc, change, enabled)
+            handled.append((first, change))
+        except Exception:
+            _not_handled(first, result)
+            break
+    # Issue 15: open lists and counts hear of the changes once their notifications are
+    # written (a refresh finds them), before the counters and the search index, which take
+    # longest (best effort: never fails the batch).
+    result.live = live_fanout.push_changes(svc, [change for _, change in handled]).notices
+    for first, change in handled:
+        try:
             # Statistics counters (issue 14): this change's figures, counted once.
             if counting is None:
                 counting = statistics_recording.Counting(svc)
@@ -82,22 +94,22 @@ def consume(svc: Services, items: list[StreamItem]) -> BatchResult:
             # Issue 15: the top-bar search's words (services/search_index/indexing).
             result.indexed += search_indexing.index_change(svc, change)
             result.changes += 1
-            handled.append(change)
         except Exception:
-            logger.exception(
-                "change not handled: delivered again from here",
-                extra={
-                    "ticket_id": first.stored.event.ticket_id,
-                    "change": first.stored.change_key,
-                    "sequence_number": first.sequence_number,
-                },
-            )
-            result.failed = first.sequence_number
+            _not_handled(first, result)  # an earlier change than any the first loop left
             break
-    # Issue 15: open lists and counts hear of the handled changes last, so a refresh they
-    # make finds the notification written too (best effort: never fails the batch).
-    result.live = live_fanout.push_changes(svc, handled).notices
     return result
+
+
+def _not_handled(first: StreamItem, result: BatchResult) -> None:
+    logger.exception(
+        "change not handled: delivered again from here",
+        extra={
+            "ticket_id": first.stored.event.ticket_id,
+            "change": first.stored.change_key,
+            "sequence_number": first.sequence_number,
+        },
+    )
+    result.failed = first.sequence_number
 
 
 def _changes(items: list[StreamItem]) -> list[list[StreamItem]]:

@@ -288,7 +288,7 @@ def test_a_solution_suggestion_goes_into_the_reply_rendered_and_out_in_the_mail(
     assert "Huvudlösningen" not in box.input_value()
     s.shot(f"ticket-suggestion-inserted-{lang}")
     reply.get_by_role("button", name=_t(lang, "reply.send"), exact=True).click()
-    expect(page.get_by_test_id("notice")).to_contain_text(_t(lang, "reply.sent"))
+    expect(page.get_by_test_id("notice")).to_contain_text(_t(lang, "composer.picked"))
     expect(page.locator(".timeline .event-message_out").last).to_contain_text(rendered)
     expect(box).to_have_value("")
 
@@ -390,7 +390,7 @@ def test_fields_hidden_at_a_response_point_leave_the_reply_composer_and_the_tick
     # A reply from the composer still goes out, without the ticket's (hidden) cc and bcc.
     reply.get_by_label(_t(lang, "reply.text"), exact=True).fill(f"Svar utan kopia {uid}.")
     reply.get_by_role("button", name=_t(lang, "reply.send"), exact=True).click()
-    expect(page.get_by_test_id("notice")).to_contain_text(_t(lang, "reply.sent"))
+    expect(page.get_by_test_id("notice")).to_contain_text(_t(lang, "composer.picked"))
     sent = [m for m, text in _mail_texts(admin) if f"Svar utan kopia {uid}." in text]
     assert len(sent) == 1
     assert sent[0]["Cc"] is None and sent[0]["Bcc"] is None, dict(sent[0].items())
@@ -497,7 +497,7 @@ def test_a_cc_changed_on_the_ticket_is_the_cc_of_the_next_reply(
     expect(reply.get_by_label("Kopia (cc)", exact=True)).to_have_value(new)
     reply.get_by_label("Svar", exact=True).fill(f"Svar med ny kopia {uid}.")
     reply.get_by_role("button", name="Skicka svar", exact=True).click()
-    expect(page.get_by_test_id("notice")).to_contain_text("Svaret är skickat.")
+    expect(page.get_by_test_id("notice")).to_contain_text("Svaret är skickat och ärendet är ditt.")
     sent = [m for m, text in _mail_texts(admin) if f"Svar med ny kopia {uid}." in text]
     assert len(sent) == 1
     assert new in str(sent[0]["Cc"]) and old not in str(sent[0]["Cc"]), str(sent[0]["Cc"])
