@@ -458,14 +458,15 @@ def kept_sections() -> str:
     """Sections other benches write into the same file (bench/bundle.py's,
     bench/ui_render.py's, bench/workflow_costs.py's, bench/form_costs.py's,
     bench/sms_costs.py's, bench/stats_costs.py's, bench/search_index.py's,
-    bench/live_latency.py's, the trigger counts from tests/integration/test_trigger_stream.py
-    and the consultation costs, each between ``<!-- name -->`` markers) survive a rerun."""
+    bench/live_latency.py's, the lists' bulk figures, the trigger counts from
+    tests/integration/test_trigger_stream.py and the consultation costs, each between
+    ``<!-- name -->`` markers) survive a rerun."""
     if not OUTPUT.exists():
         return ""
     text = OUTPUT.read_text(encoding="utf-8")
     kept = []
     for marker in ("bundle", "ui", "workflows", "consultation", "forms", "triggers", "sms",
-                   "stats", "search", "live"):  # fmt: skip
+                   "stats", "search", "live", "lists"):  # fmt: skip
         found = re.search(rf"<!-- {marker} -->.*?<!-- /{marker} -->", text, re.S)
         if found:
             kept.append(f"\n{found.group(0)}\n")
