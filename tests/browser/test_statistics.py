@@ -78,6 +78,7 @@ def recount(histories: list[dict[str, Any]], zone: str, first: str, last: str) -
                 status = new
         n["backlog"] += status in OPEN  # every ticket here was made in the range: open at its end
     n["fr_median"] = statistics.median_low(first_response_hours) if first_response_hours else None
+    n["fr_count"] = len(first_response_hours)
     return n
 
 
@@ -155,11 +156,20 @@ def made(api_as: Callable[[str], ApiClient]) -> dict[str, Any]:
     path = f"/api/stats?from={first}&to={today}&bucket=day&response_point={RP}"
     expected = recount(everything, zone, first, today)
     deadline = time.monotonic() + 60
+    # Every figure the tests compare: tickets sit on several stream shards, which the
+    # consumer reads one after another, so the totals can be whole before a first response.
+    wanted = {k: expected[k] for k in ("created", "closed", "reopened", "backlog")}
+    wanted |= {"fr_count": expected["fr_count"], "fr_total": expected["fr_total"],
+               "res_total": expected["res_total"], "resolved": expected["resolved"]}  # fmt: skip
     while True:
         report = admin.call("GET", path)
         totals = report["totals"]
         got = {k: totals[k] for k in ("created", "closed", "reopened", "backlog")}
-        if got == {k: expected[k] for k in got} or time.monotonic() > deadline:
+        got |= {"fr_count": totals["first_response"]["count"],
+                "fr_total": totals["sla"]["first_response_total"],
+                "res_total": totals["sla"]["resolution_total"],
+                "resolved": totals["one_touch"]["resolved"]}  # fmt: skip
+        if got == wanted or time.monotonic() > deadline:
             break
         time.sleep(0.5)
     groups = admin.call("GET", f"/api/stats?from={first}&to={today}&bucket=week&by=group")
@@ -178,7 +188,9 @@ def test_the_recount_is_what_the_api_reports(made: dict[str, Any]) -> None:
     totals = report["totals"]
     assert {k: totals[k] for k in ("created", "closed", "reopened", "backlog")} == {
         k: expected[k] for k in ("created", "closed", "reopened", "backlog")}  # fmt: skip
-    assert totals["first_response"]["count"] == 3  # a1, a2, b2 (b2's second reply is no first)
+    assert (
+        totals["first_response"]["count"] == expected["fr_count"] == 3
+    )  # a1, a2, b2 (not b2's 2nd)
     assert totals["sla"]["first_response_total"] == expected["fr_total"] == 2
     assert totals["sla"]["first_response_met"] == expected["fr_met"]
     assert (totals["sla"]["resolution_met"], totals["sla"]["resolution_total"]) == (
